@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { createLogger } from './logger.js';
+import { registerFrontDoorRateLimit } from './quota/front-door.js';
+import capabilityRoutes from './routes/capabilities.js';
+import internalRoutes from './routes/internal/index.js';
+import oauthCallbackRoutes from './routes/oauth-callback.js';
+import opsRoutes from './routes/ops.js';
+import { ErrorEnvelope } from './schemas/envelope.js';
+import { type BrokerServices, createServices, type ServiceOverrides } from './services.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: BrokerServices;
+  }
+}
+
+export interface BuildOverrides extends ServiceOverrides {
+  /** Where log lines go (tests capture them to prove secrets never appear). */
+  logStream?: DestinationStream;
+}
+
+export const OPENAPI_INFO = {
+  title: 'SellerShorts capability broker',
+  version: '0.1.0',
+  description:
+    "Lets SellerShorts AI tools call a buyer's Amazon Selling Partner API through scoped, short-lived job tokens. Agents use /api/capabilities; SellerShorts services use /internal/*.",
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The one builder of the broker, used by the server, the tests, the benchmarks and the OpenAPI generator. */
+export async function buildApp(config: Config, overrides: BuildOverrides = {}): Promise<FastifyInstance> {
+  const log = createLogger(config, overrides.logStream);
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    // Take the caller's request id when it is sane, so one id follows a call across services.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // One line per request, written by our onResponse hook (Fastify's would add headers and two lines).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+  });
+
+  const services = await createServices(config, log, overrides);
+  app.decorate('services', services);
+  app.addHook('onClose', async () => services.close());
+
+  installErrorHandler(app);
+  app.addSchema(ErrorEnvelope);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // One log line per request, with its id; headers are not logged (they carry bearer secrets).
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    services.metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    request.log.info(
+      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: OPENAPI_INFO,
+      tags: [
+        { name: 'capabilities', description: 'For AI agents, with a job token' },
+        { name: 'internal', description: 'For SellerShorts services, with the internal API key' },
+        { name: 'oauth', description: "Amazon's consent redirect" },
+        { name: 'ops', description: 'Health, readiness, metrics' },
+      ],
+      components: {
+        securitySchemes: {
+          jobToken: { type: 'http', scheme: 'bearer', description: 'job_token minted by POST /internal/job-tokens' },
+          internalKey: { type: 'http', scheme: 'bearer', description: 'INTERNAL_API_KEY' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await registerFrontDoorRateLimit(app, { config, store: services.store });
+  await app.register(opsRoutes);
+  await app.register(capabilityRoutes);
+  await app.register(internalRoutes);
+  await app.register(oauthCallbackRoutes);
+  return app;
+}

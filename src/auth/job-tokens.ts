@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { BrokerError } from '../errors.js';
+import type { JobContext } from '../capabilities/types.js';
+import { randomId, sha256Hex } from './secrets.js';
+
+/**
+ * Job tokens: long random secrets handed to a tool's agent, stored only as a SHA-256 hash, each
+ * bound to one order, buyer, tool, granted capabilities and expiry. Every request reads the row,
+ * so a revocation or an order deletion is seen at once by every broker instance.
+ */
+const TOKEN_PREFIX = 'sst_';
+const TOKEN_PATTERN = /^sst_[A-Za-z0-9_-]{43}$/;
+
+export interface MintRequest {
+  orderId: string;
+  buyerId: string;
+  toolId: string;
+  capabilities: string[];
+  autoApply: string[];
+  ttlSeconds: number;
+}
+
+export interface MintedToken {
+  jobToken: string;
+  tokenId: string;
+  expiresAt: Date;
+}
+
+export async function mintJobToken(db: Db, request: MintRequest): Promise<MintedToken> {
+  const jobToken = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const tokenId = randomId('tok');
+  const expiresAt = new Date(Date.now() + request.ttlSeconds * 1000);
+  await db.transaction().execute(async (trx) => {
+    // The first mint registers the order and binds it to its buyer for good.
+    await trx
+      .insertInto('orders')
+      .values({ order_id: request.orderId, buyer_id: request.buyerId })
+      .onConflict((oc) => oc.column('order_id').doNothing())
+      .execute();
+    const order = await trx
+      .selectFrom('orders')
+      .select(['buyer_id', 'deleted_at'])
+      .where('order_id', '=', request.orderId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (order.buyer_id !== request.buyerId) {
+      throw new BrokerError('INVALID_REQUEST', `order ${request.orderId} is bound to another buyer`, {
+        httpStatus: 409,
+        details: { field: 'buyer_id' },
+      });
+    }
+    if (order.deleted_at) {
+      throw new BrokerError('INVALID_REQUEST', `order ${request.orderId} was deleted`, { httpStatus: 409, details: { field: 'order_id' } });
+    }
+    await trx
+      .insertInto('job_tokens')
+      .values({
+        token_id: tokenId,
+        token_hash: sha256Hex(jobToken),
+        order_id: request.orderId,
+        buyer_id: request.buyerId,
+        tool_id: request.toolId,
+        capabilities: JSON.stringify(request.capabilities),
+        auto_apply: JSON.stringify(request.autoApply),
+        expires_at: expiresAt,
+      })
+      .execute();
+  });
+  return { jobToken, tokenId, expiresAt };
+}
+
+const invalidToken = (message: string) => new BrokerError('INVALID_TOKEN', message);
+
+/** Resolves a presented job token, checking token then order (the contract's first two checks). */
+export async function authenticateJobToken(db: Db, presented: string | undefined): Promise<JobContext> {
+  if (!presented) throw invalidToken('missing job token: send Authorization: Bearer <job_token>');
+  if (!TOKEN_PATTERN.test(presented)) throw invalidToken('malformed job token');
+  const row = await db
+    .selectFrom('job_tokens as t')
+    .leftJoin('orders as o', 'o.order_id', 't.order_id')
+    .select([
+      't.token_id',
+      't.order_id',
+      't.buyer_id',
+      't.tool_id',
+      't.capabilities',
+      't.auto_apply',
+      't.expires_at',
+      't.revoked_at',
+      'o.order_id as live_order_id',
+      'o.deleted_at as order_deleted_at',
+    ])
+    .where('t.token_hash', '=', sha256Hex(presented))
+    .executeTakeFirst();
+  if (!row) throw invalidToken('unknown job token');
+  if (row.revoked_at) throw invalidToken('job token was revoked');
+  if (row.expires_at.getTime() <= Date.now()) throw invalidToken('job token has expired');
+  if (!row.live_order_id || row.order_deleted_at) {
+    throw new BrokerError('ORDER_NOT_FOUND', `order ${row.order_id} no longer exists`);
+  }
+  return {
+    tokenId: row.token_id,
+    orderId: row.order_id,
+    buyerId: row.buyer_id,
+    toolId: row.tool_id,
+    capabilities: row.capabilities,
+    autoApply: row.auto_apply,
+  };
+}
+
+export async function revokeJobToken(db: Db, tokenId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('job_tokens')
+    .set({ revoked_at: new Date() })
+    .where('token_id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (result.numUpdatedRows > 0n) return true;
+  const exists = await db.selectFrom('job_tokens').select('token_id').where('token_id', '=', tokenId).executeTakeFirst();
+  return exists !== undefined;
+}
+
+/** Deleting an order is final: its tokens answer ORDER_NOT_FOUND and its staged writes close. */
+export async function deleteOrder(db: Db, orderId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('orders')
+      .set({ deleted_at: new Date() })
+      .where('order_id', '=', orderId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) {
+      // Deleting twice is fine (a retried DELETE); deleting an order never seen is not.
+      return (await trx.selectFrom('orders').select('order_id').where('order_id', '=', orderId).executeTakeFirst()) !== undefined;
+    }
+    await trx
+      .updateTable('confirmations')
+      .set({ status: 'rejected', updated_at: new Date() })
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'pending')
+      .execute();
+    return true;
+  });
+}

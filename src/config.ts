@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+/**
+ * Every setting the broker reads, described and validated once at boot (CONTRACT §2).
+ * `loadConfig(env)` maps environment variables onto this schema; tests build a Config directly.
+ */
+const Url = Type.String({ pattern: '^https?://' });
+
+export const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535, description: 'PORT' }),
+  host: Type.String({ description: 'HOST' }),
+  mode: Type.Union([Type.Literal('sandbox'), Type.Literal('production')], { description: 'BROKER_MODE' }),
+  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'DATABASE_URL; unset = embedded PGlite' })),
+  dataDir: Type.String({ description: 'BROKER_DATA_DIR: where embedded PGlite keeps its files' }),
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'REDIS_URL; unset = in-process store' })),
+  /** Prefix of every Redis key, so tests (and several brokers) can share one Redis. */
+  redisKeyPrefix: Type.String(),
+  internalApiKey: Type.String({ minLength: 16, description: 'INTERNAL_API_KEY' }),
+  vaultKeys: Type.String({ minLength: 1, description: 'VAULT_KEYS: id1:base64key,id2:base64key' }),
+  lwaClientId: Type.String({ description: 'LWA_CLIENT_ID' }),
+  lwaClientSecret: Type.String({ description: 'LWA_CLIENT_SECRET' }),
+  lwaTokenUrl: Url,
+  spapiAppId: Type.Optional(Type.String({ description: 'SPAPI_APP_ID' })),
+  spapiAppIsDraft: Type.Boolean({ description: 'SPAPI_APP_DRAFT: adds version=beta to the consent URL' }),
+  spapiEndpoints: Type.Object({ NA: Url, EU: Url, FE: Url }),
+  aws: Type.Optional(
+    Type.Object({ accessKeyId: Type.String(), secretAccessKey: Type.String(), sessionToken: Type.Optional(Type.String()) }),
+  ),
+  oauthRedirectUri: Type.Optional(Url),
+  spapiTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+  /** How long a caller may wait for the seller's Amazon quota before getting RATE_LIMIT. */
+  quotaMaxWaitMs: Type.Integer({ minimum: 0, maximum: 30_000 }),
+  /** Front-door limits per job token and per internal key, requests per minute. */
+  frontDoorPerMinute: Type.Integer({ minimum: 1 }),
+  logLevel: Type.Union([
+    Type.Literal('fatal'),
+    Type.Literal('error'),
+    Type.Literal('warn'),
+    Type.Literal('info'),
+    Type.Literal('debug'),
+    Type.Literal('trace'),
+    Type.Literal('silent'),
+  ]),
+  migrateOnStart: Type.Boolean(),
+  /** Largest accepted request body; feed uploads are the big ones. */
+  bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export const AMAZON_ENDPOINTS = {
+  NA: 'https://sellingpartnerapi-na.amazon.com',
+  EU: 'https://sellingpartnerapi-eu.amazon.com',
+  FE: 'https://sellingpartnerapi-fe.amazon.com',
+} as const;
+
+const PRODUCTION_REQUIRED = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'VAULT_KEYS',
+  'INTERNAL_API_KEY',
+  'LWA_CLIENT_ID',
+  'LWA_CLIENT_SECRET',
+] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const bool = (value: string | undefined, fallback: boolean) =>
+  value === undefined || value === '' ? fallback : !['false', '0', 'no', 'off'].includes(value.toLowerCase());
+const int = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
+
+/** A fresh random keyring entry, for sandbox mode where nothing is configured. */
+export const generateVaultKeys = () => `sandbox:${randomBytes(32).toString('base64')}`;
+
+export function loadConfig(env: Env = process.env): Config {
+  const mode = env.BROKER_MODE ?? (env.LWA_CLIENT_ID ? 'production' : 'sandbox');
+  if (mode === 'production') {
+    const missing = PRODUCTION_REQUIRED.filter((name) => !env[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(`BROKER_MODE=production needs ${missing.join(', ')} (missing: ${missing.join(', ')})`);
+    }
+  }
+  const sandbox = mode === 'sandbox';
+  const candidate: Record<string, unknown> = {
+    port: int(env.PORT, 8080),
+    host: env.HOST ?? '127.0.0.1',
+    mode,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.BROKER_DATA_DIR ?? './.data',
+    redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'broker:',
+    internalApiKey: env.INTERNAL_API_KEY ?? (sandbox ? `sandbox-${randomBytes(18).toString('base64url')}` : undefined),
+    vaultKeys: env.VAULT_KEYS ?? (sandbox ? generateVaultKeys() : undefined),
+    lwaClientId: env.LWA_CLIENT_ID ?? (sandbox ? 'sandbox-client' : undefined),
+    lwaClientSecret: env.LWA_CLIENT_SECRET ?? (sandbox ? 'sandbox-secret' : undefined),
+    lwaTokenUrl: env.LWA_TOKEN_URL ?? 'https://api.amazon.com/auth/o2/token',
+    spapiAppId: env.SPAPI_APP_ID || (sandbox ? 'amzn1.sellerapps.app.sandbox' : undefined),
+    spapiAppIsDraft: bool(env.SPAPI_APP_DRAFT, false),
+    spapiEndpoints: {
+      NA: env.SPAPI_ENDPOINT_NA ?? AMAZON_ENDPOINTS.NA,
+      EU: env.SPAPI_ENDPOINT_EU ?? AMAZON_ENDPOINTS.EU,
+      FE: env.SPAPI_ENDPOINT_FE ?? AMAZON_ENDPOINTS.FE,
+    },
+    aws:
+      env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined,
+    oauthRedirectUri: env.OAUTH_REDIRECT_URI || undefined,
+    spapiTimeoutMs: int(env.SPAPI_TIMEOUT_MS, 10_000),
+    quotaMaxWaitMs: int(env.QUOTA_MAX_WAIT_MS, 3_000),
+    frontDoorPerMinute: int(env.FRONT_DOOR_PER_MINUTE, 600),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    migrateOnStart: bool(env.MIGRATE_ON_START, true),
+    bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 5 * 1024 * 1024),
+  };
+  for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
+  return assertConfig(candidate);
+}
+
+export function assertConfig(candidate: unknown): Config {
+  if (Value.Check(ConfigSchema, candidate)) return candidate;
+  const problems = [...Value.Errors(ConfigSchema, candidate)]
+    .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'boolean')
+    .map((e) => `${e.instancePath || '/'} ${e.message}`);
+  throw new ConfigError(`invalid configuration: ${[...new Set(problems)].join('; ')}`);
+}

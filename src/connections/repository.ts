@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
+import type { TokenVault } from '../vault/vault.js';
+import type { AuthorizationRecord, Connection } from './types.js';
+
+/**
+ * Connections and authorizations, as plain functions taking `db` first (Kysely style).
+ * One authorization (encrypted refresh token) per buyer and region; one connection per participating
+ * marketplace of that region; the buyer's default marketplace is the lowest `seq` (first connected).
+ */
+
+/** Associated data of a refresh-token ciphertext: the row's identity, so a ciphertext moved to another row fails. */
+export function refreshTokenAad(authorizationId: string, buyerId: string): string {
+  return JSON.stringify(['amazon_authorizations.refresh_token', authorizationId, buyerId]);
+}
+
+const connectionColumns = [
+  'c.buyer_id',
+  'c.marketplace_id',
+  'c.region',
+  'c.selling_partner_id',
+  'c.authorization_id',
+  'a.status',
+] as const;
+
+interface ConnectionRow {
+  buyer_id: string;
+  marketplace_id: string;
+  region: string;
+  selling_partner_id: string;
+  authorization_id: string;
+  status: 'active' | 'revoked';
+}
+
+const toConnection = (row: ConnectionRow): Connection => ({
+  buyerId: row.buyer_id,
+  marketplaceId: row.marketplace_id,
+  region: row.region as Region,
+  sellingPartnerId: row.selling_partner_id,
+  authorizationId: row.authorization_id,
+  status: row.status,
+});
+
+/**
+ * The connection serving `marketplaceId`, or the buyer's default (first connected) when none is given;
+ * null when there is none. A revoked authorization's connection comes back with `status: 'revoked'`.
+ */
+export async function findConnection(db: Db, buyerId: string, marketplaceId?: string): Promise<Connection | null> {
+  let query = db
+    .selectFrom('amazon_connections as c')
+    .innerJoin('amazon_authorizations as a', 'a.id', 'c.authorization_id')
+    .select(connectionColumns)
+    .where('c.buyer_id', '=', buyerId);
+  if (marketplaceId !== undefined) query = query.where('c.marketplace_id', '=', marketplaceId);
+  const row = await query.orderBy('c.seq', 'asc').limit(1).executeTakeFirst();
+  return row ? toConnection(row) : null;
+}
+
+/** Every connection of the buyer, default first. */
+export async function listConnections(db: Db, buyerId: string): Promise<Connection[]> {
+  const rows = await db
+    .selectFrom('amazon_connections as c')
+    .innerJoin('amazon_authorizations as a', 'a.id', 'c.authorization_id')
+    .select(connectionColumns)
+    .where('c.buyer_id', '=', buyerId)
+    .orderBy('c.seq', 'asc')
+    .execute();
+  return rows.map(toConnection);
+}
+
+export async function findAuthorization(db: Db, authorizationId: string): Promise<AuthorizationRecord | null> {
+  const row = await db
+    .selectFrom('amazon_authorizations')
+    .select(['id', 'buyer_id', 'region', 'selling_partner_id', 'refresh_token_ciphertext', 'status', 'revoked_reason'])
+    .where('id', '=', authorizationId)
+    .executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        buyerId: row.buyer_id,
+        region: row.region as Region,
+        sellingPartnerId: row.selling_partner_id,
+        refreshTokenCiphertext: row.refresh_token_ciphertext,
+        status: row.status,
+        revokedReason: row.revoked_reason,
+      }
+    : null;
+}
+
+/**
+ * Marks an authorization revoked (LWA `invalid_grant`) — only while it still holds the refresh token
+ * that was refused, so a reconnect that raced the refresh is never revoked by mistake.
+ */
+export async function markAuthorizationRevoked(db: Db, authorizationId: string, refreshTokenCiphertext: string, reason: string) {
+  const result = await db
+    .updateTable('amazon_authorizations')
+    .set({ status: 'revoked', revoked_reason: reason, updated_at: new Date() })
+    .where('id', '=', authorizationId)
+    .where('refresh_token_ciphertext', '=', refreshTokenCiphertext)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export interface ImportAuthorizationInput {
+  buyerId: string;
+  region: Region;
+  sellingPartnerId: string;
+  refreshToken: string;
+  /** Participating marketplaces of the region, in Amazon's order (the first becomes the default if the buyer has none). */
+  marketplaceIds: readonly string[];
+}
+
+/**
+ * Stores (or replaces) the buyer's authorization for the region — active again — and replaces that
+ * region's connections. Marketplaces the buyer keeps keep their `seq`, so the default marketplace
+ * does not move when a region is reconnected. Returns the authorization id and the buyer's
+ * connections of that region.
+ */
+export async function importAuthorization(
+  db: Db,
+  vault: TokenVault,
+  input: ImportAuthorizationInput,
+): Promise<{ authorizationId: string; connections: Connection[] }> {
+  const marketplaceIds = [...new Set(input.marketplaceIds)].filter((id) => findMarketplace(id)?.region === input.region);
+  for (let attempt = 0; ; attempt += 1) {
+    const authorizationId = await db.transaction().execute(async (tx) => {
+      const existing = await tx
+        .selectFrom('amazon_authorizations')
+        .select('id')
+        .where('buyer_id', '=', input.buyerId)
+        .where('region', '=', input.region)
+        .forUpdate()
+        .executeTakeFirst();
+      const id = existing?.id ?? randomUUID();
+      const ciphertext = vault.encrypt(input.refreshToken, refreshTokenAad(id, input.buyerId));
+      if (existing) {
+        await tx
+          .updateTable('amazon_authorizations')
+          .set({
+            selling_partner_id: input.sellingPartnerId,
+            refresh_token_ciphertext: ciphertext,
+            status: 'active',
+            revoked_reason: null,
+            updated_at: new Date(),
+          })
+          .where('id', '=', id)
+          .execute();
+      } else {
+        const inserted = await tx
+          .insertInto('amazon_authorizations')
+          .values({
+            id,
+            buyer_id: input.buyerId,
+            region: input.region,
+            selling_partner_id: input.sellingPartnerId,
+            refresh_token_ciphertext: ciphertext,
+            status: 'active',
+            updated_at: new Date(),
+          })
+          .onConflict((oc) => oc.columns(['buyer_id', 'region']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        // A concurrent import created the row first: start over and replace it.
+        if (!inserted) return undefined;
+      }
+      let drop = tx.deleteFrom('amazon_connections').where('buyer_id', '=', input.buyerId).where('region', '=', input.region);
+      if (marketplaceIds.length > 0) drop = drop.where('marketplace_id', 'not in', marketplaceIds);
+      await drop.execute();
+      for (const marketplaceId of marketplaceIds) {
+        await tx
+          .insertInto('amazon_connections')
+          .values({
+            buyer_id: input.buyerId,
+            marketplace_id: marketplaceId,
+            authorization_id: id,
+            region: input.region,
+            selling_partner_id: input.sellingPartnerId,
+          })
+          .onConflict((oc) =>
+            oc.columns(['buyer_id', 'marketplace_id']).doUpdateSet({ authorization_id: id, selling_partner_id: input.sellingPartnerId }),
+          )
+          .execute();
+      }
+      return id;
+    });
+    if (authorizationId) {
+      const connections = (await listConnections(db, input.buyerId)).filter((c) => c.region === input.region);
+      return { authorizationId, connections };
+    }
+    if (attempt >= 2) throw new Error('could not store the authorization: concurrent imports kept conflicting');
+  }
+}
+
+/** Deletes the buyer's authorizations (and, by cascade, connections). Returns the deleted authorization ids. */
+export async function deleteBuyerAuthorizations(db: Db, buyerId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('amazon_authorizations').where('buyer_id', '=', buyerId).returning('id').execute();
+  // The cascade covers connections; delete explicitly as well in case a row outlived its authorization.
+  await db.deleteFrom('amazon_connections').where('buyer_id', '=', buyerId).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Every stored secret, for `vault:rewrap`. */
+export async function listAuthorizationCiphertexts(db: Db) {
+  return db.selectFrom('amazon_authorizations').select(['id', 'buyer_id', 'refresh_token_ciphertext']).execute();
+}
+
+/** Replaces a ciphertext only if nobody changed it meanwhile (compare-and-set). */
+export async function replaceCiphertext(db: Db, id: string, before: string, after: string): Promise<boolean> {
+  const result = await db
+    .updateTable('amazon_authorizations')
+    .set({ refresh_token_ciphertext: after })
+    .where('id', '=', id)
+    .where('refresh_token_ciphertext', '=', before)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,0 +1,134 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sha256Hex } from '../auth/secrets.js';
+import type { Db } from '../db/database.js';
+import { BrokerError, errorBody } from '../errors.js';
+
+/**
+ * Idempotency-Key (CONTRACT §3): per order, the first answer to a key is stored with a fingerprint
+ * of the request and replayed for 24 h; a duplicate arriving while the first runs waits for it
+ * (on any instance: the record lives in Postgres); the same key with another body is 422.
+ * Transient failures (rate limits, retryable upstream errors) are not pinned: a retry runs again.
+ */
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Longer than the longest call (report waits of 55 s plus Amazon time), so a live run is never taken over. */
+const LEASE_MS = 120_000;
+const POLL_MS = 100;
+
+export interface IdempotentResult {
+  statusCode: number;
+  body: unknown;
+  retryAfter?: string;
+}
+
+/** Canonical JSON: key order must not change the fingerprint. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function isTransient(result: IdempotentResult): boolean {
+  const code = (result.body as { error?: { code?: string } } | null)?.error?.code;
+  return result.statusCode === 429 || result.statusCode >= 500 || code === 'RATE_LIMIT';
+}
+
+export async function executeIdempotently(
+  db: Db,
+  orderId: string,
+  key: string,
+  request: unknown,
+  run: () => Promise<IdempotentResult>,
+  options: { maxWaitMs?: number } = {},
+): Promise<IdempotentResult> {
+  const fingerprint = sha256Hex(canonicalJson(request));
+  const deadline = Date.now() + (options.maxWaitMs ?? LEASE_MS);
+  for (;;) {
+    const now = new Date();
+    const claimed = await db
+      .insertInto('idempotency_records')
+      .values({
+        order_id: orderId,
+        idempotency_key: key,
+        fingerprint,
+        state: 'running',
+        lease_expires_at: new Date(now.getTime() + LEASE_MS),
+        expires_at: new Date(now.getTime() + RETENTION_MS),
+      })
+      .onConflict((oc) => oc.columns(['order_id', 'idempotency_key']).doNothing())
+      .returning('order_id')
+      .executeTakeFirst();
+    if (claimed) return finish(db, orderId, key, run);
+
+    const record = await db
+      .selectFrom('idempotency_records')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    if (!record) continue; // removed between our insert and read: claim again
+    if (record.expires_at.getTime() <= now.getTime()) {
+      await removeRecord(db, orderId, key, record.fingerprint, record.state);
+      continue;
+    }
+    if (record.fingerprint !== fingerprint) {
+      throw new BrokerError('INVALID_REQUEST', 'this Idempotency-Key was already used with a different request body', {
+        httpStatus: 422,
+        details: { field: 'Idempotency-Key' },
+      });
+    }
+    if (record.state === 'done') {
+      return { statusCode: record.status_code ?? 200, body: record.response };
+    }
+    if (record.lease_expires_at.getTime() <= now.getTime()) {
+      // The instance running it died: take the lease over, once.
+      const taken = await db
+        .updateTable('idempotency_records')
+        .set({ lease_expires_at: new Date(now.getTime() + LEASE_MS) })
+        .where('order_id', '=', orderId)
+        .where('idempotency_key', '=', key)
+        .where('state', '=', 'running')
+        .where('lease_expires_at', '=', record.lease_expires_at)
+        .executeTakeFirst();
+      if (taken.numUpdatedRows > 0n) return finish(db, orderId, key, run);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const busy = new BrokerError('RATE_LIMIT', 'a request with this Idempotency-Key is still running; retry shortly', { retryAfterS: 1 });
+      return { statusCode: 429, body: errorBody(busy), retryAfter: '1' };
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+async function finish(db: Db, orderId: string, key: string, run: () => Promise<IdempotentResult>): Promise<IdempotentResult> {
+  let result: IdempotentResult;
+  try {
+    result = await run();
+  } catch (error) {
+    await removeRecord(db, orderId, key);
+    throw error;
+  }
+  if (isTransient(result)) {
+    await removeRecord(db, orderId, key);
+    return result;
+  }
+  await db
+    .updateTable('idempotency_records')
+    .set({ state: 'done', status_code: result.statusCode, response: JSON.stringify(result.body) })
+    .where('order_id', '=', orderId)
+    .where('idempotency_key', '=', key)
+    .execute();
+  return result;
+}
+
+async function removeRecord(db: Db, orderId: string, key: string, fingerprint?: string, state?: 'running' | 'done') {
+  let query = db.deleteFrom('idempotency_records').where('order_id', '=', orderId).where('idempotency_key', '=', key);
+  if (fingerprint) query = query.where('fingerprint', '=', fingerprint);
+  if (state) query = query.where('state', '=', state);
+  await query.execute();
+}

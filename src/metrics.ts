@@ -1,0 +1,48 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one app instance (a registry each, so several apps can live in one process). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Histogram({
+    name: 'broker_http_request_duration_seconds',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly capabilityCalls = new Counter({
+    name: 'broker_capability_calls_total',
+    help: 'Capability calls by capability and outcome code',
+    labelNames: ['capability', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly amazonCalls = new Histogram({
+    name: 'broker_spapi_call_duration_seconds',
+    help: 'Calls to Amazon SP-API by operation and HTTP status (0 = network error)',
+    labelNames: ['operation', 'status'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly lwaRefreshes = new Counter({
+    name: 'broker_lwa_refreshes_total',
+    help: 'LWA access-token refreshes by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly quotaWaits = new Histogram({
+    name: 'broker_quota_wait_seconds',
+    help: 'Time callers waited for a seller quota token',
+    labelNames: ['operation'] as const,
+    buckets: [0, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

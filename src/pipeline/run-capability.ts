@@ -1,0 +1,104 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import { Compile } from 'typebox/compile';
+import Value from 'typebox/value';
+import { CAPABILITIES, findCapability } from '../capabilities/index.js';
+import type { Capability, CapabilityContext, JobContext } from '../capabilities/types.js';
+import { findConnection } from '../connections/repository.js';
+import { stageOrApplyWrite } from '../confirmations/staging.js';
+import { BrokerError } from '../errors.js';
+import { describeValidation } from '../http/error-handler.js';
+import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
+import type { BrokerServices } from '../services.js';
+
+export interface CapabilityCall {
+  capability: string;
+  provider: string;
+  params?: Record<string, unknown> | undefined;
+}
+
+/** Filled in as the call progresses, so the audit log and `meta` know how far it got. */
+export interface CallTrace {
+  marketplaceId?: string;
+  region?: Region;
+  amazonRequestIds: string[];
+}
+
+const validators = new Map(CAPABILITIES.map((capability) => [capability.name, Compile(capability.params)]));
+
+/** Params after defaults, or INVALID_REQUEST naming the first bad field. */
+export function validateParams(capability: Capability, raw: unknown): Record<string, unknown> {
+  capability.precheck?.(raw);
+  const params = Value.Default(capability.params, structuredClone(raw ?? {})) as Record<string, unknown>;
+  const validator = validators.get(capability.name);
+  if (validator && !validator.Check(params)) {
+    const { message, field } = describeValidation([...validator.Errors(params)], 'params');
+    throw new BrokerError('INVALID_REQUEST', message, { details: { field } });
+  }
+  return params;
+}
+
+/**
+ * The one code path of a capability call (REST and MCP alike), after the token and order checks:
+ * body shape, grant, params, connection, then the capability (which takes quota and calls Amazon).
+ */
+export async function runCapability(
+  services: BrokerServices,
+  job: JobContext,
+  call: CapabilityCall,
+  log: FastifyBaseLogger,
+  trace: CallTrace,
+): Promise<unknown> {
+  if (call.provider !== 'amazon') {
+    throw new BrokerError('INVALID_REQUEST', `provider must be "amazon", got ${JSON.stringify(call.provider)}`, {
+      details: { field: 'provider' },
+    });
+  }
+  const capability = findCapability(call.capability);
+  if (!capability || !job.capabilities.includes(capability.name)) {
+    throw new BrokerError(
+      'CAPABILITY_NOT_ALLOWED',
+      capability
+        ? `capability ${capability.name} is not granted to this job token`
+        : `unknown capability ${JSON.stringify(call.capability)}; GET /api/capabilities lists the ones this token may call`,
+      { details: { capability: call.capability } },
+    );
+  }
+
+  const params = validateParams(capability, call.params);
+  const requestedMarketplace = typeof params.marketplace_id === 'string' ? params.marketplace_id : undefined;
+  if (requestedMarketplace !== undefined && !findMarketplace(requestedMarketplace)) {
+    throw new BrokerError('INVALID_REQUEST', `unknown marketplace id ${requestedMarketplace}`, { details: { field: 'params.marketplace_id' } });
+  }
+
+  const connection = await findConnection(services.db, job.buyerId, requestedMarketplace);
+  if (!connection) {
+    throw new BrokerError(
+      'NO_CONNECTION',
+      requestedMarketplace
+        ? `the buyer has not connected Amazon for marketplace ${requestedMarketplace}`
+        : 'the buyer has not connected an Amazon Seller Central account',
+    );
+  }
+  const marketplace = findMarketplace(connection.marketplaceId);
+  if (!marketplace) throw new Error(`connection for unknown marketplace ${connection.marketplaceId}`);
+  trace.marketplaceId = marketplace.id;
+  trace.region = marketplace.region;
+  if (connection.status === 'revoked') {
+    throw new BrokerError('TOKEN_EXPIRED', 'the buyer revoked or lost the Amazon authorization; they must reconnect Amazon');
+  }
+
+  const amazon = services.amazon.forSeller(
+    {
+      authorizationId: connection.authorizationId,
+      buyerId: connection.buyerId,
+      sellingPartnerId: connection.sellingPartnerId,
+      region: connection.region,
+    },
+    // Fastify's request logger is a pino child logger.
+    { log: log as Logger },
+  );
+  trace.amazonRequestIds = amazon.requestIds;
+  const ctx: CapabilityContext<Record<string, unknown>> = { params, job, marketplace, connection, amazon, services, log };
+  return capability.access === 'read' ? capability.run(ctx as never) : stageOrApplyWrite(ctx, capability);
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAudit } from '../audit/audit.js';
+import { authenticateJobToken } from '../auth/job-tokens.js';
+import { bearerToken } from '../auth/secrets.js';
+import { CAPABILITIES, findCapability } from '../capabilities/index.js';
+import type { JobContext } from '../capabilities/types.js';
+import { BrokerError, errorBody, isBrokerError } from '../errors.js';
+import { executeIdempotently } from '../idempotency/idempotency.js';
+import { type CallTrace, type CapabilityCall, runCapability } from '../pipeline/run-capability.js';
+import { CapabilityCallBody, CapabilityCallResponse, CapabilityListResponse } from '../schemas/capabilities.js';
+import { errorResponses } from '../schemas/envelope.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    job?: JobContext;
+  }
+}
+
+const BEARER = [{ jobToken: [] }];
+
+/** The token and order checks come first, before the body is even parsed. */
+async function authenticate(request: FastifyRequest) {
+  request.job = await authenticateJobToken(request.server.services.db, bearerToken(request.headers.authorization));
+}
+
+export function requireJob(request: FastifyRequest): JobContext {
+  if (!request.job) throw new BrokerError('INVALID_TOKEN', 'missing job token');
+  return request.job;
+}
+
+export default async function capabilityRoutes(app: FastifyInstance) {
+  app.addHook('onRequest', authenticate);
+
+  app.get(
+    '/api/capabilities',
+    {
+      schema: {
+        tags: ['capabilities'],
+        summary: 'List the capabilities this job token may call',
+        security: BEARER,
+        response: { 200: CapabilityListResponse, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      const job = requireJob(request);
+      return {
+        ok: true as const,
+        data: CAPABILITIES.filter((c) => job.capabilities.includes(c.name)).map((c) => ({
+          name: c.name,
+          description: c.description,
+          access: c.access,
+          params_schema: c.params as unknown as Record<string, unknown>,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/capabilities',
+    {
+      schema: {
+        tags: ['capabilities'],
+        summary: 'Call a capability',
+        description:
+          'Checks run in this order: token, order, body shape, capability grant, params, connection, quota, Amazon. An Idempotency-Key header makes retries safe for 24 h.',
+        security: BEARER,
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'Makes the call safe to retry (24 h, per order).' } },
+        },
+        body: CapabilityCallBody,
+        response: { 200: CapabilityCallResponse, ...errorResponses(400, 401, 403, 404, 409, 413, 422, 429, 500, 502) },
+      },
+    },
+    async (request, reply) => {
+      const job = requireJob(request);
+      const call = request.body as CapabilityCall;
+      const key = request.headers['idempotency-key'];
+      const run = () => callCapability(request, job, call);
+      const { statusCode, body, retryAfter } =
+        typeof key === 'string' ? await executeIdempotently(request.server.services.db, job.orderId, key, call, run) : await run();
+      if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
+      // The status comes from the capability's outcome; the schema lists every one it can be.
+      return reply.status(statusCode as 200).send(body);
+    },
+  );
+}
+
+export interface CapabilityHttpResult {
+  statusCode: number;
+  body: unknown;
+  retryAfter?: string;
+}
+
+/** Runs one call and renders its answer (success or envelope), recording metrics and the audit trail. */
+async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall): Promise<CapabilityHttpResult> {
+  const { services } = request.server;
+  const started = performance.now();
+  const trace: CallTrace = { amazonRequestIds: [] };
+  let result: CapabilityHttpResult;
+  let outcome: string;
+  try {
+    const data = await runCapability(services, job, call, request.log, trace);
+    outcome = (data as { status?: unknown } | null)?.status === 'PENDING_CONFIRMATION' || (data as { status?: unknown } | null)?.status === 'APPLIED'
+      ? String((data as { status: string }).status)
+      : 'OK';
+    result = {
+      statusCode: 200,
+      body: {
+        ok: true,
+        data,
+        meta: { request_id: request.id, capability: call.capability, marketplace_id: trace.marketplaceId, region: trace.region },
+      },
+    };
+  } catch (error) {
+    const brokerError = isBrokerError(error) ? error : undefined;
+    if (!brokerError) request.log.error({ err: error, capability: call.capability }, 'capability failed unexpectedly');
+    const rendered = brokerError ?? new BrokerError('INTERNAL_ERROR', `unexpected error; quote request id ${request.id} to support`);
+    outcome = rendered.code;
+    result = {
+      statusCode: rendered.httpStatus,
+      body: errorBody(rendered),
+      ...(rendered.retryAfterS !== undefined ? { retryAfter: String(rendered.retryAfterS) } : {}),
+    };
+  }
+  const latencyMs = performance.now() - started;
+  services.metrics.capabilityCalls.inc({ capability: findCapability(call.capability)?.name ?? 'unknown', outcome });
+  await recordAudit(services.db, {
+    orderId: job.orderId,
+    tokenId: job.tokenId,
+    capability: call.capability,
+    marketplaceId: trace.marketplaceId ?? null,
+    outcome,
+    httpStatus: result.statusCode,
+    latencyMs,
+    amazonRequestId: trace.amazonRequestIds.at(-1) ?? null,
+  }).catch((error: unknown) => request.log.error({ err: error }, 'audit write failed'));
+  return result;
+}

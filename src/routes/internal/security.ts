@@ -1,0 +1,2 @@
+/** OpenAPI security requirement of the internal API. */
+export const INTERNAL_SECURITY = [{ internalKey: [] }];

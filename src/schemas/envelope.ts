@@ -1,0 +1,21 @@
+import Type, { type TSchema } from 'typebox';
+import { ERROR_CODES } from '../errors.js';
+
+/** The contract's envelopes (CONTRACT §3), used by every route schema and so by openapi.yaml. */
+export const ErrorEnvelope = Type.Object(
+  {
+    ok: Type.Literal(false),
+    error: Type.Object({
+      code: Type.Union(ERROR_CODES.map((c) => Type.Literal(c))),
+      message: Type.String(),
+      retry_after_s: Type.Optional(Type.Integer({ minimum: 0 })),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
+  { $id: 'ErrorEnvelope', description: 'Every failure: a stable code, a readable message, and details where they help.' },
+);
+
+export const Ok = <T extends TSchema>(data: T) => Type.Object({ ok: Type.Literal(true), data });
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, Type.Ref('ErrorEnvelope')])) as Record<number, TSchema>;

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createDatabase, type Db } from './db/database.js';
+import { migrateToLatest } from './db/migrator.js';
+import { createSharedStore, type SharedStore } from './store/shared-store.js';
+import { TokenVault } from './vault/vault.js';
+import { createQuotaLimiter } from './quota/limiter.js';
+import type { QuotaLimiter } from './quota/types.js';
+import { createAmazonApiFactory, type AmazonApiFactory } from './spapi/client.js';
+import { Metrics } from './metrics.js';
+
+/**
+ * The broker's long-lived parts, built once per app from a validated config and closed with it.
+ * Routes and capabilities receive them; nothing here opens a connection at import time.
+ */
+export interface BrokerServices {
+  config: Config;
+  db: Db;
+  store: SharedStore;
+  log: Logger;
+  vault: TokenVault;
+  quota: QuotaLimiter;
+  amazon: AmazonApiFactory;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  db?: Db;
+  store?: SharedStore;
+}
+
+export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<BrokerServices> {
+  const db = overrides.db ?? createDatabase(config);
+  const store = overrides.store ?? (await createSharedStore(config.redisUrl, config.redisKeyPrefix));
+  if (config.migrateOnStart) await migrateToLatest(db);
+  const vault = new TokenVault(config.vaultKeys);
+  const metrics = new Metrics();
+  const quota = createQuotaLimiter({ config, store, log });
+  const amazon = createAmazonApiFactory({ config, db, store, vault, quota, log, metrics });
+  return {
+    config,
+    db,
+    store,
+    log,
+    vault,
+    quota,
+    amazon,
+    metrics,
+    async close() {
+      await amazon.close();
+      await quota.close();
+      if (!overrides.store) await store.close();
+      if (!overrides.db) await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { Region } from '../marketplaces/marketplaces.js';
+
+/** Amazon's operationIds the broker calls; they key the quota table and the metrics. */
+export type OperationName =
+  | 'getMarketplaceParticipations'
+  | 'searchListingsItems'
+  | 'getListingsItem'
+  | 'patchListingsItem'
+  | 'searchCatalogItems'
+  | 'getCatalogItem'
+  | 'getOrderMetrics'
+  | 'createReport'
+  | 'getReport'
+  | 'getReportDocument'
+  | 'createFeedDocument'
+  | 'createFeed'
+  | 'getFeed'
+  | 'getFeedDocument'
+  | 'createContentDocument'
+  | 'validateContentDocumentAsinRelations'
+  | 'postContentDocumentAsinRelations'
+  | 'postContentDocumentApprovalSubmission'
+  | 'getSolicitationActionsForOrder'
+  | 'createProductReviewAndSellerFeedbackSolicitation';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface SpApiRequest {
+  operation: OperationName;
+  method: HttpMethod;
+  /** Path with every dynamic segment already percent-encoded (use `encodePathSegment`). */
+  path: string;
+  /** Arrays are sent comma-separated (Amazon's `collectionFormat: csv`); undefined values are dropped. */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
+  body?: unknown;
+}
+
+export interface SpApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string>;
+  requestId?: string;
+}
+
+/** Which seller and host a call is made for; one per connection and region. */
+export interface SellerContext {
+  authorizationId: string;
+  buyerId: string;
+  sellingPartnerId: string;
+  region: Region;
+}
+
+/**
+ * Everything a capability may do against Amazon for one seller. Implementations take quota,
+ * attach the LWA access token, sign, time out, retry reads, and turn failures into BrokerErrors
+ * (SP_API_ERROR with details.status/details.errors, RATE_LIMIT, TOKEN_EXPIRED).
+ */
+export interface AmazonApi {
+  readonly seller: SellerContext;
+  call<T = unknown>(request: SpApiRequest): Promise<SpApiResponse<T>>;
+  /** Downloads a report or feed document from the URL Amazon returned: HTTPS (or a configured endpoint host), no redirects, size-capped, gunzipped when `compression` is GZIP. */
+  download(url: string, options?: { compression?: string | undefined; maxBytes?: number }): Promise<Buffer>;
+  /** Uploads feed content to the URL createFeedDocument returned, with exactly the declared content type. */
+  upload(url: string, contentType: string, body: Buffer): Promise<void>;
+  /** The Amazon request ids seen so far in this capability call (kept for the audit log). */
+  readonly requestIds: string[];
+}
+
+export function encodePathSegment(segment: string): string {
+  // encodeURIComponent leaves !'()* alone; Amazon's SKU rules want every reserved character encoded.
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

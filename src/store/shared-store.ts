@@ -1,0 +1,133 @@
+import { Redis } from 'ioredis';
+
+/**
+ * The small key-value surface the broker shares between instances: locks, the encrypted
+ * access-token cache, report reuse. Redis when REDIS_URL is set; an in-process map otherwise
+ * (one instance only — the README says so).
+ */
+export interface SharedStore {
+  readonly kind: 'redis' | 'memory';
+  /** The Redis connection, for Lua scripts (quota) and @fastify/rate-limit; undefined in memory mode. */
+  readonly redis?: Redis;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** SET NX PX: true when this caller now owns the key. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Deletes the key only while it still holds `value` (lock release by its owner). */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  del(key: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export class RedisStore implements SharedStore {
+  readonly kind = 'redis' as const;
+  readonly redis: Redis;
+
+  constructor(url: string, readonly prefix: string) {
+    this.redis = new Redis(url, {
+      lazyConnect: true,
+      // Fail fast instead of queueing commands forever while Redis is down: callers degrade.
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.redis.defineCommand('compareAndDelete', { numberOfKeys: 1, lua: COMPARE_AND_DELETE });
+    // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
+    this.redis.on('error', () => {});
+  }
+
+  async connect(): Promise<void> {
+    await this.redis.connect();
+  }
+
+  key(key: string) {
+    return this.prefix + key;
+  }
+
+  get(key: string) {
+    return this.redis.get(this.key(key));
+  }
+
+  async set(key: string, value: string, ttlMs: number) {
+    await this.redis.set(this.key(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number) {
+    return (await this.redis.set(this.key(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+  }
+
+  async deleteIfEquals(key: string, value: string) {
+    const deleted = (await (this.redis as Redis & { compareAndDelete(k: string, v: string): Promise<number> }).compareAndDelete(
+      this.key(key),
+      value,
+    )) as number;
+    return deleted === 1;
+  }
+
+  async del(key: string) {
+    await this.redis.del(this.key(key));
+  }
+
+  async ping() {
+    await this.redis.ping();
+  }
+
+  async close() {
+    this.redis.disconnect();
+  }
+}
+
+export class MemoryStore implements SharedStore {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+
+  private live(key: string) {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async get(key: string) {
+    return this.live(key)?.value ?? null;
+  }
+
+  async set(key: string, value: string, ttlMs: number) {
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number) {
+    if (this.live(key)) return false;
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+
+  async deleteIfEquals(key: string, value: string) {
+    if (this.live(key)?.value !== value) return false;
+    this.entries.delete(key);
+    return true;
+  }
+
+  async del(key: string) {
+    this.entries.delete(key);
+  }
+
+  async ping() {}
+
+  async close() {
+    this.entries.clear();
+  }
+}
+
+export async function createSharedStore(redisUrl: string | undefined, prefix: string): Promise<SharedStore> {
+  if (!redisUrl) return new MemoryStore();
+  const store = new RedisStore(redisUrl, prefix);
+  await store.connect();
+  return store;
+}

@@ -92,7 +92,9 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await registerFrontDoorRateLimit(app, { config, store: services.store });
+  // Ops probes must keep answering however busy a caller is.
+  const opsPaths = new Set(['/healthz', '/readyz', '/metrics']);
+  await registerFrontDoorRateLimit(app, { config, store: services.store, skip: (request) => opsPaths.has(request.url) });
   await app.register(opsRoutes);
   await app.register(capabilityRoutes);
   await app.register(internalRoutes);

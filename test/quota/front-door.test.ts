@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { BrokerError, errorBody } from '../../src/errors.js';
+import { frontDoorKey, registerFrontDoorRateLimit } from '../../src/quota/front-door.js';
+import { MemoryStore, RedisStore, type SharedStore } from '../../src/store/shared-store.js';
+import { deleteKeys, REDIS_URL, uniquePrefix } from './helpers.js';
+
+const prefix = uniquePrefix('front-door');
+const config = loadConfig({ BROKER_MODE: 'sandbox', FRONT_DOOR_PER_MINUTE: '3', REDIS_KEY_PREFIX: prefix });
+
+/** A tiny app with the minimal error handler the real one stands for: BrokerError → envelope + Retry-After. */
+async function tinyApp(store: SharedStore, skip?: (url: string) => boolean): Promise<FastifyInstance> {
+  const app = Fastify();
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof BrokerError) {
+      if (error.retryAfterS !== undefined) void reply.header('retry-after', String(error.retryAfterS));
+      return reply.status(error.httpStatus).send(errorBody(error));
+    }
+    return reply.status(500).send({ ok: false, error: { code: 'INTERNAL_ERROR', message: 'unexpected' } });
+  });
+  await registerFrontDoorRateLimit(app, { config, store, ...(skip ? { skip: (request) => skip(request.url) } : {}) });
+  app.get('/api/capabilities', async () => ({ ok: true, data: [] }));
+  app.get('/healthz', async () => ({ ok: true }));
+  await app.ready();
+  return app;
+}
+
+const call = (app: FastifyInstance, token?: string, url = '/api/capabilities') =>
+  app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe.each([
+  ['Redis', () => new RedisStore(REDIS_URL, prefix)],
+  ['memory', () => new MemoryStore()],
+])('front-door rate limit (%s store)', (name, makeStore) => {
+  let store: SharedStore;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    store = makeStore();
+    if (store instanceof RedisStore) await store.connect();
+    app = await tinyApp(store, (url) => url === '/healthz');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    if (store.redis) await deleteKeys(store.redis, prefix);
+    await store.close();
+  });
+
+  it('answers 429 + Retry-After + the RATE_LIMIT envelope after max requests of one token', async () => {
+    const token = `job-token-${name}-one`;
+    for (let i = 0; i < 3; i += 1) expect((await call(app, token)).statusCode).toBe(200);
+    const limited = await call(app, token);
+    expect(limited.statusCode).toBe(429);
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = limited.json();
+    expect(body).toMatchObject({ ok: false, error: { code: 'RATE_LIMIT', retry_after_s: retryAfter } });
+    expect(body.error.message).toMatch(/retry after \d+ s/);
+  });
+
+  it('does not limit a different token, and counts requests without a token by IP', async () => {
+    expect((await call(app, `job-token-${name}-two`)).statusCode).toBe(200);
+    for (let i = 0; i < 3; i += 1) expect((await call(app)).statusCode).toBe(200);
+    expect((await call(app)).statusCode).toBe(429);
+    expect((await call(app, `job-token-${name}-three`)).statusCode).toBe(200);
+  });
+
+  it('exempts what `skip` names (health probes)', async () => {
+    for (let i = 0; i < 5; i += 1) expect((await call(app, undefined, '/healthz')).statusCode).toBe(200);
+  });
+
+  it.runIf(name === 'Redis')('counts in Redis under the prefix, by token hash, never the raw token', async () => {
+    const keys = await store.redis!.keys(`${prefix}front-door:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.some((k) => k.includes('job-token'))).toBe(false);
+  });
+});
+
+describe('front-door key', () => {
+  it('is the SHA-256 of the bearer token, else the IP', async () => {
+    const app = Fastify();
+    app.get('/', async (request) => ({ key: frontDoorKey(request) }));
+    const withToken = (await app.inject({ url: '/', headers: { authorization: 'Bearer secret-token' } })).json().key;
+    expect(withToken).toBe(`bearer:${createHash('sha256').update('secret-token').digest('hex')}`);
+    expect(withToken).not.toContain('secret-token');
+    expect((await app.inject({ url: '/' })).json().key).toBe('ip:127.0.0.1');
+    await app.close();
+  });
+});
+
+describe('front door while Redis is down', () => {
+  it('counts per instance without waiting on Redis: never a lock-out, never a hang', async () => {
+    const store = new RedisStore('redis://127.0.0.1:1', uniquePrefix('front-door-down'));
+    store.redis.on('error', () => {});
+    const app = await tinyApp(store);
+    try {
+      const started = performance.now();
+      for (let i = 0; i < 3; i += 1) expect((await call(app, 'job-token-down')).statusCode).toBe(200);
+      expect((await call(app, 'job-token-down')).statusCode).toBe(429);
+      expect((await call(app, 'another-token-down')).statusCode).toBe(200);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+});

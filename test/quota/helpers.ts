@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import type { QuotaKey } from '../../src/quota/types.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A prefix no other test file (or run) shares. */
+export const uniquePrefix = (name: string) => `test:quota:${name}:${randomBytes(4).toString('hex')}:`;
+
+/** A connection like the broker's RedisStore makes: fails fast instead of queueing forever. */
+export function connectRedis(url = REDIS_URL) {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 100, 500),
+  });
+  redis.on('error', () => {});
+  return redis;
+}
+
+export async function deleteKeys(redis: Redis, prefix: string) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export function captureLog(): { log: Logger; lines: Array<{ level: number; msg: string }> } {
+  const lines: Array<{ level: number; msg: string }> = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { log, lines };
+}
+
+let sellerCounter = 0;
+export const sellerKey = (operation: QuotaKey['operation'] = 'getListingsItem', sellingPartnerId?: string): QuotaKey => ({
+  sellingPartnerId: sellingPartnerId ?? `A${(sellerCounter += 1)}SELLER${randomBytes(3).toString('hex').toUpperCase()}`,
+  region: 'NA',
+  operation,
+});
+
+export const elapsedSince = (start: number) => performance.now() - start;
+
+/** Polls until `check()` is true or `timeoutMs` passes. */
+export async function eventually(check: () => boolean, timeoutMs = 5_000, everyMs = 20) {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createQuotaLimiter } from '../../src/quota/limiter.js';
+import { MemoryQuotaLimiter } from '../../src/quota/memory-limiter.js';
+import { quotaRedisKey, RedisQuotaLimiter } from '../../src/quota/redis-limiter.js';
+import { MemoryStore, RedisStore } from '../../src/store/shared-store.js';
+import { captureLog, deleteKeys, REDIS_URL, sellerKey, uniquePrefix } from './helpers.js';
+
+const prefix = uniquePrefix('factory');
+const config = loadConfig({ BROKER_MODE: 'sandbox', QUOTA_MAX_WAIT_MS: '0', REDIS_KEY_PREFIX: 'unused:' });
+const store = new RedisStore(REDIS_URL, prefix);
+
+afterAll(async () => {
+  await deleteKeys(store.redis, prefix);
+  await store.close();
+});
+
+describe('createQuotaLimiter', () => {
+  it('shares buckets through Redis under the store prefix when the store is Redis', async () => {
+    await store.connect();
+    const limiter = createQuotaLimiter({ config, store, log: captureLog().log });
+    expect(limiter).toBeInstanceOf(RedisQuotaLimiter);
+    const key = sellerKey('getCatalogItem'); // 2 rps, burst 2
+    await limiter.acquire(key);
+    expect(await store.redis.exists(quotaRedisKey(`${prefix}quota:`, key))).toBe(1);
+    await limiter.acquire(key);
+    // config.quotaMaxWaitMs (0 here) is the default maxWait.
+    await expect(limiter.acquire(key)).rejects.toMatchObject({ code: 'RATE_LIMIT', retryAfterS: 1 });
+    expect(limiter.degraded).toBe(false);
+    await limiter.close();
+  });
+
+  it('runs in process when the store is memory', async () => {
+    const limiter = createQuotaLimiter({ config, store: new MemoryStore(), log: captureLog().log });
+    expect(limiter).toBeInstanceOf(MemoryQuotaLimiter);
+    const key = sellerKey('getCatalogItem');
+    await limiter.acquire(key);
+    await limiter.acquire(key);
+    await expect(limiter.acquire(key)).rejects.toMatchObject({ code: 'RATE_LIMIT' });
+    expect(limiter.degraded).toBe(false);
+    await limiter.close();
+  });
+});

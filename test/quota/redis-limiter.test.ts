@@ -1,0 +1,257 @@
+import { createServer, type Socket } from 'node:net';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrokerError } from '../../src/errors.js';
+import { learnedRateRedisKey, quotaRedisKey, RedisQuotaLimiter, type RedisQuotaLimiterOptions } from '../../src/quota/redis-limiter.js';
+import type { BucketRate } from '../../src/quota/rates.js';
+import { captureLog, connectRedis, deleteKeys, elapsedSince, eventually, sellerKey, uniquePrefix } from './helpers.js';
+
+const prefix = uniquePrefix('redis-limiter');
+const connections: Redis[] = [];
+const limiters: RedisQuotaLimiter[] = [];
+let admin: Redis;
+
+async function connection() {
+  const redis = connectRedis();
+  await redis.connect();
+  connections.push(redis);
+  return redis;
+}
+
+function limiterOn(redis: Redis, bucket: BucketRate, extra: Partial<RedisQuotaLimiterOptions> = {}) {
+  const limiter = new RedisQuotaLimiter({ redis, prefix, log: captureLog().log, maxWaitMs: 3_000, rates: () => bucket, ...extra });
+  limiters.push(limiter);
+  return limiter;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  admin = await connection();
+});
+
+afterAll(async () => {
+  await Promise.all(limiters.map((l) => l.close()));
+  await deleteKeys(admin, prefix);
+  for (const redis of connections) redis.disconnect();
+});
+
+describe('quota keys', () => {
+  it('are hash-tagged per seller, under the store prefix', async () => {
+    const key = { sellingPartnerId: 'A1B2C3', region: 'EU' as const, operation: 'getListingsItem' as const };
+    expect(quotaRedisKey('broker:quota:', key)).toBe('broker:quota:{sp:A1B2C3}:EU:getListingsItem');
+    expect(learnedRateRedisKey('broker:quota:', key)).toBe('broker:quota:{sp:A1B2C3}:EU:getListingsItem:rate');
+    // A brace in an id can never move the tag to another slot.
+    expect(quotaRedisKey('p:', { ...key, sellingPartnerId: 'A}{x' })).toBe('p:{sp:A%7D%7Bx}:EU:getListingsItem');
+
+    const limiter = limiterOn(admin, { rate: 20, burst: 2 });
+    const live = sellerKey();
+    await limiter.acquire(live);
+    const stored = quotaRedisKey(prefix, live);
+    expect(stored).toContain(`{sp:${live.sellingPartnerId}}`);
+    expect(await admin.exists(stored)).toBe(1);
+    expect(await admin.pttl(stored)).toBeGreaterThan(0);
+  });
+});
+
+describe('RedisQuotaLimiter', () => {
+  it('lets the burst through, then serves concurrent callers in reservation order spaced by 1/rate', async () => {
+    const limiter = limiterOn(admin, { rate: 20, burst: 2 });
+    const key = sellerKey();
+    const start = performance.now();
+    const done: Array<{ i: number; at: number }> = [];
+    await Promise.all(Array.from({ length: 8 }, (_, i) => limiter.acquire(key).then(() => done.push({ i, at: elapsedSince(start) }))));
+    expect(done.map((d) => d.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Never earlier than the bucket allows (a small margin for timer granularity), never stuck.
+    done.forEach((d, i) => expect(d.at).toBeGreaterThanOrEqual(Math.max(0, i - 1) * 50 - 5));
+    expect(done.at(-1)!.at).toBeLessThan(2_000);
+  });
+
+  it('gives every reservation its own slot across two instances (two connections, one bucket)', async () => {
+    const a = limiterOn(await connection(), { rate: 20, burst: 2 });
+    const b = limiterOn(await connection(), { rate: 20, burst: 2 });
+    const key = sellerKey();
+    const reservations = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).reserve(key, 10_000)));
+    const waits = reservations.map((r) => r.waitMs).sort((x, y) => x - y);
+    expect(reservations.every((r) => r.reserved)).toBe(true);
+    expect(waits.slice(0, 2)).toEqual([0, 0]);
+    // Slots 50 ms apart on Redis's clock; the few ms between calls only shorten the later waits.
+    for (let i = 2; i < waits.length; i += 1) expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(i === 2 ? 30 : 45);
+    expect(waits.at(-1)).toBeGreaterThan(350);
+  });
+
+  it('never lets two instances together exceed rate × time + burst', async () => {
+    const bucket = { rate: 20, burst: 2 };
+    const instances = [limiterOn(await connection(), bucket), limiterOn(await connection(), bucket)];
+    const key = sellerKey();
+    const grants: number[] = [];
+    const start = performance.now();
+    const runFor = 1_200;
+    const worker = async (limiter: RedisQuotaLimiter) => {
+      while (elapsedSince(start) < runFor) {
+        try {
+          await limiter.acquire(key, { maxWaitMs: 150 });
+          grants.push(performance.now());
+        } catch (error) {
+          if (!(error instanceof BrokerError)) throw error;
+          await sleep(10); // an impatient client retrying hard
+        }
+      }
+    };
+    await Promise.all(instances.flatMap((limiter) => Array.from({ length: 4 }, () => worker(limiter))));
+    const elapsedS = elapsedSince(start) / 1000;
+    expect(grants.length).toBeLessThanOrEqual(Math.floor(bucket.rate * elapsedS + bucket.burst) + 1);
+    expect(grants.length).toBeGreaterThanOrEqual(15); // not merely blocked
+    grants.sort((x, y) => x - y);
+    // Every window of grants fits the bucket (slack 2 for timers that fire late and bunch up).
+    for (let i = 0; i < grants.length; i += 1) {
+      for (let j = i + 1; j < grants.length; j += 1) {
+        expect(j - i + 1).toBeLessThanOrEqual((bucket.rate * (grants[j]! - grants[i]!)) / 1000 + bucket.burst + 2);
+      }
+    }
+  });
+
+  it('throws RATE_LIMIT with retry_after_s ≈ the real wait when it exceeds maxWait, without reserving', async () => {
+    const limiter = limiterOn(admin, { rate: 0.25, burst: 1 });
+    const key = sellerKey('createFeed');
+    await limiter.acquire(key);
+    const started = performance.now();
+    const error = await limiter.acquire(key, { maxWaitMs: 100 }).catch((e: unknown) => e);
+    expect(elapsedSince(started)).toBeLessThan(500);
+    expect(error).toBeInstanceOf(BrokerError);
+    expect(error).toMatchObject({ code: 'RATE_LIMIT', retryAfterS: 4, details: { operation: 'createFeed' } });
+    const next = await limiter.reserve(key, 60_000);
+    expect(next.reserved).toBe(true);
+    expect(next.waitMs).toBeGreaterThan(3_500);
+    expect(next.waitMs).toBeLessThanOrEqual(4_000); // the refused call took nothing
+  });
+
+  it('does not slow another seller while one seller is saturated', async () => {
+    const limiter = limiterOn(admin, { rate: 1, burst: 1 });
+    const busy = sellerKey();
+    const controller = new AbortController();
+    const queued = Array.from({ length: 3 }, () => limiter.acquire(busy, { maxWaitMs: 5_000, signal: controller.signal }).catch(() => {}));
+    await sleep(20);
+    await expect(limiter.acquire(busy, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'RATE_LIMIT' });
+    const started = performance.now();
+    await limiter.acquire(sellerKey());
+    expect(elapsedSince(started)).toBeLessThan(150);
+    controller.abort(new Error('test over'));
+    await Promise.all(queued);
+  });
+
+  it('observeRateLimit stores a lower rate with a TTL, and the model rate clears it', async () => {
+    const limiter = limiterOn(admin, { rate: 20, burst: 1 });
+    const key = sellerKey();
+    await limiter.observeRateLimit(key, 2);
+    const pttl = await admin.pttl(learnedRateRedisKey(prefix, key));
+    expect(pttl).toBeGreaterThan(3_500_000);
+    expect(pttl).toBeLessThanOrEqual(3_600_000);
+    await limiter.reserve(key, 0);
+    const second = await limiter.reserve(key, 10_000);
+    expect(second.waitMs).toBeGreaterThan(400);
+    expect(second.waitMs).toBeLessThanOrEqual(500);
+
+    await limiter.observeRateLimit(key, 25);
+    expect(await admin.exists(learnedRateRedisKey(prefix, key))).toBe(0);
+    const other = sellerKey();
+    await limiter.reserve(other, 0);
+    expect((await limiter.reserve(other, 10_000)).waitMs).toBeLessThanOrEqual(50);
+  });
+
+  it('penalize spends the burst: no token for a full interval', async () => {
+    const limiter = limiterOn(admin, { rate: 2, burst: 5 });
+    const key = sellerKey();
+    expect(await limiter.penalize(key)).toBe(500);
+    const refused = await limiter.reserve(key, 0);
+    expect(refused.reserved).toBe(false);
+    expect(refused.waitMs).toBeGreaterThan(400);
+    const after = await limiter.reserve(key, 10_000);
+    const next = await limiter.reserve(key, 10_000);
+    expect(next.waitMs - after.waitMs).toBeGreaterThanOrEqual(490); // burst spent: one per interval
+  });
+
+  it('an abort while waiting rejects at once with the signal reason', async () => {
+    const limiter = limiterOn(admin, { rate: 0.5, burst: 1 });
+    const key = sellerKey();
+    await limiter.acquire(key);
+    const controller = new AbortController();
+    const pending = limiter.acquire(key, { signal: controller.signal });
+    await sleep(50);
+    const abortedAt = performance.now();
+    controller.abort(new Error('caller gone'));
+    await expect(pending).rejects.toThrow('caller gone');
+    expect(elapsedSince(abortedAt)).toBeLessThan(100);
+  });
+
+  it('reloads its script after SCRIPT FLUSH (EVALSHA → NOSCRIPT → EVAL)', async () => {
+    const limiter = limiterOn(admin, { rate: 20, burst: 2 });
+    await admin.script('FLUSH');
+    await limiter.acquire(sellerKey());
+    expect(limiter.degraded).toBe(false);
+  });
+});
+
+describe('RedisQuotaLimiter when Redis is unreachable', () => {
+  it('falls back to a local limiter at rate/3 with burst 1, warns once, and never hangs', async () => {
+    const dead = connectRedis('redis://127.0.0.1:1');
+    connections.push(dead);
+    const { log, lines } = captureLog();
+    const limiter = limiterOn(dead, { rate: 30, burst: 10 }, { log });
+    const key = sellerKey();
+    const started = performance.now();
+    await limiter.acquire(key);
+    expect(elapsedSince(started)).toBeLessThan(1_500);
+    expect(limiter.degraded).toBe(true);
+    const next = await limiter.reserve(key, 10_000);
+    expect(next).toEqual({ waitMs: 100, reserved: true }); // 30/3 = 10 rps, no burst
+    const fast = performance.now();
+    await expect(limiter.acquire(key, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'RATE_LIMIT' });
+    expect(elapsedSince(fast)).toBeLessThan(50); // degraded: no Redis round trip, no timeout
+    await limiter.observeRateLimit(key, 1);
+    expect(await limiter.penalize(key)).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
+  });
+
+  it('times out a Redis that accepts connections but never answers', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    const mute = connectRedis(`redis://127.0.0.1:${port}`);
+    connections.push(mute);
+    const limiter = limiterOn(mute, { rate: 20, burst: 2 }, { commandTimeoutMs: 200 });
+    try {
+      const started = performance.now();
+      await limiter.acquire(sellerKey());
+      expect(elapsedSince(started)).toBeLessThan(1_000);
+      expect(limiter.degraded).toBe(true);
+    } finally {
+      mute.disconnect();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it('goes back to Redis when it answers again, even without traffic', async () => {
+    const redis = await connection();
+    const { log, lines } = captureLog();
+    const limiter = limiterOn(redis, { rate: 20, burst: 2 }, { log, probeIntervalMs: 50 });
+    await limiter.acquire(sellerKey());
+    expect(limiter.degraded).toBe(false);
+
+    redis.disconnect();
+    const started = performance.now();
+    await limiter.acquire(sellerKey());
+    expect(elapsedSince(started)).toBeLessThan(1_000);
+    expect(limiter.degraded).toBe(true);
+
+    await redis.connect();
+    await eventually(() => !limiter.degraded, 3_000);
+    const key = sellerKey();
+    await limiter.acquire(key);
+    expect(await admin.exists(quotaRedisKey(prefix, key))).toBe(1);
+    expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
+    expect(lines.some((l) => l.level === 30 && /answers again/.test(l.msg))).toBe(true);
+  });
+});

@@ -6,7 +6,7 @@ export const ErrorEnvelope = Type.Object(
   {
     ok: Type.Literal(false),
     error: Type.Object({
-      code: Type.Union(ERROR_CODES.map((c) => Type.Literal(c))),
+      code: Type.Enum(ERROR_CODES),
       message: Type.String(),
       retry_after_s: Type.Optional(Type.Integer({ minimum: 0 })),
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(async () => testApp?.close());
 
-const mint = (payload: Record<string, unknown>, headers = internalHeaders(testApp.config)) =>
+const mint = (payload: Record<string, unknown>, headers: Record<string, string> = internalHeaders(testApp.config)) =>
   testApp.app.inject({ method: 'POST', url: '/internal/job-tokens', headers, payload });
 
 describe('the internal API', () => {

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
+import { buildApp } from './app.js';
+import { assertConfig } from './config.js';
+
+/**
+ * The OpenAPI document generated from the routes' TypeBox schemas. `npm run openapi` writes it to
+ * openapi.yaml; a test keeps the committed file identical to this.
+ */
+export async function generateOpenApiYaml(): Promise<string> {
+  const config = assertConfig({
+    port: 0,
+    host: '127.0.0.1',
+    mode: 'sandbox',
+    dataDir: 'memory://',
+    redisKeyPrefix: 'openapi:',
+    internalApiKey: randomBytes(24).toString('hex'),
+    vaultKeys: `openapi:${randomBytes(32).toString('base64')}`,
+    lwaClientId: 'openapi',
+    lwaClientSecret: 'openapi',
+    lwaTokenUrl: 'https://api.amazon.com/auth/o2/token',
+    spapiAppIsDraft: false,
+    spapiEndpoints: { NA: 'https://sellingpartnerapi-na.amazon.com', EU: 'https://sellingpartnerapi-eu.amazon.com', FE: 'https://sellingpartnerapi-fe.amazon.com' },
+    spapiTimeoutMs: 10_000,
+    quotaMaxWaitMs: 3_000,
+    frontDoorPerMinute: 600,
+    logLevel: 'silent',
+    migrateOnStart: true,
+    bodyLimitBytes: 5 * 1024 * 1024,
+  });
+  const app = await buildApp(config);
+  try {
+    await app.ready();
+    return stringify(app.swagger(), { lineWidth: 0, aliasDuplicateObjects: false });
+  } finally {
+    await app.close();
+  }
+}

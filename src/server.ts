@@ -1,0 +1,47 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { prepareSandbox, type Sandbox, sandboxBanner, seedDemoBuyer } from './sandbox.js';
+
+// Only listens and closes gracefully; everything else is buildApp's.
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`broker: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+let sandbox: Sandbox | undefined;
+if (config.mode === 'sandbox') {
+  sandbox = await prepareSandbox(config);
+  config = sandbox.config;
+}
+
+const app = await buildApp(config);
+if (sandbox) await seedDemoBuyer(app);
+await app.listen({ port: config.port, host: config.host });
+if (sandbox) {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(sandboxBanner(config, `http://${config.host}:${port}`));
+}
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    void app
+      .close()
+      .then(() => sandbox?.simulator.close())
+      .then(() => {
+        clearTimeout(timer);
+        process.exit(0);
+      });
+  });
+}

@@ -10,6 +10,7 @@ import { registerFrontDoorRateLimit } from './quota/front-door.js';
 import capabilityRoutes from './routes/capabilities.js';
 import internalRoutes from './routes/internal/index.js';
 import oauthCallbackRoutes from './routes/oauth-callback.js';
+import mcpRoutes from './routes/mcp.js';
 import opsRoutes from './routes/ops.js';
 import { ErrorEnvelope } from './schemas/envelope.js';
 import { type BrokerServices, createServices, type ServiceOverrides } from './services.js';
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   await registerFrontDoorRateLimit(app, { config, store: services.store, skip: (request) => opsPaths.has(request.url) });
   await app.register(opsRoutes);
   await app.register(capabilityRoutes);
+  await app.register(mcpRoutes);
   await app.register(internalRoutes);
   await app.register(oauthCallbackRoutes);
   return app;

@@ -19,7 +19,7 @@ declare module 'fastify' {
 const BEARER = [{ jobToken: [] }];
 
 /** The token and order checks come first, before the body is even parsed. */
-async function authenticate(request: FastifyRequest) {
+export async function authenticate(request: FastifyRequest) {
   request.job = await authenticateJobToken(request.server.services.db, bearerToken(request.headers.authorization));
 }
 
@@ -93,7 +93,7 @@ export interface CapabilityHttpResult {
 }
 
 /** Runs one call and renders its answer (success or envelope), recording metrics and the audit trail. */
-async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall): Promise<CapabilityHttpResult> {
+export async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall): Promise<CapabilityHttpResult> {
   const { services } = request.server;
   const started = performance.now();
   const trace: CallTrace = { amazonRequestIds: [] };

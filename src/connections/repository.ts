@@ -200,6 +200,20 @@ export async function deleteBuyerAuthorizations(db: Db, buyerId: string): Promis
   return rows.map((r) => r.id);
 }
 
+/**
+ * Disconnect: deletes the buyer's authorizations and connections, and drops their cached access
+ * tokens (pass the provider, `services.amazon.accessTokens`). The buyer's calls then get NO_CONNECTION.
+ */
+export async function disconnectBuyer(
+  db: Db,
+  buyerId: string,
+  accessTokens?: { forget(authorizationId: string): Promise<void> },
+): Promise<string[]> {
+  const ids = await deleteBuyerAuthorizations(db, buyerId);
+  if (accessTokens) await Promise.all(ids.map((id) => accessTokens.forget(id)));
+  return ids;
+}
+
 /** Every stored secret, for `vault:rewrap`. */
 export async function listAuthorizationCiphertexts(db: Db) {
   return db.selectFrom('amazon_authorizations').select(['id', 'buyer_id', 'refresh_token_ciphertext']).execute();

@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import Value from 'typebox/value';
 import { CAPABILITIES, findCapability } from '../capabilities/index.js';
@@ -95,8 +94,7 @@ export async function runCapability(
       sellingPartnerId: connection.sellingPartnerId,
       region: connection.region,
     },
-    // Fastify's request logger is a pino child logger.
-    { log: log as Logger },
+    { log },
   );
   trace.amazonRequestIds = amazon.requestIds;
   const ctx: CapabilityContext<Record<string, unknown>> = { params, job, marketplace, connection, amazon, services, log };

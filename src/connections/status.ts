@@ -1,0 +1,101 @@
+import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
+import type { SharedStore } from '../store/shared-store.js';
+import type { AmazonApi } from '../spapi/types.js';
+
+/**
+ * Sellers API `getMarketplaceParticipations` (REFERENCE §B-1): rate 0.016/s (about one a minute),
+ * so answers are cached per selling partner and region for two minutes — never across sellers.
+ * The answer only lists the marketplaces of the region whose host was called.
+ */
+export interface MarketplaceParticipation {
+  marketplace: { id: string; name?: string; countryCode?: string; defaultCurrencyCode?: string; domainName?: string };
+  participation: { isParticipating: boolean; hasSuspendedListings: boolean };
+  storeName?: string;
+}
+
+export interface ConnectStatusData {
+  connected: boolean;
+  selling_partner_id: string;
+  marketplaces: {
+    marketplace_id: string;
+    country_code: string;
+    region: Region;
+    participating: boolean;
+    has_suspended_listings: boolean;
+    store_name?: string;
+  }[];
+}
+
+export const PARTICIPATIONS_TTL_MS = 120_000;
+
+const cacheKey = (sellingPartnerId: string, region: Region) => `spapi:participations:${region}:${sellingPartnerId}`;
+
+export async function cacheParticipations(
+  store: SharedStore,
+  sellingPartnerId: string,
+  region: Region,
+  participations: MarketplaceParticipation[],
+): Promise<void> {
+  await store.set(cacheKey(sellingPartnerId, region), JSON.stringify(participations), PARTICIPATIONS_TTL_MS).catch(() => {});
+}
+
+/** Calls Amazon (no cache). */
+export async function fetchParticipations(amazon: AmazonApi): Promise<MarketplaceParticipation[]> {
+  const response = await amazon.call<{ payload?: unknown }>({
+    operation: 'getMarketplaceParticipations',
+    method: 'GET',
+    path: '/sellers/v1/marketplaceParticipations',
+  });
+  const payload = Array.isArray(response.body?.payload) ? (response.body.payload as unknown[]) : [];
+  return payload.filter(isParticipation);
+}
+
+/** The seller's participations, from the two-minute cache when there. */
+export async function readParticipations(amazon: AmazonApi, store: SharedStore): Promise<MarketplaceParticipation[]> {
+  const { sellingPartnerId, region } = amazon.seller;
+  const cached = await store.get(cacheKey(sellingPartnerId, region)).catch(() => null);
+  if (cached) {
+    try {
+      return JSON.parse(cached) as MarketplaceParticipation[];
+    } catch {
+      // fall through to Amazon
+    }
+  }
+  const participations = await fetchParticipations(amazon);
+  await cacheParticipations(store, sellingPartnerId, region, participations);
+  return participations;
+}
+
+/** The marketplaces the seller takes part in, within `region` and known to the broker, in Amazon's order. */
+export function participatingMarketplaceIds(participations: MarketplaceParticipation[], region: Region): string[] {
+  return participations
+    .filter((p) => p.participation.isParticipating && findMarketplace(p.marketplace.id)?.region === region)
+    .map((p) => p.marketplace.id);
+}
+
+export function toConnectStatus(sellingPartnerId: string, region: Region, participations: MarketplaceParticipation[]): ConnectStatusData {
+  const marketplaces = participations.map((p) => {
+    const known = findMarketplace(p.marketplace.id);
+    return {
+      marketplace_id: p.marketplace.id,
+      country_code: p.marketplace.countryCode ?? known?.countryCode ?? '',
+      region: known?.region ?? region,
+      participating: p.participation.isParticipating,
+      has_suspended_listings: p.participation.hasSuspendedListings,
+      ...(p.storeName ? { store_name: p.storeName } : {}),
+    };
+  });
+  return { connected: marketplaces.some((m) => m.participating), selling_partner_id: sellingPartnerId, marketplaces };
+}
+
+/** The body of the `connect.status` capability. */
+export async function connectStatus(amazon: AmazonApi, store: SharedStore): Promise<ConnectStatusData> {
+  const participations = await readParticipations(amazon, store);
+  return toConnectStatus(amazon.seller.sellingPartnerId, amazon.seller.region, participations);
+}
+
+function isParticipation(value: unknown): value is MarketplaceParticipation {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as { marketplace?: { id?: unknown }; participation?: { isParticipating?: unknown } };
+  return typeof v.marketplace?.id === 'string' && typeof v.participation?.isParticipating === 'boolean';
+}

@@ -1,0 +1,62 @@
+import Type from 'typebox';
+import { REGIONS } from '../marketplaces/marketplaces.js';
+import { Ok } from './envelope.js';
+
+/** Schemas of the connection routes (internal API §4 and the OAuth callback). No schema here carries a secret out. */
+const Id = (description: string) => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:@-]+$', description });
+
+export const RegionSchema = Type.Union(
+  REGIONS.map((r) => Type.Literal(r)),
+  { description: 'Selling region: NA (CA, US, MX, BR), EU (Europe, Middle East, India, South Africa) or FE (SG, AU, JP).' },
+);
+
+export const BuyerParams = Type.Object({ buyer_id: Id('SellerShorts buyer.') });
+
+export const ConnectionItem = Type.Object({
+  marketplace_id: Type.String(),
+  region: RegionSchema,
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked')], {
+    description: 'revoked: Amazon refused the refresh token (invalid_grant); the buyer must reconnect.',
+  }),
+  selling_partner_id: Type.String(),
+});
+
+export const ConnectionsData = Type.Object({
+  connections: Type.Array(ConnectionItem, { description: "The buyer's connected marketplaces, default (first connected) first." }),
+});
+
+export const ConnectionsResponse = Ok(ConnectionsData);
+
+export const ImportConnectionBody = Type.Object(
+  {
+    selling_partner_id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9]+$', description: "Amazon's merchant token of the seller." }),
+    refresh_token: Type.String({ minLength: 1, maxLength: 2048, description: 'LWA refresh token (Atzr|…); stored encrypted, never returned.' }),
+    region: RegionSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const AuthorizeBody = Type.Object(
+  {
+    region: Type.Optional(RegionSchema),
+    return_to: Type.Optional(
+      Type.String({ maxLength: 2000, pattern: '^https?://', description: 'Where the callback redirects the seller when done.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AuthorizeResponse = Ok(
+  Type.Object({
+    authorize_url: Type.String({ description: 'Seller Central consent URL to send the seller to.' }),
+    state: Type.String({ description: 'Signed, single-use; valid 10 minutes.' }),
+    expires_at: Type.String({ format: 'date-time' }),
+  }),
+);
+
+export const OAuthCallbackQuery = Type.Object({
+  spapi_oauth_code: Type.String({ minLength: 1, maxLength: 2048 }),
+  state: Type.String({ minLength: 1, maxLength: 512 }),
+  selling_partner_id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9]+$' }),
+  mws_auth_token: Type.Optional(Type.String({ maxLength: 2048, description: 'Hybrid MWS apps only; ignored.' })),
+});

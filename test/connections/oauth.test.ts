@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { buildTestApp, internalHeaders, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { newBuyer, newSeller } from './support.js';
+
+const REDIRECT = 'https://broker.example.com/oauth/amazon/callback';
+
+describe('OAuth website authorization workflow', () => {
+  let sim: RunningSimulator;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    t = await buildTestApp({ ...simulatorConfig(sim), oauthRedirectUri: REDIRECT, spapiAppIsDraft: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  async function authorize(buyer: string, body: Record<string, unknown> = {}) {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/internal/buyers/${buyer}/amazon/authorize`,
+      headers: internalHeaders(t.config),
+      payload: body,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json().data as { authorize_url: string; state: string; expires_at: string };
+  }
+
+  const callback = (query: Record<string, string>) =>
+    t.app.inject({ method: 'GET', url: `/oauth/amazon/callback?${new URLSearchParams(query).toString()}` });
+
+  it('builds the Seller Central consent URL of the region', async () => {
+    const na = await authorize(newBuyer());
+    const url = new URL(na.authorize_url);
+    expect(url.origin).toBe('https://sellercentral.amazon.com');
+    expect(url.pathname).toBe('/apps/authorize/consent');
+    expect(url.searchParams.get('application_id')).toBe(t.config.spapiAppId);
+    expect(url.searchParams.get('state')).toBe(na.state);
+    expect(url.searchParams.get('version')).toBe('beta');
+    expect(url.searchParams.get('redirect_uri')).toBe(REDIRECT);
+    const ttl = Date.parse(na.expires_at) - Date.now();
+    expect(ttl).toBeGreaterThan(9 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(10 * 60_000);
+
+    expect(new URL((await authorize(newBuyer(), { region: 'EU' })).authorize_url).origin).toBe('https://sellercentral-europe.amazon.com');
+    expect(new URL((await authorize(newBuyer(), { region: 'FE' })).authorize_url).origin).toBe('https://sellercentral.amazon.co.jp');
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: `/internal/buyers/${newBuyer()}/amazon/authorize`,
+      headers: internalHeaders(t.config),
+      payload: { region: 'UK' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('completes: exchanges the code, stores the connections, refuses a replay', async () => {
+    const buyer = newBuyer();
+    const { state } = await authorize(buyer);
+    const code = sim.issueAuthorizationCode({ sellingPartnerId: 'A1SANDBOXNA0001' });
+    sim.stats.reset();
+    const done = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: code });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.headers['referrer-policy']).toBe('no-referrer');
+    expect(done.json().data.connections.map((c: { marketplace_id: string }) => c.marketplace_id)).toEqual([
+      'ATVPDKIKX0DER',
+      'A2EUQ1WTGCTBG2',
+      'A1AM78C64UM0Y8',
+    ]);
+    expect(done.body).not.toContain('Atzr');
+    expect(sim.stats.lwaCalls).toEqual({ authorization_code: 1, refresh_token: 0 });
+    const exchange = sim.stats.requests.find((r) => r.operation === 'lwaToken');
+    expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: REDIRECT, code });
+
+    const replay = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: code });
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().error.code).toBe('INVALID_REQUEST');
+    expect(sim.stats.lwaCalls.authorization_code).toBe(1);
+  });
+
+  it('refuses a forged state without calling LWA', async () => {
+    const { state } = await authorize(newBuyer());
+    const [id, mac] = state.split('.') as [string, string];
+    const flipped = `${id}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
+    sim.stats.reset();
+    for (const forged of [flipped, `${id}x.${mac}`, id, 'garbage', `${state}.extra`]) {
+      const response = await callback({ state: forged, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: 'ANcode' });
+      expect(response.statusCode, forged).toBe(400);
+      expect(response.json().error.code).toBe('INVALID_REQUEST');
+    }
+    expect(sim.stats.lwaCalls.authorization_code).toBe(0);
+  });
+
+  it('refuses an expired state without calling LWA', async () => {
+    const { state } = await authorize(newBuyer());
+    await t.app.services.db
+      .updateTable('oauth_states')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', state.split('.')[0]!)
+      .execute();
+    sim.stats.reset();
+    const response = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: 'ANcode' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toMatch(/expired or already used/);
+    expect(sim.stats.lwaCalls.authorization_code).toBe(0);
+  });
+
+  it('redirects to return_to, and a used or expired code is INVALID_REQUEST', async () => {
+    const seller = newSeller(sim, ['ATVPDKIKX0DER']);
+    const buyer = newBuyer();
+    const { state } = await authorize(buyer, { return_to: 'https://app.sellershorts.example/connected?x=1' });
+    const code = sim.issueAuthorizationCode({ sellingPartnerId: seller.sellingPartnerId });
+    const done = await callback({ state, selling_partner_id: seller.sellingPartnerId, spapi_oauth_code: code });
+    expect(done.statusCode).toBe(302);
+    expect(done.headers.location).toBe('https://app.sellershorts.example/connected?x=1');
+    expect(done.headers['referrer-policy']).toBe('no-referrer');
+
+    const second = await authorize(buyer);
+    const reused = await callback({ state: second.state, selling_partner_id: seller.sellingPartnerId, spapi_oauth_code: code });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().error.message).toMatch(/authorization code rejected/);
+    expect(reused.body).not.toContain(code);
+  });
+});

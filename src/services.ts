@@ -32,7 +32,11 @@ export interface ServiceOverrides {
 
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<BrokerServices> {
   const db = overrides.db ?? createDatabase(config);
-  const store = overrides.store ?? (await createSharedStore(config.redisUrl, config.redisKeyPrefix));
+  const store =
+    overrides.store ??
+    (await createSharedStore(config.redisUrl, config.redisKeyPrefix, (error) =>
+      log.warn({ err: { message: (error as Error).message } }, 'Redis unreachable at start: running degraded until it answers'),
+    ));
   if (config.migrateOnStart) await migrateToLatest(db);
   const vault = new TokenVault(config.vaultKeys);
   const metrics = new Metrics();

@@ -31,7 +31,8 @@ export class RedisStore implements SharedStore {
       lazyConnect: true,
       // Fail fast instead of queueing commands forever while Redis is down: callers degrade.
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: true,
+      // While disconnected, commands fail at once (callers fall back) instead of queueing.
+      enableOfflineQueue: false,
       connectTimeout: 2_000,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
@@ -125,9 +126,17 @@ export class MemoryStore implements SharedStore {
   }
 }
 
-export async function createSharedStore(redisUrl: string | undefined, prefix: string): Promise<SharedStore> {
+/**
+ * Redis down at boot is not fatal: the store keeps reconnecting in the background, /readyz answers
+ * 503 and the quota limiter serves from its local fallback until Redis answers again.
+ */
+export async function createSharedStore(
+  redisUrl: string | undefined,
+  prefix: string,
+  onUnavailable?: (error: unknown) => void,
+): Promise<SharedStore> {
   if (!redisUrl) return new MemoryStore();
   const store = new RedisStore(redisUrl, prefix);
-  await store.connect();
+  await store.connect().catch((error: unknown) => onUnavailable?.(error));
   return store;
 }

@@ -1,0 +1,133 @@
+/**
+ * SP-API simulator: stands in for Amazon (LWA + the SP-API operations the broker uses, at Amazon's
+ * paths, with Amazon's shapes, errors and per-seller rate limits) for tests, benchmarks and sandbox mode.
+ */
+import { buildHostApp } from './app.js';
+import { Faults, type SimulatorFaults } from './faults.js';
+import { expireAccessTokens, issueAuthorizationCode, revokeRefreshToken } from './lwa.js';
+import type { Region } from './marketplaces.js';
+import { TokenBuckets } from './rate-limits.js';
+import { CONTRACT_SELLERS, LWA_CLIENT_ID, LWA_CLIENT_SECRET, type SellerSpec } from './seed.js';
+import type { Host, Sim } from './sim.js';
+import { SimState } from './state.js';
+import { Stats, type SimulatorStats } from './stats.js';
+
+export { SEED } from './seed.js';
+export type { SimulatorFaults, FaultSettings } from './faults.js';
+export type { SimulatorStats, RecordedRequest } from './stats.js';
+export { RATE_LIMITS } from './rate-limits.js';
+export { MARKETPLACES } from './marketplaces.js';
+
+export interface SimulatorOptions {
+  /** 0 / undefined = random free port (regional: NA on `port`, EU on `port+1`, FE on `port+2`). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** true: three hosts NA/EU/FE; each rejects marketplaces of another region. */
+  regional?: boolean;
+  /** Default 'sandbox-client'. */
+  clientId?: string;
+  /** Default 'sandbox-secret'. */
+  clientSecret?: string;
+  /** Default true: Amazon's per-seller per-operation token buckets. */
+  rateLimits?: boolean;
+  /** Default { inQueueMs: 300, inProgressMs: 700 } (reports and feeds). */
+  reportTimings?: { inQueueMs: number; inProgressMs: number };
+  /** Default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Lifetime of report/feed document URLs; default 300 (Amazon: "expires after 5 minutes"). */
+  documentUrlTtlSeconds?: number;
+  /** Fastify logger of the hosts; default false. */
+  logger?: boolean;
+}
+
+export interface RunningSimulator {
+  /** e.g. http://127.0.0.1:PORT (the NA host when regional). */
+  baseUrl: string;
+  /** All === baseUrl unless regional. */
+  endpoints: { NA: string; EU: string; FE: string };
+  /** `${baseUrl}/auth/o2/token`. */
+  lwaTokenUrl: string;
+  faults: SimulatorFaults;
+  stats: SimulatorStats;
+  /** Registers a seller (and its refresh token) and seeds its data. */
+  addSeller(seller: { sellingPartnerId: string; refreshToken: string; marketplaceIds: string[] }): void;
+  revokeRefreshToken(refreshToken: string): void;
+  /** A one-time code (valid 5 min) that the authorization_code grant exchanges for that seller's refresh token. */
+  issueAuthorizationCode(args: { sellingPartnerId: string; refreshToken?: string }): string;
+  /** Every issued access token becomes invalid (403 Unauthorized like Amazon). */
+  expireAccessTokens(): void;
+  close(): Promise<void>;
+}
+
+const REGIONS: Region[] = ['NA', 'EU', 'FE'];
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const listenHost = options.host ?? '127.0.0.1';
+  const regional = options.regional === true;
+  const sim: Sim = {
+    options: { host: listenHost, regional, rateLimits: options.rateLimits !== false },
+    state: new SimState(
+      options.clientId ?? LWA_CLIENT_ID,
+      options.clientSecret ?? LWA_CLIENT_SECRET,
+      options.accessTokenTtlSeconds ?? 3600,
+      options.reportTimings ?? { inQueueMs: 300, inProgressMs: 700 },
+      options.documentUrlTtlSeconds ?? 300,
+    ),
+    faults: new Faults(),
+    stats: new Stats(),
+    buckets: new TokenBuckets(),
+    stalled: new Set(),
+    timers: new Set(),
+  };
+  const addSeller = (s: SellerSpec) => {
+    sim.state.addSeller({ sellingPartnerId: s.sellingPartnerId, refreshToken: s.refreshToken, marketplaceIds: [...s.marketplaceIds] });
+  };
+  for (const s of CONTRACT_SELLERS) addSeller(s);
+
+  const hosts: (Host & { app: ReturnType<typeof buildHostApp> })[] = (regional ? REGIONS : [null]).map((region) => {
+    const host: Host = { region, baseUrl: '' };
+    return Object.assign(host, { app: buildHostApp(sim, host, addSeller, options.logger === true) });
+  });
+  const started: typeof hosts = [];
+  try {
+    for (const [i, h] of hosts.entries()) {
+      const port = options.port ? options.port + i : 0;
+      await h.app.listen({ port, host: listenHost });
+      const address = h.app.server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+      h.baseUrl = `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${actual}`;
+      started.push(h);
+    }
+  } catch (err) {
+    await Promise.all(started.map((h) => h.app.close()));
+    throw err;
+  }
+
+  const base = hosts[0]!.baseUrl;
+  const endpoints = regional
+    ? { NA: hosts[0]!.baseUrl, EU: hosts[1]!.baseUrl, FE: hosts[2]!.baseUrl }
+    : { NA: base, EU: base, FE: base };
+  let closed = false;
+  return {
+    baseUrl: base,
+    endpoints,
+    lwaTokenUrl: `${base}/auth/o2/token`,
+    faults: sim.faults,
+    stats: sim.stats,
+    addSeller,
+    revokeRefreshToken: (t) => revokeRefreshToken(sim, t),
+    issueAuthorizationCode: (args) => issueAuthorizationCode(sim, args),
+    expireAccessTokens: () => expireAccessTokens(sim),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const t of sim.timers) clearTimeout(t);
+      sim.timers.clear();
+      for (const release of sim.stalled) release();
+      sim.stalled.clear();
+      await Promise.all(hosts.map((h) => h.app.close()));
+    },
+  };
+}

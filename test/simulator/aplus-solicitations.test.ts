@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { client, CONTENT_DOCUMENT, SEED, sleep, start } from './helpers.js';
+
+const NA = SEED.sellers.NA;
+const US = 'ATVPDKIKX0DER';
+
+
+describe('A+ Content API', () => {
+  let sim: RunningSimulator;
+  let c: Awaited<ReturnType<typeof client>>;
+  beforeAll(async () => {
+    sim = await start({ rateLimits: false, reportTimings: { inQueueMs: 10, inProgressMs: 10 } });
+    c = await client(sim);
+  });
+  afterAll(() => sim.close());
+
+  it('runs the create → validate → relate → submit workflow', async () => {
+    const created = await c.post(`/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: CONTENT_DOCUMENT });
+    expect(created.status).toBe(200);
+    const key = created.body.contentReferenceKey as string;
+    expect(key).toBeTruthy();
+    const mine = NA.asins.slice(0, 2);
+    const valid = await c.post(`/aplus/2020-11-01/contentAsinValidations?marketplaceId=${US}&asinSet=${mine.join(',')}`, { contentDocument: CONTENT_DOCUMENT });
+    expect(valid.status).toBe(200);
+    expect(valid.body.errors).toEqual([]);
+    const foreign = SEED.sellers.EU.asins[0]!;
+    const invalid = await c.post(`/aplus/2020-11-01/contentAsinValidations?marketplaceId=${US}&asinSet=${mine[0]},${foreign},B0UNKNOWN0`, { contentDocument: CONTENT_DOCUMENT });
+    expect(invalid.status).toBe(200);
+    expect(invalid.body.errors.map((e: any) => e.details)).toEqual([foreign, 'B0UNKNOWN0']);
+    expect((await c.post(`/aplus/2020-11-01/contentDocuments/${key}/asins?marketplaceId=${US}`, { asinSet: [foreign] })).status).toBe(400);
+    expect((await c.post(`/aplus/2020-11-01/contentDocuments/${key}/asins?marketplaceId=${US}`, { asinSet: mine })).status).toBe(200);
+    expect((await c.post(`/aplus/2020-11-01/contentDocuments/${key}/approvalSubmissions?marketplaceId=${US}`)).status).toBe(200);
+    await sleep(40);
+    const got = await c.get(`/aplus/2020-11-01/contentDocuments/${key}?marketplaceId=${US}&includedDataSet=METADATA,CONTENTS`);
+    expect(got.body.contentRecord.contentMetadata.status).toBe('APPROVED');
+    expect(got.body.contentRecord.contentDocument.name).toBe(CONTENT_DOCUMENT.name);
+    expect((await c.post(`/aplus/2020-11-01/contentDocuments/nope/approvalSubmissions?marketplaceId=${US}`)).status).toBe(404);
+  });
+
+  it('rejects documents that break the model', async () => {
+    const broken = [
+      { ...CONTENT_DOCUMENT, name: '' },
+      { ...CONTENT_DOCUMENT, name: 'x'.repeat(101) },
+      { ...CONTENT_DOCUMENT, locale: 'en_US' },
+      { ...CONTENT_DOCUMENT, contentModuleList: [] },
+      { ...CONTENT_DOCUMENT, contentModuleList: [{ contentModuleType: 'STANDARD_TEXT', standardProductDescription: { body: { textList: [{ value: 'x' }] } } }] },
+      { ...CONTENT_DOCUMENT, contentModuleList: [{ contentModuleType: 'STANDARD_TECH_SPECS', standardTechSpecs: { specificationList: [] } }] },
+      { ...CONTENT_DOCUMENT, contentType: 'XYZ' },
+    ];
+    for (const doc of broken) {
+      const r = await c.post(`/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: doc });
+      expect(r.status, JSON.stringify(doc).slice(0, 120)).toBe(400);
+      expect(r.body.errors[0].code).toBe('InvalidInput');
+      expect(r.body.errors[0].details.length).toBeGreaterThan(0);
+    }
+    expect((await c.post(`/aplus/2020-11-01/contentDocuments`, { contentDocument: CONTENT_DOCUMENT })).status).toBe(400);
+  });
+
+  it('flags promotional wording in validation', async () => {
+    const promo = { ...CONTENT_DOCUMENT, contentModuleList: [{ contentModuleType: 'STANDARD_TEXT', standardText: { body: { textList: [{ value: 'Only $9.99, buy now!' }] } } }] };
+    const r = await c.post(`/aplus/2020-11-01/contentAsinValidations?marketplaceId=${US}&asinSet=${NA.asins[0]}`, { contentDocument: promo });
+    expect(r.body.errors[0].code).toBe('CONTENT_FAILED_VALIDATION');
+  });
+});
+
+describe('Solicitations API', () => {
+  let sim: RunningSimulator;
+  let c: Awaited<ReturnType<typeof client>>;
+  beforeAll(async () => {
+    sim = await start({ rateLimits: false });
+    c = await client(sim);
+  });
+  afterAll(() => sim.close());
+
+  const actions = (id: string) => c.get(`/solicitations/v1/orders/${id}?marketplaceIds=${US}`);
+  const solicit = (id: string) => c.post(`/solicitations/v1/orders/${id}/solicitations/productReviewAndSellerFeedback?marketplaceIds=${US}`);
+
+  it('offers the action only while eligible, and sends once', async () => {
+    const id = NA.orders.eligible[0]!;
+    const a = await actions(id);
+    expect(a.status).toBe(200);
+    expect(a.headers.get('content-type')).toContain('application/hal+json');
+    expect(a.body._links.actions).toEqual([{ href: `/solicitations/v1/orders/${id}/solicitations/productReviewAndSellerFeedback?marketplaceIds=${US}`, name: 'productReviewAndSellerFeedback' }]);
+    const sent = await solicit(id);
+    expect(sent.status).toBe(201);
+    expect(sent.body).toEqual({});
+    expect((await actions(id)).body._links.actions).toEqual([]);
+    const again = await solicit(id);
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0].code).toBe('InvalidInput');
+  });
+
+  it('already solicited, outside the window, unknown', async () => {
+    expect((await actions(NA.orders.alreadySolicited)).body._links.actions).toEqual([]);
+    expect((await solicit(NA.orders.alreadySolicited)).status).toBe(400);
+    for (const id of [NA.orders.tooEarly, NA.orders.tooLate]) {
+      expect((await actions(id)).body._links.actions).toEqual([]);
+      expect((await solicit(id)).status).toBe(400);
+    }
+    expect((await actions(NA.orders.unknown)).status).toBe(404);
+    expect((await solicit(NA.orders.unknown)).status).toBe(404);
+    expect((await c.get(`/solicitations/v1/orders/${NA.orders.eligible[1]}`)).status).toBe(400);
+  });
+});

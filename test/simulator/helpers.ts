@@ -1,0 +1,128 @@
+/** Shared helpers of the simulator tests. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { SEED, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+
+export { SEED };
+
+export const MODELS_DIR = path.resolve(process.cwd(), '../shared/spapi/models');
+export const MODELS_PRESENT = existsSync(MODELS_DIR);
+
+export function readModel(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(MODELS_DIR, file), 'utf8')) as Record<string, unknown>;
+}
+
+export const FAST: SimulatorOptions = { reportTimings: { inQueueMs: 20, inProgressMs: 30 } };
+
+export async function start(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  return startSimulator({ ...FAST, ...options });
+}
+
+export async function lwa(sim: RunningSimulator, form: Record<string, string>, asJson = false): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(sim.lwaTokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': asJson ? 'application/json' : 'application/x-www-form-urlencoded;charset=UTF-8' },
+    body: asJson ? JSON.stringify(form) : new URLSearchParams(form).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export async function accessToken(sim: RunningSimulator, refreshToken = 'Atzr|sandbox-na'): Promise<string> {
+  const { status, body } = await lwa(sim, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'sandbox-client', client_secret: 'sandbox-secret' });
+  if (status !== 200) throw new Error(`LWA failed: ${status} ${JSON.stringify(body)}`);
+  return body.access_token as string;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export async function call(base: string, token: string | undefined, method: string, pathAndQuery: string, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (token !== undefined) headers['x-amz-access-token'] = token;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(base + pathAndQuery, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // keep text
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** A client bound to one seller. */
+export async function client(sim: RunningSimulator, refreshToken = 'Atzr|sandbox-na', base = sim.baseUrl) {
+  const token = await accessToken(sim, refreshToken);
+  return {
+    token,
+    get: (p: string) => call(base, token, 'GET', p),
+    post: (p: string, body?: unknown) => call(base, token, 'POST', p, body),
+    patch: (p: string, body?: unknown) => call(base, token, 'PATCH', p, body),
+    del: (p: string) => call(base, token, 'DELETE', p),
+  };
+}
+
+export async function download(url: string): Promise<{ status: number; bytes: Buffer; text: string; headers: Headers }> {
+  const res = await fetch(url);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, bytes, text: bytes.toString('utf8'), headers: res.headers };
+}
+
+export const gunzipJson = (bytes: Buffer): any => JSON.parse(gunzipSync(bytes).toString('utf8'));
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls getReport/getFeed until a terminal status. */
+export async function waitTerminal(get: () => Promise<Answer>, timeoutMs = 5000): Promise<Answer> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const a = await get();
+    if (['DONE', 'CANCELLED', 'FATAL'].includes(a.body?.processingStatus) || Date.now() > until) return a;
+    await sleep(15);
+  }
+}
+
+export function isoDay(offsetDays: number, from = Date.now()): string {
+  return new Date(from + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The most recent complete Sunday–Saturday week. */
+export function lastFullWeek(now = Date.now()): { start: string; end: string } {
+  const today = new Date(now);
+  const dow = today.getUTCDay();
+  const lastSaturday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - (dow + 1) * 86_400_000;
+  return { start: new Date(lastSaturday - 6 * 86_400_000).toISOString().slice(0, 10), end: new Date(lastSaturday).toISOString().slice(0, 10) };
+}
+
+export function lastFullMonth(now = Date.now()): { start: string; end: string } {
+  const d = new Date(now);
+  const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1);
+  const last = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) - 86_400_000;
+  return { start: new Date(first).toISOString().slice(0, 10), end: new Date(last).toISOString().slice(0, 10) };
+}
+
+/** A valid A+ content document (two modules). */
+export const CONTENT_DOCUMENT = {
+  name: 'Northwind mug story',
+  contentType: 'EBC',
+  locale: 'en-US',
+  contentModuleList: [
+    { contentModuleType: 'STANDARD_TEXT', standardText: { headline: { value: 'Made to last' }, body: { textList: [{ value: 'Stoneware, dishwasher safe.' }] } } },
+    {
+      contentModuleType: 'STANDARD_SINGLE_SIDE_IMAGE',
+      standardSingleSideImage: {
+        imagePositionType: 'LEFT',
+        block: {
+          image: { uploadDestinationId: 'sc/abc.jpg', imageCropSpecification: { size: { width: { value: 300, units: 'pixels' }, height: { value: 300, units: 'pixels' } } }, altText: 'A blue mug' },
+          body: { textList: [{ value: 'Holds 12 oz.' }] },
+        },
+      },
+    },
+  ],
+};

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { startSimulator } from '../src/simulator/index.js';
-import { createBenchDatabase, percentile, postJson, REDIS_URL, startBrokerProcess } from './support.js';
+import { brokerEnv, createBenchDatabase, percentile, postJson, startBrokerProcess } from './support.js';
 
 /**
  * bench/pipeline: the broker's own cost per capability call. One broker process (Postgres + Redis),
@@ -22,21 +22,7 @@ export async function runPipelineBench() {
   const sim = await startSimulator({});
   const database = await createBenchDatabase();
   const internalKey = `bench-${randomBytes(16).toString('hex')}`;
-  const broker = await startBrokerProcess({
-    BROKER_MODE: 'production',
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
-    INTERNAL_API_KEY: internalKey,
-    VAULT_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    LWA_CLIENT_ID: 'sandbox-client',
-    LWA_CLIENT_SECRET: 'sandbox-secret',
-    LWA_TOKEN_URL: sim.lwaTokenUrl,
-    SPAPI_ENDPOINT_NA: sim.endpoints.NA,
-    SPAPI_ENDPOINT_EU: sim.endpoints.EU,
-    SPAPI_ENDPOINT_FE: sim.endpoints.FE,
-    FRONT_DOOR_PER_MINUTE: '10000000',
-  });
+  const broker = await startBrokerProcess(brokerEnv(sim, database.url, internalKey));
   try {
     const internal = { authorization: `Bearer ${internalKey}` };
     const imported = await postJson(`${broker.url}/internal/buyers/buyer-1/amazon/connections`, { selling_partner_id: 'A1SANDBOXNA0001', refresh_token: 'Atzr|sandbox-na', region: 'NA' }, internal);

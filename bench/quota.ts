@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { describeSeller, SEED } from '../src/simulator/seed.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { OPERATION_RATES } from '../src/quota/rates.js';
-import { createBenchDatabase, percentile, postJson, REDIS_URL, startBrokerProcess, type BrokerProcess } from './support.js';
+import { brokerEnv, createBenchDatabase, percentile, postJson, REDIS_URL, startBrokerProcess, type BrokerProcess } from './support.js';
 
 /**
  * bench/quota (issue 7): three broker processes sharing Postgres and Redis, the simulator enforcing
@@ -22,24 +22,9 @@ export async function runQuotaBench() {
   const hotSku = SEED.sellers.NA.skus[0] as string;
   const secondSku = describeSeller(SECOND).skus[0] as string;
   const database = await createBenchDatabase();
-  const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const internalKey = `bench-${randomBytes(16).toString('hex')}`;
-  const env: Record<string, string> = {
-    BROKER_MODE: 'production',
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    INTERNAL_API_KEY: internalKey,
-    VAULT_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    LWA_CLIENT_ID: 'sandbox-client',
-    LWA_CLIENT_SECRET: 'sandbox-secret',
-    LWA_TOKEN_URL: sim.lwaTokenUrl,
-    SPAPI_ENDPOINT_NA: sim.endpoints.NA,
-    SPAPI_ENDPOINT_EU: sim.endpoints.EU,
-    SPAPI_ENDPOINT_FE: sim.endpoints.FE,
-    QUOTA_MAX_WAIT_MS: '3000',
-    FRONT_DOOR_PER_MINUTE: '1000000',
-  };
+  const env: Record<string, string> = { ...brokerEnv(sim, database.url, internalKey), QUOTA_MAX_WAIT_MS: '3000' };
+  const prefix = env.REDIS_KEY_PREFIX as string;
   const internal = { authorization: `Bearer ${internalKey}` };
   const brokers: BrokerProcess[] = [];
   try {

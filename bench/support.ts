@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import pg from 'pg';
 import { request } from 'undici';
+import type { RunningSimulator } from '../src/simulator/index.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/app.js';
 
 /** Shared plumbing of the benchmarks: databases, free ports, broker processes, percentiles. */
 export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -20,22 +21,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function createBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `broker_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
+/** A fresh database for one benchmark run, on the same server the tests use. */
+export async function createBenchDatabase(): Promise<TestDatabase & { url: string }> {
+  const database = await createTestDatabase(DATABASE_URL);
+  return { ...database, url: database.url as string };
+}
+
+/** The environment of a production-mode broker process pointed at a simulator. */
+export function brokerEnv(sim: RunningSimulator, databaseUrl: string, internalKey: string): Record<string, string> {
   return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
+    BROKER_MODE: 'production',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+    INTERNAL_API_KEY: internalKey,
+    VAULT_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    LWA_CLIENT_ID: 'sandbox-client',
+    LWA_CLIENT_SECRET: 'sandbox-secret',
+    LWA_TOKEN_URL: sim.lwaTokenUrl,
+    SPAPI_ENDPOINT_NA: sim.endpoints.NA,
+    SPAPI_ENDPOINT_EU: sim.endpoints.EU,
+    SPAPI_ENDPOINT_FE: sim.endpoints.FE,
+    FRONT_DOOR_PER_MINUTE: '10000000',
   };
 }
 

@@ -21,19 +21,19 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database on the real server (or nothing to do for PGlite in memory). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (!DATABASE_URL) return { url: undefined, drop: async () => {} };
+export async function createTestDatabase(serverUrl: string | undefined = DATABASE_URL): Promise<TestDatabase> {
+  if (!serverUrl) return { url: undefined, drop: async () => {} };
   const name = `broker_test_${randomSuffix()}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(DATABASE_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
+      const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();

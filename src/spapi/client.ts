@@ -117,7 +117,9 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
       const quotaDeadline = Date.now() + config.quotaMaxWaitMs;
       let tokenRetried = false;
       for (let attempt = 1; ; attempt += 1) {
+        const queued = performance.now();
         await quota.acquire(key);
+        metrics.quotaWaits.observe({ operation: req.operation }, (performance.now() - queued) / 1000);
         const token = await tokenFor();
         const started = performance.now();
         let answer: Answer;

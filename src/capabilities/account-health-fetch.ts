@@ -1,15 +1,27 @@
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, ReportIdParam, WaitSecondsParam } from './params.js';
-import { notYetAvailable } from './not-yet.js';
+import { accountHealthSummary, truncateTopLevelArrays } from './reports/render.js';
+import { SELLER_PERFORMANCE } from './reports/report-types.js';
+import { accountHealthSpec } from './reports/spec.js';
+import { runReport } from './reports/workflow.js';
 
+/**
+ * Reports API with GET_V2_SELLER_PERFORMANCE_REPORT (REFERENCE §B-14): no dates, no options, so
+ * every call of a seller and marketplace has the same fingerprint and reuses a recent report.
+ */
 export default defineCapability({
   name: 'account_health.fetch',
   access: 'read',
   description:
-    "Fetches the seller's Account Health (Amazon's seller performance report): account status per marketplace, order defect rate, late shipment and cancellation rates, policy violations and the account health rating. Waits up to wait_seconds; if status is IN_PROGRESS, call again with the report_id.",
+    "Fetches the seller's Account Health (Amazon's seller performance report, JSON with Amazon's field names in report): account status per marketplace, order defect rate, late shipment and cancellation rates, valid tracking and on-time delivery, policy violations and the account health rating. summary lists the key figures for the marketplace. Waits up to wait_seconds; if status is IN_PROGRESS, call again with the report_id.",
   params: Params({ marketplace_id: MarketplaceIdParam, report_id: ReportIdParam, wait_seconds: WaitSecondsParam }),
   operations: ['createReport', 'getReport', 'getReportDocument'],
-  async run() {
-    return notYetAvailable('account_health.fetch');
+  async run(ctx) {
+    return runReport(ctx, {
+      ...(ctx.params.report_id === undefined ? { spec: accountHealthSpec(ctx.marketplace.id) } : { reportId: ctx.params.report_id }),
+      waitSeconds: ctx.params.wait_seconds ?? 20,
+      amazonReportTypes: [SELLER_PERFORMANCE],
+      render: (document, spec) => ({ summary: accountHealthSummary(document, spec.marketplaceIds[0] ?? ctx.marketplace.id), ...truncateTopLevelArrays(document) }),
+    });
   },
 });

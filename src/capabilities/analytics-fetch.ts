@@ -2,7 +2,11 @@ import Type from 'typebox';
 import { BrokerError } from '../errors.js';
 import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params, ReportIdParam, WaitSecondsParam } from './params.js';
-import { notYetAvailable } from './not-yet.js';
+import { insightsDigest } from './reports/insights.js';
+import { truncateTopLevelArrays } from './reports/render.js';
+import { amazonReportTypeOf, BRAND_ANALYTICS, SALES_AND_TRAFFIC } from './reports/report-types.js';
+import { analyticsReportSpec, type AnalyticsParams, type ReportSpec } from './reports/spec.js';
+import { runReport } from './reports/workflow.js';
 
 export const ANALYTICS_REPORT_TYPES = [
   'insights_summary',
@@ -14,6 +18,8 @@ export const ANALYTICS_REPORT_TYPES = [
   'brand_analytics_search_catalog_performance',
 ] as const;
 
+const AMAZON_REPORT_TYPES = [SALES_AND_TRAFFIC, ...Object.values(BRAND_ANALYTICS).map((rule) => rule.amazonReportType)];
+
 const RETIRED_REPORT_TYPES: Record<string, string> = {
   brand_analytics_item_comparison:
     'brand_analytics_item_comparison is no longer available: Amazon retired the Item Comparison report in 2023. Use brand_analytics_market_basket or brand_analytics_search_catalog_performance instead.',
@@ -22,25 +28,25 @@ const RETIRED_REPORT_TYPES: Record<string, string> = {
 };
 
 const DateParam = (what: string) =>
-  Type.Optional(Type.String({ minLength: 10, maxLength: 40, description: `${what}: YYYY-MM-DD or an ISO 8601 date-time (the time part is ignored by Amazon).` }));
+  Type.Optional(Type.String({ minLength: 10, maxLength: 40, description: `${what}: YYYY-MM-DD or an ISO 8601 date-time (only the date counts, as for Amazon).` }));
 
 export default defineCapability({
   name: 'analytics.fetch',
   access: 'read',
   description:
-    "Fetches an analytics report. Start with report_type insights_summary (the default): a digest of the sales and traffic report with totals, top ASINs by sales, sessions and conversion. Other types return Amazon's report JSON: sales_traffic, and the Brand Analytics reports (brand registered sellers): search_terms, market_basket, repeat_purchase, search_query_performance (needs asins), search_catalog_performance. Reports take time: the call waits up to wait_seconds; if status is IN_PROGRESS, call again with the report_id.",
+    "Fetches an analytics report for a date range (both days included). Start with report_type insights_summary (the default): a small digest of Amazon's sales and traffic report — totals (sales, units, order items, sessions, page views, conversion, buy box %), a daily or weekly trend, and the top 10 ASINs by sales. Other types return Amazon's report JSON with Amazon's field names (very long arrays cut to 1,000 rows, listed in truncated): sales_traffic (daily per child ASIN; report_period WEEK or MONTH for coarser rows), and the Brand Analytics reports for brand-registered sellers: search_terms, market_basket, repeat_purchase, search_query_performance (needs asins), search_catalog_performance. Brand Analytics dates must be whole periods (weeks Sunday to Saturday); report_period is inferred when the dates span exactly one. Reports take time: the call waits up to wait_seconds; if status is IN_PROGRESS, call again with just the report_id. status DONE with report null means Amazon had no data.",
   params: Params({
-    report_type: Type.Optional(
-      Type.Union(ANALYTICS_REPORT_TYPES.map((t) => Type.Literal(t)), { default: 'insights_summary', description: 'Which report (default insights_summary).' }),
-    ),
+    report_type: Type.Optional(Type.Union(ANALYTICS_REPORT_TYPES.map((t) => Type.Literal(t)), { description: 'Which report (default insights_summary).' })),
     start_date: DateParam('First day of the report'),
     end_date: DateParam('Last day of the report, inclusive'),
     report_period: Type.Optional(
       Type.Union(['DAY', 'WEEK', 'MONTH', 'QUARTER'].map((p) => Type.Literal(p)), {
-        description: 'Brand Analytics period; inferred when the dates span exactly one period. Weeks run Sunday to Saturday.',
+        description: 'Brand Analytics period; inferred when the dates span exactly one period. Weeks run Sunday to Saturday. For sales_traffic: the row granularity (DAY default, WEEK, MONTH).',
       }),
     ),
-    asins: Type.Optional(Type.Array(AsinParam, { minItems: 1, maxItems: 18, description: 'ASINs to report on (required for brand_analytics_search_query_performance).' })),
+    asins: Type.Optional(
+      Type.Array(AsinParam, { minItems: 1, maxItems: 18, description: 'ASINs to report on: required for brand_analytics_search_query_performance, optional for brand_analytics_search_catalog_performance.' }),
+    ),
     marketplace_id: MarketplaceIdParam,
     report_id: ReportIdParam,
     wait_seconds: WaitSecondsParam,
@@ -52,7 +58,20 @@ export default defineCapability({
       throw new BrokerError('INVALID_REQUEST', RETIRED_REPORT_TYPES[reportType], { details: { field: 'params.report_type' } });
     }
   },
-  async run() {
-    return notYetAvailable('analytics.fetch');
+  async run(ctx) {
+    const params = ctx.params as AnalyticsParams & { report_id?: string; wait_seconds?: number };
+    const requested = params.report_type;
+    return runReport(ctx, {
+      // With report_id the other report params are not needed: the report already exists.
+      ...(params.report_id === undefined ? { spec: analyticsReportSpec(params, ctx.marketplace) } : { reportId: params.report_id }),
+      waitSeconds: params.wait_seconds ?? 20,
+      amazonReportTypes: AMAZON_REPORT_TYPES,
+      adjustResumedSpec: (spec: ReportSpec) =>
+        requested !== undefined && amazonReportTypeOf(requested) === spec.amazonReportType ? { ...spec, reportType: requested } : spec,
+      render: (document, spec) =>
+        spec.reportType === 'insights_summary'
+          ? { report: insightsDigest(document, { currency: ctx.marketplace.currency, startDate: spec.dataStartTime, endDate: spec.dataEndTime }) }
+          : truncateTopLevelArrays(document),
+    });
   },
 });

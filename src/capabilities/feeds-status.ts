@@ -1,19 +1,87 @@
 import Type from 'typebox';
-import { defineCapability } from './types.js';
+import { BrokerError, isBrokerError } from '../errors.js';
+import { encodePathSegment } from '../spapi/types.js';
+import { defineCapability, type CapabilityContext } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
-import { notYetAvailable } from './not-yet.js';
+import { decodeDocument, fallbackCharsetFor } from './read-helpers/document-text.js';
+import { summarizeFeedReport, type FeedReportSummary } from './read-helpers/feed-report.js';
+import { compact, record, str, strings, type Json } from './read-helpers/json.js';
+
+/**
+ * Feeds API 2021-06-30 (REFERENCE §B-5): getFeed (2 rps) for the status, then — once DONE (or
+ * FATAL with a report) — getFeedDocument and the download of the processing report. getFeedDocument
+ * allows one call per 45 s per seller, and a finished feed's report never changes, so its summary is
+ * kept per seller and feed for a day: repeated status calls spend nothing but getFeed.
+ */
+const SUMMARY_TTL_MS = 24 * 3_600_000;
+const MAX_REPORT_BYTES = 25 * 1024 * 1024;
+
+const summaryKey = (ctx: CapabilityContext<unknown>, feedId: string, documentId: string) =>
+  `feeds:report-summary:${ctx.connection.region}:${ctx.connection.sellingPartnerId}:${feedId}:${documentId}`;
+
+async function processingReport(ctx: CapabilityContext<unknown>, feedId: string, documentId: string): Promise<FeedReportSummary> {
+  const key = summaryKey(ctx, feedId, documentId);
+  const cached = await ctx.services.store.get(key).catch(() => null);
+  if (cached) {
+    try {
+      return JSON.parse(cached) as FeedReportSummary;
+    } catch {
+      // corrupt entry: fetch again
+    }
+  }
+  const document = await ctx.amazon.call<Json>({
+    operation: 'getFeedDocument',
+    method: 'GET',
+    path: `/feeds/2021-06-30/documents/${encodePathSegment(documentId)}`,
+  });
+  const body = record(document.body);
+  const url = str(body.url);
+  if (!url) throw new BrokerError('SP_API_ERROR', 'Amazon answered getFeedDocument without a url', { details: { status: document.status, errors: [] } });
+  const bytes = await ctx.amazon.download(url, { compression: str(body.compressionAlgorithm), maxBytes: MAX_REPORT_BYTES });
+  const summary = summarizeFeedReport(decodeDocument(bytes, { fallbackCharset: fallbackCharsetFor(ctx.marketplace.countryCode) }));
+  await ctx.services.store.set(key, JSON.stringify(summary), SUMMARY_TTL_MS).catch(() => {});
+  return summary;
+}
 
 export default defineCapability({
   name: 'feeds.status',
   access: 'read',
   description:
-    'Gets the processing status of a feed submitted with listings.upload_feed (IN_QUEUE, IN_PROGRESS, DONE, CANCELLED, FATAL). When DONE, also summarises the processing report: messages processed, accepted and invalid, and the first errors.',
+    'Gets the processing status of a feed submitted with listings.upload_feed (IN_QUEUE, IN_PROGRESS, DONE, CANCELLED, FATAL). When the feed has finished, also summarises its processing report in processing_report: messages processed, accepted and invalid, error and warning counts, and the first 10 issues (errors first) with sku, code, message and attribute. If Amazon will not hand out the report right now, processing_report_error says why and the status is still given.',
   params: Params({
     feed_id: Type.String({ pattern: '^[0-9A-Za-z_-]{1,64}$', description: 'feed_id returned by listings.upload_feed.' }),
     marketplace_id: MarketplaceIdParam,
   }),
   operations: ['getFeed', 'getFeedDocument'],
-  async run() {
-    return notYetAvailable('feeds.status');
+  async run(ctx) {
+    const response = await ctx.amazon.call<Json>({
+      operation: 'getFeed',
+      method: 'GET',
+      path: `/feeds/2021-06-30/feeds/${encodePathSegment(ctx.params.feed_id)}`,
+    });
+    const feed = record(response.body);
+    const status = str(feed.processingStatus) ?? 'UNKNOWN';
+    const documentId = str(feed.resultFeedDocumentId);
+    const out: Json = compact({
+      feed_id: str(feed.feedId) ?? ctx.params.feed_id,
+      feed_type: str(feed.feedType),
+      processing_status: status,
+      marketplace_ids: strings(feed.marketplaceIds),
+      created_time: str(feed.createdTime),
+      processing_start_time: str(feed.processingStartTime),
+      processing_end_time: str(feed.processingEndTime),
+      result_document_id: documentId,
+    });
+    if (documentId && (status === 'DONE' || status === 'FATAL')) {
+      try {
+        out.processing_report = await processingReport(ctx, str(feed.feedId) ?? ctx.params.feed_id, documentId);
+      } catch (error) {
+        // The status is the answer; the report is a bonus that Amazon's tight quota may withhold.
+        if (!isBrokerError(error) || (error.code !== 'RATE_LIMIT' && error.code !== 'SP_API_ERROR')) throw error;
+        out.processing_report = null;
+        out.processing_report_error = compact({ code: error.code, message: error.message, retry_after_s: error.retryAfterS });
+      }
+    }
+    return out;
   },
 });

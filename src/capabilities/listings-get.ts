@@ -1,15 +1,71 @@
+import { encodePathSegment } from '../spapi/types.js';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';
-import { notYetAvailable } from './not-yet.js';
+import { compact, isRecord, money, num, record, records, str, strings, type Json } from './read-helpers/json.js';
+
+/**
+ * Listings Items API 2021-08-01 `getListingsItem` (REFERENCE §B-8): the SKU goes percent-encoded
+ * into the path (Amazon's URL-encoding note; `/`, spaces, `+`, `#` are common in SKUs). Not
+ * cached: listings.update reads it right before staging a change.
+ */
+const INCLUDED_DATA = ['summaries', 'attributes', 'issues', 'offers', 'fulfillmentAvailability'];
+
+export const listingIssue = (issue: Json) => {
+  const enforcements = record(issue.enforcements);
+  const actions = records(enforcements.actions).map((a) => str(a.action)).filter((a): a is string => a !== undefined);
+  return compact({
+    code: str(issue.code),
+    message: str(issue.message),
+    severity: str(issue.severity),
+    attribute_names: Array.isArray(issue.attributeNames) ? strings(issue.attributeNames) : undefined,
+    categories: Array.isArray(issue.categories) ? strings(issue.categories) : undefined,
+    enforcement_actions: actions.length > 0 ? actions : undefined,
+    exemption_status: str(record(enforcements.exemption).status),
+  });
+};
+
+const listingSummary = (s: Json) =>
+  compact({
+    marketplace_id: str(s.marketplaceId),
+    asin: str(s.asin),
+    product_type: str(s.productType),
+    condition_type: str(s.conditionType),
+    status: Array.isArray(s.status) ? strings(s.status) : undefined,
+    fn_sku: str(s.fnSku),
+    item_name: str(s.itemName),
+    main_image_url: str(record(s.mainImage).link),
+    created_date: str(s.createdDate),
+    last_updated_date: str(s.lastUpdatedDate),
+  });
 
 export default defineCapability({
   name: 'listings.get',
   access: 'read',
   description:
-    "Gets one of the seller's listings by SKU: its attributes (title, bullets, images… keyed by Amazon attribute name), Amazon's issues with the listing (errors and warnings), and summaries (asin, status, product type). Read it before proposing listings.update.",
+    "Gets one of the seller's listings by SKU: its attributes (title, bullets, images… keyed by Amazon attribute name, values as Amazon stores them), Amazon's issues with the listing (errors and warnings, with the attributes concerned and any suppression), summaries (asin, status, product type), offers (price) and fulfillment availability (quantity). Read it before proposing listings.update.",
   params: Params({ sku: SkuParam, marketplace_id: MarketplaceIdParam }),
   operations: ['getListingsItem'],
-  async run() {
-    return notYetAvailable('listings.get');
+  async run(ctx) {
+    const marketplaceId = ctx.marketplace.id;
+    const response = await ctx.amazon.call<Json>({
+      operation: 'getListingsItem',
+      method: 'GET',
+      path: `/listings/2021-08-01/items/${encodePathSegment(ctx.connection.sellingPartnerId)}/${encodePathSegment(ctx.params.sku)}`,
+      query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, issueLocale: ctx.marketplace.languageTag },
+    });
+    const item = record(response.body);
+    return compact({
+      sku: str(item.sku) ?? ctx.params.sku,
+      marketplace_id: marketplaceId,
+      attributes: isRecord(item.attributes) ? item.attributes : {},
+      issues: records(item.issues).map(listingIssue),
+      summaries: records(item.summaries).map(listingSummary),
+      offers: records(item.offers).map((o) =>
+        compact({ marketplace_id: str(o.marketplaceId), offer_type: str(o.offerType), price: money(o.price, ctx.marketplace.currency), audience: str(record(o.audience).value) }),
+      ),
+      fulfillment_availability: records(item.fulfillmentAvailability).map((f) =>
+        compact({ fulfillment_channel_code: str(f.fulfillmentChannelCode), quantity: num(f.quantity) }),
+      ),
+    });
   },
 });

@@ -1,0 +1,112 @@
+import { compact, isRecord, num, record, records, str, type Json } from './json.js';
+
+/**
+ * A feed's processing report, summarised: counts and the first issues. JSON_LISTINGS_FEED reports
+ * follow listings-feed-processing-report-schema-v2.json; the older feed types answer Amazon's XML
+ * ProcessingReport. Issues are ordered ERROR, WARNING, INFO (stable), so errors are never hidden
+ * behind a run of warnings.
+ */
+export const MAX_FEED_ISSUES = 10;
+
+export interface FeedIssue {
+  message_id?: number;
+  sku?: string;
+  code?: string;
+  severity: string;
+  message: string;
+  attribute_name?: string;
+}
+
+export interface FeedReportSummary {
+  format: 'json' | 'xml' | 'text';
+  messages_processed?: number;
+  messages_accepted?: number;
+  messages_invalid?: number;
+  errors?: number;
+  warnings?: number;
+  item_summary?: { items?: number; errors?: number; warnings?: number };
+  issues: FeedIssue[];
+  issues_total: number;
+  excerpt?: string;
+}
+
+const SEVERITY_ORDER: Record<string, number> = { ERROR: 0, WARNING: 1, INFO: 2 };
+
+function firstIssues(issues: FeedIssue[]): FeedIssue[] {
+  return issues
+    .map((issue, index) => ({ issue, index }))
+    .sort((a, b) => (SEVERITY_ORDER[a.issue.severity] ?? 3) - (SEVERITY_ORDER[b.issue.severity] ?? 3) || a.index - b.index)
+    .slice(0, MAX_FEED_ISSUES)
+    .map(({ issue }) => issue);
+}
+
+function summarizeJson(report: Json): FeedReportSummary {
+  const summary = record(report.summary);
+  const issues = records(report.issues).map((i) =>
+    compact({
+      message_id: num(i.messageId),
+      sku: str(i.sku),
+      code: str(i.code),
+      severity: str(i.severity) ?? 'ERROR',
+      message: str(i.message) ?? '',
+      attribute_name: str(i.attributeName),
+    }),
+  );
+  const itemSummary = isRecord(summary.itemSummary) ? summary.itemSummary : undefined;
+  return compact({
+    format: 'json' as const,
+    messages_processed: num(summary.messagesProcessed),
+    messages_accepted: num(summary.messagesAccepted),
+    messages_invalid: num(summary.messagesInvalid),
+    errors: num(summary.errors),
+    warnings: num(summary.warnings),
+    item_summary: itemSummary ? compact({ items: num(itemSummary.items), errors: num(itemSummary.errors), warnings: num(itemSummary.warnings) }) : undefined,
+    issues: firstIssues(issues),
+    issues_total: issues.length,
+  });
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const unescapeXml = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => ENTITIES[name] ?? '');
+
+const tag = (xml: string, name: string) => {
+  const m = new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`).exec(xml);
+  return m?.[1] === undefined ? undefined : unescapeXml(m[1]);
+};
+
+function summarizeXml(xml: string): FeedReportSummary {
+  const results = [...xml.matchAll(/<Result>([\s\S]*?)<\/Result>/g)].map((m) => m[1] ?? '');
+  const issues = results.map((r) =>
+    compact({
+      message_id: num(tag(r, 'MessageID')),
+      sku: tag(r, 'SKU'),
+      code: tag(r, 'ResultMessageCode'),
+      severity: (tag(r, 'ResultCode') ?? 'Error').toUpperCase(),
+      message: tag(r, 'ResultDescription') ?? '',
+    }),
+  );
+  return compact({
+    format: 'xml' as const,
+    messages_processed: num(tag(xml, 'MessagesProcessed')),
+    messages_accepted: num(tag(xml, 'MessagesSuccessful')),
+    messages_invalid: num(tag(xml, 'MessagesWithError')),
+    errors: issues.filter((i) => i.severity === 'ERROR').length,
+    warnings: num(tag(xml, 'MessagesWithWarning')),
+    issues: firstIssues(issues),
+    issues_total: issues.length,
+  });
+}
+
+export function summarizeFeedReport(text: string): FeedReportSummary {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(trimmed) as unknown;
+      if (isRecord(parsed)) return summarizeJson(parsed);
+    } catch {
+      // not JSON after all: fall through
+    }
+  }
+  if (trimmed.startsWith('<')) return summarizeXml(trimmed);
+  return { format: 'text', issues: [], issues_total: 0, excerpt: trimmed.slice(0, 1000) };
+}

@@ -1,0 +1,137 @@
+import { BrokerError, invalidRequest } from '../../errors.js';
+import { str, type Json } from '../read-helpers/json.js';
+import { downloadReportDocument, getReport, type Ctx } from './amazon.js';
+import { findBinding } from './repository.js';
+import { answerFrom, readResult, writeResult, type ReportAnswer } from './result-cache.js';
+import type { ReportSpec } from './spec.js';
+import { startReport } from './start.js';
+
+export type { ReportAnswer } from './result-cache.js';
+
+/**
+ * Amazon's report workflow (REFERENCE §B-7): createReport → getReport until DONE → getReportDocument
+ * → download. getReport allows 2 rps (burst 15) per seller: the broker polls from 1 s apart, backing
+ * off to 5 s. Without readiness within wait_seconds the answer is IN_PROGRESS with the report_id, and a
+ * later call with that report_id resumes — only from an order the report is bound to.
+ */
+const POLL_FIRST_MS = 1_000;
+const POLL_MAX_MS = 5_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface ReportRequest {
+  /** A new request (unused when resuming). */
+  spec?: ReportSpec;
+  reportId?: string;
+  waitSeconds: number;
+  /** The Amazon report types this capability may resume: another capability's report_id is refused. */
+  amazonReportTypes: readonly string[];
+  /** Lets a resume pick among the broker report types that share one Amazon report. */
+  adjustResumedSpec?(spec: ReportSpec): ReportSpec;
+  /** Turns the parsed document into the answer's fields (`report`, and anything else). */
+  render(document: unknown, spec: ReportSpec): Json;
+}
+
+const unknownReport = () => invalidRequest('report_id is not a report this order requested', { field: 'params.report_id' });
+
+/** The binding of a report_id to this order; INVALID_REQUEST that never tells whether it exists elsewhere. */
+async function resumedSpec(ctx: Ctx, request: ReportRequest, reportId: string): Promise<ReportSpec> {
+  const binding = await findBinding(ctx.services.db, reportId, ctx.job.orderId);
+  if (!binding || binding.buyerId !== ctx.job.buyerId || binding.sellingPartnerId !== ctx.connection.sellingPartnerId) throw unknownReport();
+  if (!request.amazonReportTypes.includes(binding.spec.amazonReportType)) throw unknownReport();
+  if (binding.region !== ctx.connection.region) {
+    throw invalidRequest(`this report was requested for marketplace ${binding.marketplaceId}; pass marketplace_id ${binding.marketplaceId}`, { field: 'params.marketplace_id' });
+  }
+  return request.adjustResumedSpec ? request.adjustResumedSpec(binding.spec) : binding.spec;
+}
+
+function baseAnswer(reportId: string, spec: ReportSpec, report: Json | undefined) {
+  const start = str(report?.dataStartTime);
+  const end = str(report?.dataEndTime);
+  return {
+    report_id: reportId,
+    report_type: spec.reportType,
+    amazon_report_type: spec.amazonReportType,
+    marketplace_id: spec.marketplaceIds[0],
+    ...(start ? { data_start_time: start } : {}),
+    ...(end ? { data_end_time: end } : {}),
+  };
+}
+
+/** FATAL: Amazon's error document, when there is one, says why (one getReportDocument, then cached). */
+async function fatal(ctx: Ctx, reportId: string, spec: ReportSpec, report: Json): Promise<never> {
+  let reason: string | undefined;
+  const documentId = str(report.reportDocumentId);
+  if (documentId) {
+    try {
+      const document = (await downloadReportDocument(ctx, documentId)) as Json | null;
+      reason = str(document?.errorDetails) ?? str(document?.message) ?? JSON.stringify(document).slice(0, 300);
+    } catch {
+      // the reason is a bonus; the FATAL status is the answer
+    }
+  }
+  const message = `Amazon could not generate the report (processingStatus FATAL)${reason ? `: ${reason}` : ''}`;
+  const details = { status: 200, errors: [], processing_status: 'FATAL', report_id: reportId, ...(reason ? { reason } : {}) };
+  await writeResult(ctx, reportId, spec.reportType, { kind: 'fatal', message, details });
+  throw new BrokerError('SP_API_ERROR', message, { details });
+}
+
+async function finish(ctx: Ctx, request: ReportRequest, reportId: string, spec: ReportSpec, report: Json): Promise<ReportAnswer> {
+  const status = str(report.processingStatus);
+  if (status === 'FATAL') return fatal(ctx, reportId, spec, report);
+  let answer: ReportAnswer;
+  if (status === 'CANCELLED') {
+    // Amazon cancels a report by itself when there is no data to return (REFERENCE §D-9): not a failure.
+    answer = {
+      status: 'DONE',
+      ...baseAnswer(reportId, spec, report),
+      processing_status: 'CANCELLED',
+      report: null,
+      note: 'Amazon cancelled the report because it has no data for this request (e.g. no sales or traffic in the range, or a range Amazon does not cover yet).',
+    };
+  } else {
+    const documentId = str(report.reportDocumentId);
+    if (!documentId) throw new BrokerError('SP_API_ERROR', 'Amazon reports DONE without a reportDocumentId', { details: { status: 200, errors: [], report_id: reportId } });
+    const document = await downloadReportDocument(ctx, documentId);
+    answer = { status: 'DONE', ...baseAnswer(reportId, spec, report), processing_status: 'DONE', ...request.render(document, spec) };
+  }
+  await writeResult(ctx, reportId, spec.reportType, { kind: 'answer', answer });
+  return answer;
+}
+
+export async function runReport(ctx: Ctx, request: ReportRequest): Promise<ReportAnswer> {
+  const deadline = Date.now() + request.waitSeconds * 1000;
+  let spec: ReportSpec;
+  let reportId: string;
+  let report: Json | undefined;
+  if (request.reportId !== undefined) {
+    reportId = request.reportId;
+    spec = await resumedSpec(ctx, request, reportId);
+    const cached = await readResult(ctx, reportId, spec.reportType);
+    if (cached) return answerFrom(cached);
+    report = await getReport(ctx, reportId);
+  } else {
+    if (!request.spec) throw new Error('runReport needs a spec or a report id');
+    spec = request.spec;
+    const started = await startReport(ctx, spec);
+    if (started.cached) return answerFrom(started.cached);
+    reportId = started.reportId;
+    // A report just created is never ready at once: the first look is a poll interval later.
+    report = started.report;
+  }
+  for (let delay = POLL_FIRST_MS; ; delay = Math.min(Math.round(delay * 1.5), POLL_MAX_MS)) {
+    const status = str(report?.processingStatus);
+    if (report && (status === 'DONE' || status === 'CANCELLED' || status === 'FATAL')) return finish(ctx, request, reportId, spec, report);
+    if (Date.now() + delay > deadline) {
+      return {
+        status: 'IN_PROGRESS',
+        ...baseAnswer(reportId, spec, report),
+        processing_status: status ?? 'IN_QUEUE',
+        retry_after_s: 10,
+        note: 'Amazon is still preparing the report. Call again with this report_id (wait_seconds up to 55); no new report is requested.',
+      };
+    }
+    await sleep(delay);
+    report = await getReport(ctx, reportId);
+  }
+}

@@ -1,13 +1,15 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params } from './params.js';
-import { notYetAvailable } from './not-yet.js';
+import { checkContentDocument } from '../writes/aplus-rules.js';
+import { applyAplus, stageAplus, type AplusParams } from '../writes/aplus-write.js';
+import { refuseErrors } from '../writes/violations.js';
 
 export default defineCapability({
   name: 'listings.a_plus_generate',
   access: 'write',
   description:
-    "Proposes an A+ Content document (Amazon's enhanced brand content) and the ASINs it applies to, in Amazon's A+ format: name, content_type EBC, an en-US style locale and 1–100 modules (e.g. STANDARD_TEXT, STANDARD_HEADER_IMAGE_TEXT). No prices, promotions, contact details, time-sensitive words or guarantees. Staged until the buyer confirms; then submitted for Amazon's approval.",
+    "Proposes an A+ Content document (Amazon's enhanced brand content) and the ASINs it applies to, in Amazon's A+ format: name, content_type EBC, an en-US style locale and 1–100 modules, each {contentModuleType, <its object>} e.g. {contentModuleType:'STANDARD_TEXT', standardText:{headline:{value:'…'}, body:{textList:[{value:'…'}]}}}. Images are uploadDestinationIds from Amazon's Uploads API, not URLs. Not allowed in any text: prices or promotions ($, % off, discount, free, sale, buy now…), contact details (e-mail, phone, URL), time-sensitive words (new, now, latest, limited time, holidays) or guarantee/warranty/return claims. Amazon validates it before staging; after the buyer confirms it is created and submitted for Amazon's approval.",
   params: Params({
     content_document: Type.Object(
       {
@@ -22,14 +24,15 @@ export default defineCapability({
       },
       { additionalProperties: false },
     ),
-    asins: Type.Optional(Type.Array(AsinParam, { minItems: 1, maxItems: 100, description: "ASINs to show the content on (the seller's brand)." })),
+    asins: Type.Optional(Type.Array(AsinParam, { minItems: 1, maxItems: 100, uniqueItems: true, description: "ASINs to show the content on (the seller's brand)." })),
     marketplace_id: MarketplaceIdParam,
   }),
   operations: ['validateContentDocumentAsinRelations', 'createContentDocument', 'postContentDocumentAsinRelations', 'postContentDocumentApprovalSubmission'],
-  async stage() {
-    return notYetAvailable('listings.a_plus_generate');
+  async stage(ctx) {
+    refuseErrors(checkContentDocument(ctx.params.content_document.content_module_list));
+    return stageAplus(ctx, ctx.params as AplusParams);
   },
-  async apply() {
-    return notYetAvailable('listings.a_plus_generate');
+  async apply(ctx) {
+    return applyAplus(ctx, ctx.params as AplusParams);
   },
 });

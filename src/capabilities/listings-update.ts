@@ -1,16 +1,19 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';
-import { notYetAvailable } from './not-yet.js';
+import { checkPatches } from '../writes/listing-rules.js';
+import { applyListingPatch, stageListingPatch, type ListingPatchParams } from '../writes/listing-write.js';
+import { asIssues, refuseErrors } from '../writes/violations.js';
 
 export const ListingPatch = Type.Object(
   {
     op: Type.Union([Type.Literal('add'), Type.Literal('replace'), Type.Literal('delete')], { description: 'add, replace or delete.' }),
-    path: Type.String({ pattern: '^/attributes/', maxLength: 200, description: 'A top-level attribute, e.g. /attributes/item_name.' }),
+    path: Type.String({ pattern: '^/attributes/', maxLength: 200, description: 'A top-level attribute, e.g. /attributes/item_name (nested paths are refused).' }),
     value: Type.Optional(
       Type.Array(Type.Record(Type.String(), Type.Unknown()), {
         maxItems: 100,
-        description: 'Amazon attribute value list, e.g. [{"value":"New title","language_tag":"en_US"}]. marketplace_id is filled in.',
+        description:
+          'Amazon attribute value list, e.g. [{"value":"New title"}]. Required for add and replace. marketplace_id (and language_tag for text attributes) are filled in.',
       }),
     ),
   },
@@ -21,7 +24,7 @@ export default defineCapability({
   name: 'listings.update',
   access: 'write',
   description:
-    "Proposes changes to one listing's attributes with JSON-Patch style operations on /attributes/<name> (add, replace, delete). Nothing changes at Amazon until the buyer confirms: the answer is PENDING_CONFIRMATION with a before/after diff and Amazon's validation preview. Titles: at most 200 characters, no promotional phrases, no HTML.",
+    "Proposes changes to one listing's attributes with JSON-Patch style operations on top-level /attributes/<name> (add, replace, delete). Nothing changes at Amazon until the buyer confirms: the answer is PENDING_CONFIRMATION with a before/after diff computed from Amazon's current listing and Amazon's validation preview. Titles (item_name): at most 200 characters, none of ! $ ? _ { } ^ ¬ ¦, no promotional phrases (free shipping, best seller, sale…). No HTML, e-mail addresses, phone numbers or URLs in any text. Read the listing with listings.get first.",
   params: Params({
     sku: SkuParam,
     product_type: Type.String({ pattern: '^[A-Z0-9_]{1,100}$', description: 'Amazon product type of the listing, e.g. LUGGAGE (see listings.get summaries).' }),
@@ -29,10 +32,18 @@ export default defineCapability({
     marketplace_id: MarketplaceIdParam,
   }),
   operations: ['getListingsItem', 'patchListingsItem'],
-  async stage() {
-    return notYetAvailable('listings.update');
+  async stage(ctx) {
+    const findings = checkPatches(ctx.params.patches, 'params.patches');
+    refuseErrors(findings);
+    return stageListingPatch(ctx, {
+      sku: ctx.params.sku,
+      productType: ctx.params.product_type,
+      patches: ctx.params.patches,
+      verb: 'Update',
+      issues: asIssues(findings),
+    });
   },
-  async apply() {
-    return notYetAvailable('listings.update');
+  async apply(ctx) {
+    return applyListingPatch(ctx, ctx.params as unknown as ListingPatchParams);
   },
 });

@@ -1,22 +1,41 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
-import { notYetAvailable } from './not-yet.js';
+import { findOpenReviewRequest } from '../confirmations/repository.js';
+import { BrokerError } from '../errors.js';
+import { requireEligible, sendReviewRequest } from '../writes/review-request.js';
+import { countryOf } from '../writes/staged.js';
 
 export default defineCapability({
   name: 'messaging.request_review',
   access: 'write',
   description:
-    "Proposes sending Amazon's standard 'request a review' message for one order. Amazon allows it once per order, from 5 days after delivery to 30 days after the latest delivery date; the broker asks Amazon whether the order is eligible before staging. Never selective or incentivised.",
+    "Proposes sending Amazon's standard 'request a review' message (product review and seller feedback) for one order. Amazon allows it once per order, from 5 days after the earliest delivery date to 30 days after the latest delivery date; the broker asks Amazon whether the order is eligible before staging and again before sending. Never selective (do not pick only happy customers) and never incentivised.",
   params: Params({
     amazon_order_id: Type.String({ pattern: '^\\d{3}-\\d{7}-\\d{7}$', description: 'Amazon order id, e.g. 123-1234567-1234567.' }),
     marketplace_id: MarketplaceIdParam,
   }),
   operations: ['getSolicitationActionsForOrder', 'createProductReviewAndSellerFeedbackSolicitation'],
-  async stage() {
-    return notYetAvailable('messaging.request_review');
+  async stage(ctx) {
+    const orderId = ctx.params.amazon_order_id;
+    const open = await findOpenReviewRequest(ctx.services.db, ctx.job.buyerId, orderId);
+    if (open) {
+      const state = open.status === 'pending' ? 'is already staged, waiting for the buyer' : open.status === 'applying' ? 'is being sent' : 'was already sent';
+      throw new BrokerError('INVALID_REQUEST', `params.amazon_order_id a review request for order ${orderId} ${state} (confirmation ${open.id}); Amazon allows one per order`, {
+        details: { field: 'params.amazon_order_id', rule: 'REVIEW_ALREADY_REQUESTED', confirmation_id: open.id },
+      });
+    }
+    await requireEligible(ctx, orderId);
+    return {
+      summary: `Send Amazon's standard request for a product review and seller feedback for order ${orderId} in ${countryOf(ctx)}. Amazon allows one per order; the buyer cannot reply to it.`,
+      diffPreview: [
+        { path: `/orders/${orderId}/solicitations/productReviewAndSellerFeedback`, before: 'not requested (Amazon offers it for this order)', after: 'requested' },
+      ],
+      issues: [],
+    };
   },
-  async apply() {
-    return notYetAvailable('messaging.request_review');
+  async apply(ctx) {
+    await requireEligible(ctx, ctx.params.amazon_order_id);
+    return sendReviewRequest(ctx, ctx.params.amazon_order_id);
   },
 });

@@ -1,7 +1,46 @@
-// SCAFFOLD — replaced by the write capabilities work (issue 6).
+import { randomId } from '../auth/secrets.js';
 import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
+import type { StagedWriteWithParams } from '../writes/staged.js';
+import { performClaimed } from './perform.js';
+import { insertConfirmation } from './repository.js';
+import { CONFIRMATION_TTL_MS } from './types.js';
 
+/**
+ * A write capability call (CONTRACT §3): the capability checks the write and previews it against
+ * Amazon's current state (`stage`, which changes nothing at Amazon); the broker stores it as a
+ * confirmation and answers PENDING_CONFIRMATION. When the job token's `auto_apply` names the
+ * capability, the confirmation is created already claimed and applied at once (APPLIED).
+ */
 export async function stageOrApplyWrite(ctx: CapabilityContext<unknown>, capability: WriteCapability): Promise<unknown> {
-  const staged = await capability.stage(ctx as never);
-  return staged;
+  const staged = (await capability.stage(ctx as never)) as StagedWriteWithParams;
+  const now = new Date();
+  const id = randomId('cnf');
+  const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS);
+  const autoApply = ctx.job.autoApply.includes(capability.name);
+  const params = staged.applyParams ?? (ctx.params as Record<string, unknown>);
+  await insertConfirmation(ctx.services.db, {
+    id,
+    orderId: ctx.job.orderId,
+    buyerId: ctx.job.buyerId,
+    tokenId: ctx.job.tokenId,
+    capability: capability.name,
+    marketplaceId: ctx.marketplace.id,
+    region: ctx.marketplace.region,
+    params,
+    preview: {
+      summary: staged.summary,
+      diff_preview: staged.diffPreview,
+      issues: staged.issues,
+      selling_partner_id: ctx.connection.sellingPartnerId,
+    },
+    status: autoApply ? 'applying' : 'pending',
+    expiresAt,
+    now,
+  });
+  const shown = { confirm: { summary: staged.summary, diff_preview: staged.diffPreview }, validation: { issues: staged.issues } };
+  if (!autoApply) {
+    return { status: 'PENDING_CONFIRMATION', confirmation_id: id, expires_at: expiresAt.toISOString(), ...shown };
+  }
+  const result = await performClaimed(ctx.services, capability, { ...ctx, params }, id, now, { releaseWhenNothingSent: false });
+  return { status: 'APPLIED', confirmation_id: id, result, ...shown };
 }

@@ -1,4 +1,80 @@
-// SCAFFOLD — replaced by the write capabilities work (issue 6).
 import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
+import { applyConfirmation } from '../../confirmations/apply.js';
+import { expireDue, findConfirmation, listConfirmations, rejectPending } from '../../confirmations/repository.js';
+import { confirmationView } from '../../confirmations/view.js';
+import { BrokerError } from '../../errors.js';
+import { ApplyResponse, ConfirmationIdParams, ConfirmationsQuery, ConfirmationsResponse } from '../../schemas/confirmations.js';
+import { errorResponses } from '../../schemas/envelope.js';
+import { INTERNAL_SECURITY } from './security.js';
 
-export default async function confirmationRoutes(_app: FastifyInstance) {}
+/** The buyer's side of staged writes: list, apply (exactly once), reject. Logic lives in src/confirmations/. */
+export default async function confirmationRoutes(app: FastifyInstance) {
+  app.get(
+    '/internal/confirmations',
+    {
+      schema: {
+        tags: ['internal'],
+        summary: "The staged writes of an order, with their preview, status and result",
+        security: INTERNAL_SECURITY,
+        querystring: ConfirmationsQuery,
+        response: { 200: ConfirmationsResponse, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { order_id } = request.query as Static<typeof ConfirmationsQuery>;
+      const { db } = request.server.services;
+      await expireDue(db, { orderId: order_id });
+      return { ok: true as const, data: { confirmations: (await listConfirmations(db, order_id)).map(confirmationView) } };
+    },
+  );
+
+  app.post(
+    '/internal/confirmations/:id/apply',
+    {
+      schema: {
+        tags: ['internal'],
+        summary: 'Apply a staged write: it reaches Amazon exactly once',
+        description:
+          'Applying again (or concurrently) answers the first outcome. A rejected or expired confirmation is 409 INVALID_REQUEST; Amazon refusing the write is SP_API_ERROR and the confirmation becomes failed (a later apply answers the same failure, it never re-sends).',
+        security: INTERNAL_SECURITY,
+        params: ConfirmationIdParams,
+        response: { 200: ApplyResponse, ...errorResponses(400, 401, 404, 409, 429, 500, 502) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as Static<typeof ConfirmationIdParams>;
+      return { ok: true as const, data: await applyConfirmation(request.server.services, id, request.log) };
+    },
+  );
+
+  app.post(
+    '/internal/confirmations/:id/reject',
+    {
+      schema: {
+        tags: ['internal'],
+        summary: 'Reject a staged write: it can no longer be applied',
+        security: INTERNAL_SECURITY,
+        params: ConfirmationIdParams,
+        response: { 204: { type: 'null', description: 'Rejected (or already closed)' }, ...errorResponses(401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as Static<typeof ConfirmationIdParams>;
+      const { db } = request.server.services;
+      await expireDue(db, { id });
+      if (!(await rejectPending(db, id))) {
+        const record = await findConfirmation(db, id);
+        if (!record) throw new BrokerError('INVALID_REQUEST', `unknown confirmation ${id}`, { httpStatus: 404, details: { field: 'id' } });
+        // Rejecting what is already closed is a no-op; what was (or is being) sent cannot be taken back.
+        if (record.status !== 'rejected' && record.status !== 'expired') {
+          throw new BrokerError('INVALID_REQUEST', `confirmation ${id} is ${record.status} and can no longer be rejected`, {
+            httpStatus: 409,
+            details: { status: record.status },
+          });
+        }
+      }
+      return reply.status(204).send();
+    },
+  );
+}

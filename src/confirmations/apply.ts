@@ -1,0 +1,154 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import { recordAudit } from '../audit/audit.js';
+import { findCapability } from '../capabilities/index.js';
+import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
+import { findConnection } from '../connections/repository.js';
+import { BrokerError, isBrokerError } from '../errors.js';
+import { findMarketplace } from '../marketplaces/marketplaces.js';
+import type { BrokerServices } from '../services.js';
+import { fromStoredError, performClaimed } from './perform.js';
+import { claimPending, expireDue, findConfirmation, finishClaim, takeOverClaim, type ConfirmationRecord } from './repository.js';
+import { APPLY_LEASE_MS, APPLY_POLL_MS, APPLY_WAIT_MS } from './types.js';
+
+/**
+ * POST /internal/confirmations/:id/apply — the write reaches Amazon exactly once:
+ * - pending: the buyer's connection is re-resolved (revoked → TOKEN_EXPIRED, gone → NO_CONNECTION,
+ *   another seller account → refused), then one conditional UPDATE claims it (pending → applying);
+ *   only the winner calls Amazon.
+ * - applying: a second apply waits for the outcome (polling) and answers the same.
+ * - applied: the stored result; failed: the stored error; rejected / expired: 409 INVALID_REQUEST.
+ * - applying past its lease (the owner crashed mid-apply): listings PATCHes are re-sent — the same
+ *   patch applied twice leaves the same listing. Feeds, A+ documents and review requests are not
+ *   idempotent and Amazon offers no way to look up whether the lost call landed, so they become
+ *   `failed` with a message to check Seller Central, and are never re-sent.
+ */
+const RESEND_SAFE = new Set(['listings.update', 'listings.update_images']);
+
+export interface ApplyOptions {
+  leaseMs?: number;
+  waitMs?: number;
+}
+
+export interface AppliedAnswer {
+  status: 'APPLIED';
+  confirmation_id: string;
+  result: unknown;
+}
+
+const conflict = (message: string, details: Record<string, unknown> = {}) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 409, details });
+
+function writeCapability(name: string): WriteCapability {
+  const capability = findCapability(name);
+  if (capability?.access !== 'write') throw new Error(`confirmation of unknown write capability ${name}`);
+  return capability as WriteCapability;
+}
+
+/** The context an apply runs in: the buyer's current connection for the confirmation's marketplace. */
+async function applyContext(services: BrokerServices, record: ConfirmationRecord, log: FastifyBaseLogger): Promise<CapabilityContext<Record<string, unknown>>> {
+  const connection = await findConnection(services.db, record.buyerId, record.marketplaceId);
+  if (!connection) throw new BrokerError('NO_CONNECTION', `the buyer no longer has Amazon connected for marketplace ${record.marketplaceId}; reconnect, then apply again`);
+  if (connection.status === 'revoked') throw new BrokerError('TOKEN_EXPIRED', 'the buyer revoked or lost the Amazon authorization; they must reconnect Amazon, then apply again');
+  if (connection.sellingPartnerId !== record.preview.selling_partner_id) {
+    throw conflict(`confirmation ${record.id} was staged for Amazon seller ${record.preview.selling_partner_id}, but the buyer is now connected as ${connection.sellingPartnerId}; stage the write again`);
+  }
+  const marketplace = findMarketplace(record.marketplaceId);
+  if (!marketplace) throw new Error(`confirmation for unknown marketplace ${record.marketplaceId}`);
+  const amazon = services.amazon.forSeller(
+    { authorizationId: connection.authorizationId, buyerId: connection.buyerId, sellingPartnerId: connection.sellingPartnerId, region: connection.region },
+    { log: log as Logger },
+  );
+  const job = { tokenId: record.tokenId, orderId: record.orderId, buyerId: record.buyerId, toolId: 'confirmation', capabilities: [record.capability], autoApply: [] };
+  return { params: record.params, job, marketplace, connection, amazon, services, log };
+}
+
+async function performAudited(services: BrokerServices, record: ConfirmationRecord, claim: Date, log: FastifyBaseLogger): Promise<AppliedAnswer> {
+  const started = performance.now();
+  let ctx: CapabilityContext<Record<string, unknown>> | undefined;
+  let outcome = 'APPLIED';
+  let httpStatus = 200;
+  try {
+    try {
+      ctx = await applyContext(services, record, log);
+    } catch (error) {
+      // Nothing was sent: the buyer can fix the connection and apply again.
+      await finishClaim(services.db, record.id, claim, { status: 'pending' });
+      throw error;
+    }
+    const result = await performClaimed(services, writeCapability(record.capability), ctx, record.id, claim, { releaseWhenNothingSent: true });
+    return { status: 'APPLIED', confirmation_id: record.id, result };
+  } catch (error) {
+    outcome = isBrokerError(error) ? error.code : 'INTERNAL_ERROR';
+    httpStatus = isBrokerError(error) ? error.httpStatus : 500;
+    throw error;
+  } finally {
+    await recordAudit(services.db, {
+      orderId: record.orderId,
+      tokenId: record.tokenId,
+      capability: record.capability,
+      marketplaceId: record.marketplaceId,
+      outcome,
+      httpStatus,
+      latencyMs: performance.now() - started,
+      amazonRequestId: ctx?.amazon.requestIds.at(-1) ?? null,
+    }).catch((error: unknown) => log.error({ err: error }, 'audit write failed'));
+  }
+}
+
+export async function applyConfirmation(services: BrokerServices, id: string, log: FastifyBaseLogger, options: ApplyOptions = {}): Promise<AppliedAnswer> {
+  const leaseMs = options.leaseMs ?? APPLY_LEASE_MS;
+  const deadline = Date.now() + (options.waitMs ?? APPLY_WAIT_MS);
+  for (;;) {
+    const record = await findConfirmation(services.db, id);
+    if (!record) throw new BrokerError('INVALID_REQUEST', `unknown confirmation ${id}`, { httpStatus: 404, details: { field: 'id' } });
+    if (record.status === 'pending' && record.expiresAt.getTime() <= Date.now()) {
+      await expireDue(services.db, { id });
+      continue;
+    }
+    switch (record.status) {
+      case 'applied':
+        return { status: 'APPLIED', confirmation_id: id, result: record.result };
+      case 'failed':
+        throw fromStoredError(record.error ?? { code: 'INTERNAL_ERROR', message: `confirmation ${id} failed`, http_status: 500 });
+      case 'rejected':
+        if (record.orderDeleted) throw new BrokerError('ORDER_NOT_FOUND', `order ${record.orderId} was deleted; its confirmations can no longer be applied`);
+        throw conflict(`confirmation ${id} was rejected and can no longer be applied`, { status: 'rejected' });
+      case 'expired':
+        throw conflict(`confirmation ${id} expired at ${record.expiresAt.toISOString()} without being applied; stage the write again`, { status: 'expired' });
+      case 'pending': {
+        if (record.orderDeleted) throw new BrokerError('ORDER_NOT_FOUND', `order ${record.orderId} was deleted; its confirmations can no longer be applied`);
+        // Cheap checks first, so a revoked connection answers without taking the claim.
+        await applyContext(services, record, log);
+        const claim = await claimPending(services.db, id);
+        if (!claim) continue;
+        return performAudited(services, record, claim, log);
+      }
+      case 'applying': {
+        if (record.updatedAt.getTime() + leaseMs > Date.now()) {
+          if (Date.now() >= deadline) {
+            throw new BrokerError('RATE_LIMIT', `confirmation ${id} is still being applied; retry shortly`, { retryAfterS: 1 });
+          }
+          await sleep(APPLY_POLL_MS);
+          continue;
+        }
+        if (!RESEND_SAFE.has(record.capability)) {
+          await finishClaim(services.db, id, record.updatedAt, {
+            status: 'failed',
+            error: {
+              code: 'INVALID_REQUEST',
+              message: `confirmation ${id} (${record.capability}) was interrupted while being applied and it is unknown whether Amazon received it; it is not idempotent, so the broker will not re-send it: check Seller Central, and stage it again if it did not arrive`,
+              http_status: 409,
+              details: { status: 'failed', reason: 'APPLY_INTERRUPTED' },
+            },
+          });
+          continue;
+        }
+        const claim = await takeOverClaim(services.db, id, record.updatedAt);
+        if (!claim) continue;
+        log.warn({ confirmation_id: id, capability: record.capability }, 're-sending an interrupted idempotent listings patch');
+        return performAudited(services, record, claim, log);
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import Type from 'typebox';
+import { Ok } from './envelope.js';
+
+/** Schemas of the confirmation routes (internal API §4). */
+export const ConfirmationIdParams = Type.Object({
+  id: Type.String({ pattern: '^cnf_[A-Za-z0-9_-]{8,64}$', description: 'confirmation_id from the staged answer.' }),
+});
+
+export const ConfirmationsQuery = Type.Object(
+  { order_id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:@-]+$', description: 'Order id.' }) },
+  { additionalProperties: false },
+);
+
+const Issue = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  severity: Type.Union([Type.Literal('ERROR'), Type.Literal('WARNING'), Type.Literal('INFO')]),
+});
+
+const DiffEntry = Type.Object({
+  path: Type.String(),
+  before: Type.Unknown({ description: "Amazon's current value (null when absent)." }),
+  after: Type.Unknown({ description: 'The value after the write (null when removed).' }),
+});
+
+export const ConfirmationItem = Type.Object({
+  id: Type.String(),
+  capability: Type.String(),
+  status: Type.Union(['pending', 'applying', 'applied', 'rejected', 'expired', 'failed'].map((s) => Type.Literal(s))),
+  marketplace_id: Type.String(),
+  summary: Type.String({ description: 'What the write does, computed by the broker from Amazon’s current state.' }),
+  diff_preview: Type.Array(DiffEntry),
+  validation: Type.Object({ issues: Type.Array(Issue) }),
+  expires_at: Type.String({ format: 'date-time' }),
+  created_at: Type.String({ format: 'date-time' }),
+  applied_at: Type.Optional(Type.String({ format: 'date-time' })),
+  result: Type.Optional(Type.Unknown({ description: 'The write’s result, once applied.' })),
+  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why it failed, once failed.' })),
+});
+
+export const ConfirmationsResponse = Ok(Type.Object({ confirmations: Type.Array(ConfirmationItem, { description: 'Oldest first.' }) }));
+
+export const ApplyResponse = Ok(
+  Type.Object({
+    status: Type.Literal('APPLIED'),
+    confirmation_id: Type.String(),
+    result: Type.Unknown({
+      description:
+        'listings.update / update_images: { sku, status, submission_id, issues }; listings.upload_feed: { feed_id, feed_document_id }; listings.a_plus_generate: { content_reference_key, warnings }; messaging.request_review: { amazon_order_id, sent }.',
+    }),
+  }),
+);

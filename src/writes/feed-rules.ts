@@ -1,0 +1,218 @@
+import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { checkAttributeValues, checkPatches } from './listing-rules.js';
+import { at, violation, type Violation } from './violations.js';
+
+/**
+ * Feed rules (REFERENCE §B-11). JSON_LISTINGS_FEED documents follow Amazon's listings feed schema v2
+ * (amzn/selling-partner-api-models schemas/feeds/listings-feed-schema-v2.json), written here as
+ * TypeBox schemas plus per-operation rules with readable messages; the broker is stricter than the
+ * schema in one way: unknown fields are refused by name (a typo would otherwise be ignored).
+ */
+export const JSON_LISTINGS_FEED = 'JSON_LISTINGS_FEED';
+/** The broker's cap on one feed document (Amazon's own limits are larger; a bigger feed should be split). */
+export const MAX_FEED_BYTES = 10 * 1024 * 1024;
+export const MAX_FEED_MESSAGES = 25_000;
+
+/** Legacy XML / flat-file listings feeds: "Starting July 31, 2025, the Feeds API no longer supports legacy XML and flat file listing feeds" (https://developer-docs.amazon.com/sp-api/docs/listings-migration-resources). */
+export const RETIRED_FEED_TYPES = new Set([
+  'POST_PRODUCT_DATA',
+  'POST_INVENTORY_AVAILABILITY_DATA',
+  'POST_PRODUCT_OVERRIDES_DATA',
+  'POST_PRODUCT_PRICING_DATA',
+  'POST_PRODUCT_IMAGE_DATA',
+  'POST_PRODUCT_RELATIONSHIP_DATA',
+  'POST_FLAT_FILE_INVLOADER_DATA',
+  'POST_FLAT_FILE_BOOKLOADER_DATA',
+  'POST_FLAT_FILE_CONVERGENCE_LISTINGS_DATA',
+  'POST_FLAT_FILE_LISTINGS_DATA',
+  'POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA',
+  'POST_UIEE_BOOKLOADER_DATA',
+]);
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const INCLUDED_DATA = ['summaries', 'attributes', 'issues', 'offers', 'fulfillmentAvailability', 'procurement', 'relationships', 'productTypes'] as const;
+const OPERATION_TYPES = ['UPDATE', 'PARTIAL_UPDATE', 'PATCH', 'DELETE'] as const;
+const strict = { additionalProperties: false } as const;
+
+const AttributeValues = Type.Array(Type.Record(Type.String(), Type.Unknown()));
+export const FeedPatch = Type.Object(
+  { op: literals(['add', 'replace', 'merge', 'delete'] as const), path: Type.String({ minLength: 1 }), value: Type.Optional(AttributeValues) },
+  strict,
+);
+export const FeedMessage = Type.Object(
+  {
+    messageId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+    sku: Type.String({ minLength: 1 }),
+    operationType: Type.Union([Type.Literal('UPDATE'), Type.Literal('PARTIAL_UPDATE'), Type.Literal('PATCH'), Type.Literal('DELETE')]),
+    productType: Type.Optional(Type.String({ minLength: 1 })),
+    requirements: Type.Optional(literals(['LISTING', 'LISTING_PRODUCT_ONLY', 'LISTING_OFFER_ONLY'] as const)),
+    attributes: Type.Optional(Type.Record(Type.String(), AttributeValues, { minProperties: 1 })),
+    patches: Type.Optional(Type.Array(FeedPatch, { minItems: 1 })),
+  },
+  strict,
+);
+export const FeedHeader = Type.Object(
+  {
+    sellerId: Type.String({ minLength: 1 }),
+    version: Type.Literal('2.0'),
+    issueLocale: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}_[A-Z]{2}$' })),
+    report: Type.Optional(Type.Object({ includedData: Type.Array(literals(INCLUDED_DATA), { minItems: 1 }), apiVersion: Type.Literal('2021-08-01') }, strict)),
+  },
+  strict,
+);
+export const ListingsFeed = Type.Object({ header: FeedHeader, messages: Type.Array(FeedMessage, { minItems: 1, maxItems: MAX_FEED_MESSAGES }) }, strict);
+export type ListingsFeedDocument = Static<typeof ListingsFeed>;
+export type FeedMessageDocument = Static<typeof FeedMessage>;
+
+const feedValidator = Compile(ListingsFeed);
+
+/** What each operation needs and must not carry (the schema's oneOf, as messages). */
+const OPERATION_FIELDS: Record<(typeof OPERATION_TYPES)[number], { required: string[]; forbidden: string[] }> = {
+  UPDATE: { required: ['productType', 'attributes'], forbidden: ['patches'] },
+  PARTIAL_UPDATE: { required: ['productType', 'attributes'], forbidden: ['requirements', 'patches'] },
+  PATCH: { required: ['productType', 'patches'], forbidden: ['requirements', 'attributes'] },
+  DELETE: { required: [], forbidden: ['productType', 'requirements', 'attributes', 'patches'] },
+};
+
+function schemaViolation(value: unknown, base: string): Violation | undefined {
+  if (feedValidator.Check(value)) return undefined;
+  const errors = [...feedValidator.Errors(value)].filter((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf');
+  const first = errors[0];
+  if (!first) return violation('FEED_SCHEMA', base, 'does not match the listings feed schema v2');
+  const path = [base, ...first.instancePath.split('/').filter(Boolean)].join('.');
+  const extra = (first.params as { additionalProperties?: unknown }).additionalProperties;
+  if (first.keyword === 'additionalProperties' && Array.isArray(extra)) {
+    return violation('FEED_SCHEMA', at(path, String(extra[0])), 'is not a field of the listings feed schema v2');
+  }
+  return violation('FEED_SCHEMA', path, `${first.message} (listings feed schema v2)`);
+}
+
+/** Per-message rules: unique ids, the operation's required/forbidden fields, and the listing content rules. */
+function messageViolations(messages: readonly FeedMessageDocument[], base: string): Violation[] {
+  const out: Violation[] = [];
+  const seen = new Map<number, number>();
+  messages.forEach((message, i) => {
+    const here = at(base, i);
+    const first = seen.get(message.messageId);
+    if (first !== undefined) out.push(violation('FEED_MESSAGE_ID_DUPLICATE', at(here, 'messageId'), `repeats messageId ${message.messageId} of messages.${first}; messageId must be unique in the feed`));
+    else seen.set(message.messageId, i);
+    const rule = OPERATION_FIELDS[message.operationType];
+    for (const name of rule.required) {
+      if (message[name as keyof FeedMessageDocument] === undefined) out.push(violation('FEED_OPERATION_FIELDS', at(here, name), `is required for operationType ${message.operationType}`));
+    }
+    for (const name of rule.forbidden) {
+      if (message[name as keyof FeedMessageDocument] !== undefined) out.push(violation('FEED_OPERATION_FIELDS', at(here, name), `is not allowed for operationType ${message.operationType}`));
+    }
+    if (message.patches) out.push(...checkPatches(message.patches, at(here, 'patches'), ['add', 'replace', 'merge', 'delete']));
+    for (const [name, values] of Object.entries(message.attributes ?? {})) {
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) out.push(violation('FEED_ATTRIBUTE_NAME', at(here, 'attributes', name), 'is not an Amazon attribute name (lower case letters, digits and _)'));
+      else out.push(...checkAttributeValues(name, values, at(here, 'attributes', name)));
+    }
+  });
+  return out;
+}
+
+export interface PreparedListingsFeed {
+  document?: ListingsFeedDocument;
+  violations: Violation[];
+}
+
+/**
+ * Checks a JSON_LISTINGS_FEED document and writes the connection's seller id into its header: an
+ * agent must never target another seller, so a different sellerId is overwritten (with a warning).
+ */
+export function prepareListingsFeed(content: unknown, sellerId: string, base = 'params.content'): PreparedListingsFeed {
+  let parsed: unknown = content;
+  if (typeof content === 'string') {
+    try {
+      parsed = JSON.parse(content);
+    } catch {
+      return { violations: [violation('FEED_JSON_INVALID', base, 'is not valid JSON; JSON_LISTINGS_FEED content is a JSON document')] };
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { violations: [violation('FEED_SCHEMA', base, 'must be a JSON object {header, messages}')] };
+  }
+  const violations: Violation[] = [];
+  const document = structuredClone(parsed) as Record<string, unknown>;
+  const header = document.header;
+  if (header === undefined) {
+    document.header = { sellerId, version: '2.0' };
+    violations.push(violation('FEED_HEADER_ADDED', at(base, 'header'), `was missing; the broker added {sellerId: ${sellerId}, version: "2.0"}`, 'INFO'));
+  } else if (typeof header === 'object' && header !== null && !Array.isArray(header)) {
+    const given = (header as Record<string, unknown>).sellerId;
+    if (given !== undefined && given !== sellerId) {
+      violations.push(violation('FEED_SELLER_ID_REPLACED', at(base, 'header', 'sellerId'), `${JSON.stringify(given)} was replaced by the connected seller's id ${sellerId}`, 'WARNING'));
+    }
+    document.header = { ...header, sellerId };
+  }
+  const schema = schemaViolation(document, base);
+  if (schema) return { violations: [...violations, schema] };
+  const feed = document as ListingsFeedDocument;
+  return { document: feed, violations: [...violations, ...messageViolations(feed.messages, at(base, 'messages'))] };
+}
+
+export interface FeedInput {
+  feed_type: string;
+  content: string | Record<string, unknown>;
+  content_type?: string | undefined;
+}
+
+export interface PreparedFeed {
+  feedType: string;
+  contentType: string;
+  bytes: Buffer;
+  /** The normalised JSON listings feed, when that is the type. */
+  listings?: ListingsFeedDocument;
+  violations: Violation[];
+}
+
+/** Every feed rule; `bytes` is exactly what will be uploaded. */
+export function prepareFeed(input: FeedInput, sellerId: string): PreparedFeed {
+  const feedType = input.feed_type;
+  const isListings = feedType === JSON_LISTINGS_FEED;
+  const contentType = input.content_type ?? (isListings ? 'application/json' : 'text/xml');
+  const empty = { feedType, contentType, bytes: Buffer.alloc(0) };
+  if (RETIRED_FEED_TYPES.has(feedType)) {
+    const inventory = feedType === 'POST_INVENTORY_AVAILABILITY_DATA' ? ' (for quantities, PATCH /attributes/fulfillment_availability in it)' : '';
+    return { ...empty, violations: [violation('FEED_TYPE_RETIRED', 'params.feed_type', `${feedType} was retired by Amazon on July 31, 2025 with the other legacy XML and flat-file listings feeds; use JSON_LISTINGS_FEED${inventory}`)] };
+  }
+  if (isListings && contentType !== 'application/json') {
+    return { ...empty, violations: [violation('FEED_CONTENT_TYPE', 'params.content_type', `must be application/json for JSON_LISTINGS_FEED (got ${contentType})`)] };
+  }
+  if (typeof input.content !== 'string' && contentType !== 'application/json') {
+    return { ...empty, violations: [violation('FEED_CONTENT_TYPE', 'params.content', `is a JSON object but content_type is ${contentType}; send the ${contentType} document as a string`)] };
+  }
+  let violations: Violation[] = [];
+  let text: string;
+  let listings: ListingsFeedDocument | undefined;
+  if (isListings) {
+    const prepared = prepareListingsFeed(input.content, sellerId);
+    violations = prepared.violations;
+    listings = prepared.document;
+    text = listings ? JSON.stringify(listings) : '';
+  } else {
+    text = typeof input.content === 'string' ? input.content : JSON.stringify(input.content);
+    if (contentType === 'application/json' && typeof input.content === 'string' && !isJson(input.content)) {
+      violations.push(violation('FEED_JSON_INVALID', 'params.content', 'is not valid JSON but content_type is application/json'));
+    }
+    if (contentType === 'text/xml' && !text.replace(/^\uFEFF/, '').trimStart().startsWith('<')) {
+      violations.push(violation('FEED_NOT_XML', 'params.content', 'does not look like an XML document but content_type is text/xml', 'WARNING'));
+    }
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > MAX_FEED_BYTES) {
+    violations.push(violation('FEED_TOO_LARGE', 'params.content', `is ${bytes.length} bytes; the broker accepts feed documents up to ${MAX_FEED_BYTES} bytes (10 MiB): split the feed`));
+  }
+  return { feedType, contentType, bytes, ...(listings ? { listings } : {}), violations };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,158 @@
+import { checkImageUrl } from './image-url-rules.js';
+import { findContact, findHtml, findPhrase, words } from './text-rules.js';
+import { at, violation, type Violation } from './violations.js';
+
+/**
+ * Amazon's listing rules that can be checked before anything is sent (REFERENCE §B-9, §C.1):
+ * - "Only top-level listings item attributes can be patched. Patching nested attributes is not
+ *   supported." (Listings Items API 2021-08-01, patchListingsItem)
+ * - titles (`item_name`) at most 200 characters, none of ! $ ? _ { } ^ ¬ ¦, no promotional phrases
+ *   (https://sellercentral-europe.amazon.com/help/hub/reference/external/201100890);
+ * - no HTML, no e-mail addresses, phone numbers or URLs in titles, bullets and descriptions
+ *   (https://sellercentral.amazon.com/gp/help/external/200390640). The one tag Amazon allows is a
+ *   line break in descriptions: `<br>` / `</br>` pass in `product_description` only.
+ * Image locator attributes go through the image URL rules, so listings.update cannot bypass them.
+ */
+export interface PatchInput {
+  op: string;
+  path: string;
+  value?: Record<string, unknown>[] | undefined;
+}
+
+export const TOP_LEVEL_PATH = /^\/attributes\/([a-z][a-z0-9_]*)$/;
+export const IMAGE_ATTRIBUTE = /^(main_product_image_locator|other_product_image_locator_[1-8]|swatch_product_image_locator)$/;
+/** Attributes whose `value` is text a shopper reads. */
+export const TEXT_ATTRIBUTES = new Set(['item_name', 'bullet_point', 'product_description', 'generic_keyword']);
+export const MAX_TITLE_LENGTH = 200;
+
+const TITLE_FORBIDDEN = ['!', '$', '?', '_', '{', '}', '^', '¬', '¦'];
+/** Promotional and subjective phrases Amazon names for titles. */
+const TITLE_PROMOTIONAL = words(
+  'free shipping',
+  'free delivery',
+  'best seller',
+  'bestseller',
+  'best selling',
+  'hot item',
+  '100% quality guaranteed',
+  'quality guaranteed',
+  'satisfaction guaranteed',
+  'money back',
+  'sale',
+  'on sale',
+  'discount',
+  'limited time',
+  'lowest price',
+  'cheapest',
+  'buy now',
+  '% off',
+);
+/** Offers that are promotions in any listing text (price, shipping, urgency). */
+const TEXT_PROMOTIONAL = words('free shipping', 'free delivery', 'on sale', 'buy now', 'limited time offer', '% off', 'lowest price');
+/** Amazon's 2024 bullet rules (third-party summary): these characters and emojis are not allowed. */
+const BULLET_SPECIAL = /[™®€…†‡¢£¥©±]|\p{Extended_Pictographic}/u;
+const SMALL_WORDS = new Set(['a', 'an', 'and', 'or', 'the', 'of', 'for', 'with', 'in', 'on', 'to', 'by', 'at', 'from', 'x', '&', '-', '|', ',']);
+
+/** Rules for one text value of a listing attribute. */
+export function checkListingText(attribute: string, text: string, field: string): Violation[] {
+  const out: Violation[] = [];
+  const html = findHtml(text, attribute === 'product_description');
+  if (html) out.push(violation('TEXT_HTML', field, `must not contain HTML (found ${html}); Amazon allows no HTML or JavaScript in listing text`));
+  const contact = findContact(text);
+  if (contact) out.push(violation('TEXT_CONTACT_DETAILS', field, `must not contain a ${contact.kind} ("${contact.match}"); Amazon forbids contact details in listing text`));
+  if (attribute === 'item_name') {
+    out.push(...checkTitle(text, field));
+  } else {
+    const promo = findPhrase(text, TEXT_PROMOTIONAL);
+    if (promo) out.push(violation('TEXT_PROMOTIONAL', field, `must not contain the promotional phrase "${promo.label}"`));
+  }
+  if (attribute === 'bullet_point' && BULLET_SPECIAL.test(text)) {
+    out.push(violation('BULLET_SPECIAL_CHARACTER', field, 'should not contain emojis or symbols such as ™ ® © € £ (Amazon bullet point rules, 2024)', 'WARNING'));
+  }
+  return out;
+}
+
+export function checkTitle(title: string, field: string): Violation[] {
+  const out: Violation[] = [];
+  if (title.trim() === '') out.push(violation('TITLE_EMPTY', field, 'must not be empty'));
+  if (title.length > MAX_TITLE_LENGTH) {
+    out.push(violation('TITLE_TOO_LONG', field, `must be at most ${MAX_TITLE_LENGTH} characters including spaces (got ${title.length})`));
+  }
+  const forbidden = TITLE_FORBIDDEN.filter((c) => title.includes(c));
+  if (forbidden.length > 0) {
+    out.push(violation('TITLE_FORBIDDEN_CHARACTER', field, `must not contain the characters ${forbidden.join(' ')} (Amazon forbids ! $ ? _ { } ^ ¬ ¦ in titles)`));
+  }
+  const promo = findPhrase(title, TITLE_PROMOTIONAL);
+  if (promo) out.push(violation('TITLE_PROMOTIONAL', field, `must not contain the promotional phrase "${promo.label}"`));
+  const letters = title.replace(/[^\p{L}]/gu, '');
+  if (letters.length >= 10 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) {
+    out.push(violation('TITLE_ALL_CAPS', field, 'should not be written in capital letters only', 'WARNING'));
+  }
+  const counts = new Map<string, number>();
+  for (const word of title.toLowerCase().split(/\s+/).filter((w) => w && !SMALL_WORDS.has(w))) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const repeated = [...counts].filter(([, n]) => n > 2).map(([w]) => w);
+  if (repeated.length > 0) out.push(violation('TITLE_REPEATED_WORD', field, `should not use the same word more than twice (${repeated.join(', ')})`, 'WARNING'));
+  return out;
+}
+
+/** Rules for the values of one attribute (add/replace values, feed attributes). */
+export function checkAttributeValues(name: string, values: readonly unknown[], field: string): Violation[] {
+  const out: Violation[] = [];
+  values.forEach((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      out.push(violation('ATTRIBUTE_VALUE_SHAPE', at(field, i), 'must be an object such as {"value": …, "marketplace_id": …}'));
+      return;
+    }
+    const record = entry as Record<string, unknown>;
+    if (TEXT_ATTRIBUTES.has(name) && typeof record.value === 'string') out.push(...checkListingText(name, record.value, at(field, i, 'value')));
+    if (IMAGE_ATTRIBUTE.test(name)) {
+      if (typeof record.media_location !== 'string') out.push(violation('IMAGE_LOCATION_MISSING', at(field, i, 'media_location'), 'is required (an https image URL)'));
+      else out.push(...checkImageUrl(record.media_location, at(field, i, 'media_location')));
+    }
+  });
+  return out;
+}
+
+/** Rules for a list of patch operations (listings.update, and PATCH messages of a listings feed). */
+export function checkPatches(patches: readonly PatchInput[], field: string, allowedOps: readonly string[] = ['add', 'replace', 'delete']): Violation[] {
+  const out: Violation[] = [];
+  patches.forEach((patch, i) => {
+    const here = at(field, i);
+    const name = TOP_LEVEL_PATH.exec(patch.path)?.[1];
+    if (!name) {
+      const nested = /^\/attributes\/[^/]+\/./.test(patch.path);
+      out.push(
+        violation(
+          nested ? 'PATCH_NESTED_PATH' : 'PATCH_PATH',
+          at(here, 'path'),
+          nested
+            ? `must name a top-level attribute such as /attributes/item_name; Amazon does not patch nested attributes (got ${patch.path})`
+            : `must be /attributes/<attribute name> in lower case, e.g. /attributes/item_name (got ${patch.path})`,
+        ),
+      );
+      return;
+    }
+    if (!allowedOps.includes(patch.op)) out.push(violation('PATCH_OP', at(here, 'op'), `must be one of ${allowedOps.join(', ')}`));
+    if (patch.op === 'delete') return;
+    if (!patch.value || patch.value.length === 0) {
+      out.push(violation('PATCH_VALUE_REQUIRED', at(here, 'value'), `is required for ${patch.op}: the attribute's new value list`));
+      return;
+    }
+    out.push(...checkAttributeValues(name, patch.value, at(here, 'value')));
+  });
+  return out;
+}
+
+/** Fills `marketplace_id` (and `language_tag` of text attributes) into values that lack them. */
+export function scopePatches<P extends PatchInput>(patches: readonly P[], marketplaceId: string, languageTag: string): P[] {
+  return patches.map((patch) => {
+    if (!patch.value) return { ...patch };
+    const name = TOP_LEVEL_PATH.exec(patch.path)?.[1] ?? '';
+    const value = patch.value.map((v) => ({
+      ...v,
+      ...(TEXT_ATTRIBUTES.has(name) && v.language_tag === undefined ? { language_tag: languageTag } : {}),
+      ...(v.marketplace_id === undefined ? { marketplace_id: marketplaceId } : {}),
+    }));
+    return { ...patch, value };
+  });
+}

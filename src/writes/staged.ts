@@ -1,0 +1,38 @@
+import type { CapabilityContext, StagedWrite, ValidationIssue } from '../capabilities/types.js';
+import { BrokerError, isBrokerError } from '../errors.js';
+
+/**
+ * What a write capability's `stage` may return beyond the preview: the params the confirmation
+ * applies, when staging resolved or normalised some (the product type read from Amazon, the
+ * seller id written into a feed header). The buyer confirms exactly what was previewed.
+ */
+export interface StagedWriteWithParams extends StagedWrite {
+  applyParams?: Record<string, unknown>;
+}
+
+export type WriteContext<P> = CapabilityContext<P>;
+
+/** Amazon's `issues[]` / `errors[]` / `warnings[]` entries as staged validation issues. */
+export function amazonIssues(entries: unknown, fallbackSeverity: ValidationIssue['severity']): ValidationIssue[] {
+  if (!Array.isArray(entries)) return [];
+  return entries.map((entry) => {
+    const e = (entry ?? {}) as { code?: unknown; message?: unknown; severity?: unknown; attributeNames?: unknown; details?: unknown };
+    const severity = e.severity === 'ERROR' || e.severity === 'WARNING' || e.severity === 'INFO' ? e.severity : fallbackSeverity;
+    const where = Array.isArray(e.attributeNames) && e.attributeNames.length > 0 ? ` (attributes: ${e.attributeNames.join(', ')})` : '';
+    return { code: `AMAZON_${String(e.code ?? 'ISSUE')}`, message: `Amazon: ${String(e.message ?? 'no message')}${where}`, severity };
+  });
+}
+
+/** Amazon's 404 for what the caller named (SKU, order) as INVALID_REQUEST naming the field; other failures pass. */
+export async function orNotFound<T>(call: () => Promise<T>, field: string, message: string): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isBrokerError(error) && error.code === 'SP_API_ERROR' && (error.details as { status?: unknown } | undefined)?.status === 404) {
+      throw new BrokerError('INVALID_REQUEST', `${field} ${message}`, { details: { field, amazon_status: 404 } });
+    }
+    throw error;
+  }
+}
+
+export const countryOf = (ctx: WriteContext<unknown>) => `${ctx.marketplace.country} (${ctx.marketplace.id})`;

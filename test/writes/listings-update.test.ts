@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { securityCases } from '../helpers/security-cases.js';
+import type { TestApp } from '../helpers/app.js';
+import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+
+describe('listings.update', () => {
+  let env: WriteEnv;
+  const ctx: { testApp?: TestApp } = {};
+  const SKU = 'SS-MUG-001';
+  let productType: string;
+
+  beforeAll(async () => {
+    env = await startWriteEnv();
+    ctx.testApp = env.testApp;
+    productType = (await env.listing(SKU)).summaries[0]!.productType;
+  });
+  afterAll(async () => env?.close());
+
+  const titlePatch = (value: string) => [{ op: 'replace', path: '/attributes/item_name', value: [{ value }] }];
+
+  it("stages with a diff computed from Amazon's listing, and nothing reaches Amazon's live state", async () => {
+    const { jobToken, orderId } = await env.mint();
+    const before = await env.listing(SKU);
+    const mark = env.mark();
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Stoneware Coffee Mug, 12 oz') }));
+    expectStagedShape(data);
+    expect(data.confirm.diff_preview).toEqual([
+      {
+        path: '/attributes/item_name',
+        before: before.attributes.item_name,
+        after: [{ value: 'Stoneware Coffee Mug, 12 oz', language_tag: 'en_US', marketplace_id: US }],
+      },
+    ]);
+    expect(data.confirm.summary).toContain(SKU);
+    expect(data.confirm.summary).toContain('Stoneware Coffee Mug, 12 oz');
+    expect(data.validation.issues).toEqual([]);
+
+    const sent = env.requestsSince(mark);
+    expect(sent.map((r) => `${r.method} ${r.operation}`)).toEqual(['GET getListingsItem', 'PATCH patchListingsItem']);
+    expect(sent[1]?.query.mode).toBe('VALIDATION_PREVIEW');
+    expect(sent.some(isLiveWrite)).toBe(false);
+    expect((await env.listing(SKU)).attributes.item_name).toEqual(before.attributes.item_name);
+
+    const listed = await env.list(orderId);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ id: data.confirmation_id, capability: 'listings.update', status: 'pending', summary: data.confirm.summary, diff_preview: data.confirm.diff_preview });
+  });
+
+  it('applies exactly once: one PATCH with the previewed patch, and the same answer on every later apply', async () => {
+    const { jobToken } = await env.mint();
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Glazed Stoneware Mug, 12 oz') }));
+    const mark = env.mark();
+    const first = await env.apply(data.confirmation_id);
+    expect(first.statusCode, first.body).toBe(200);
+    const answer = first.json().data as { status: string; result: { sku: string; status: string; submission_id: string; issues: unknown[] } };
+    expect(answer.status).toBe('APPLIED');
+    expect(answer.result).toMatchObject({ sku: SKU, status: 'ACCEPTED', issues: [] });
+    expect(answer.result.submission_id).toEqual(expect.any(String));
+    const writes = env.requestsSince(mark).filter(isLiveWrite);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.path).toBe(`/listings/2021-08-01/items/${NA.sellingPartnerId}/${SKU}`);
+    expect(writes[0]?.query).toEqual({ marketplaceIds: US, includedData: 'issues' });
+    expect(writes[0]?.body).toEqual({ productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Glazed Stoneware Mug, 12 oz', language_tag: 'en_US', marketplace_id: US }] }] });
+    expect((await env.listing(SKU)).summaries[0]?.itemName).toBe('Glazed Stoneware Mug, 12 oz');
+
+    const again = await env.apply(data.confirmation_id);
+    expect(again.json()).toEqual(first.json());
+    expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
+  });
+
+  it("takes the 'before' from Amazon each time, whatever the caller believes", async () => {
+    const { jobToken } = await env.mint();
+    const current = (await env.listing(SKU)).attributes.item_name;
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Another Mug Title') }));
+    expect(data.confirm.diff_preview[0]?.before).toEqual(current);
+    // A caller cannot hand in its own "before": unknown fields are refused by name.
+    const forged = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ ...titlePatch('X')[0], before: [{ value: 'fake' }] }] });
+    expect(expectError(forged, 400, 'INVALID_REQUEST')).toMatch(/params\.patches\.0\.before/);
+  });
+
+  it("stages Amazon's own validation issues, and an INVALID answer at apply is a result, not an error", async () => {
+    const { jobToken } = await env.mint();
+    const data = stagedData(
+      await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/fake_attribute', value: [{ value: 'x' }] }] }),
+    );
+    expect(data.validation.issues.some((i) => i.severity === 'ERROR' && i.code.startsWith('AMAZON_'))).toBe(true);
+    const applied = await env.apply(data.confirmation_id);
+    expect(applied.statusCode).toBe(200);
+    expect((applied.json().data as { result: { status: string } }).result.status).toBe('INVALID');
+  });
+
+  it('refuses broker rule violations before anything is sent, naming the rule and field', async () => {
+    const { jobToken, orderId } = await env.mint();
+    const mark = env.mark();
+    const cases: [unknown[], RegExp][] = [
+      [[{ op: 'replace', path: '/attributes/item_name/0/value', value: [{ value: 'x' }] }], /params\.patches\.0\.path .*nested.*PATCH_NESTED_PATH/],
+      [[{ op: 'add', path: '/attributes/bullet_point' }], /params\.patches\.0\.value is required.*PATCH_VALUE_REQUIRED/],
+      [titlePatch('x'.repeat(201)), /at most 200 characters.*TITLE_TOO_LONG/],
+      [titlePatch('Great Mug!'), /TITLE_FORBIDDEN_CHARACTER/],
+      [titlePatch('Coffee Mug Free Shipping'), /"free shipping".*TITLE_PROMOTIONAL/],
+      [[{ op: 'replace', path: '/attributes/bullet_point', value: [{ value: 'Mail us at a@b.com' }] }], /e-mail address.*TEXT_CONTACT_DETAILS/],
+      [[{ op: 'replace', path: '/attributes/product_description', value: [{ value: '<b>Bold</b>' }] }], /HTML.*TEXT_HTML/],
+      [[{ op: 'replace', path: '/attributes/main_product_image_locator', value: [{ media_location: 'https://127.0.0.1/a.jpg' }] }], /IMAGE_URL_PRIVATE_HOST/],
+    ];
+    for (const [patches, message] of cases) {
+      const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches });
+      expect(expectError(response, 400, 'INVALID_REQUEST'), JSON.stringify(patches).slice(0, 60)).toMatch(message);
+    }
+    expect(env.requestsSince(mark)).toEqual([]);
+    expect(await env.list(orderId)).toEqual([]);
+  });
+
+  it('stages warnings with the write', async () => {
+    const { jobToken } = await env.mint();
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('STONEWARE COFFEE MUG WHITE') }));
+    expect(data.validation.issues.map((i) => [i.code, i.severity])).toContainEqual(['TITLE_ALL_CAPS', 'WARNING']);
+  });
+
+  it('answers INVALID_REQUEST for a SKU Amazon does not know', async () => {
+    const { jobToken } = await env.mint();
+    expect(expectError(await env.call(jobToken, 'listings.update', { sku: NA.unknownSku, product_type: productType, patches: titlePatch('x') }), 400, 'INVALID_REQUEST')).toMatch(/params\.sku/);
+  });
+
+  it('percent-encodes SKUs in the path', async () => {
+    const { jobToken } = await env.mint();
+    const type = (await env.listing(NA.encodedSku)).summaries[0]!.productType;
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: NA.encodedSku, product_type: type, patches: titlePatch('Red Mug') }));
+    const mark = env.mark();
+    expect((await env.apply(data.confirmation_id)).statusCode).toBe(200);
+    expect(env.requestsSince(mark).find(isLiveWrite)?.path).toBe(`/listings/2021-08-01/items/${NA.sellingPartnerId}/SKU%2FRED%2001%2B%23`);
+  });
+
+  it("applies at once when the token's auto_apply names the capability", async () => {
+    const { jobToken, orderId } = await env.mint({ autoApply: ['listings.update'] });
+    const mark = env.mark();
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Auto Applied Mug') }));
+    expect(data.status).toBe('APPLIED');
+    expect(data.confirmation_id).toMatch(/^cnf_/);
+    expect(data.result).toMatchObject({ sku: SKU, status: 'ACCEPTED' });
+    expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
+    expect((await env.list(orderId))[0]).toMatchObject({ status: 'applied', result: data.result });
+    expect((await env.apply(data.confirmation_id)).json().data.result).toEqual(data.result);
+    expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
+  });
+
+  securityCases('listings.update', { sku: SKU, product_type: 'DRINKING_CUP', patches: titlePatch('Mug') }, ctx);
+});

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { securityCases } from '../helpers/security-cases.js';
+import type { TestApp } from '../helpers/app.js';
+import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+
+describe('messaging.request_review', () => {
+  let env: WriteEnv;
+  const ctx: { testApp?: TestApp } = {};
+  const eligible = [...NA.orders.eligible];
+  const nextOrder = () => {
+    const id = eligible.shift();
+    if (!id) throw new Error('out of eligible seeded orders');
+    return id;
+  };
+
+  beforeAll(async () => {
+    env = await startWriteEnv();
+    ctx.testApp = env.testApp;
+  });
+  afterAll(async () => env?.close());
+
+  it('asks Amazon before staging, and again right before sending once', async () => {
+    const { jobToken } = await env.mint();
+    const order = nextOrder();
+    const mark = env.mark();
+    const data = stagedData(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order }));
+    expectStagedShape(data);
+    expect(data.confirm.diff_preview).toEqual([{ path: `/orders/${order}/solicitations/productReviewAndSellerFeedback`, before: expect.stringMatching(/^not requested/), after: 'requested' }]);
+    expect(env.requestsSince(mark).map((r) => `${r.method} ${r.operation}`)).toEqual(['GET getSolicitationActionsForOrder']);
+
+    const mark2 = env.mark();
+    const applied = await env.apply(data.confirmation_id);
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect(applied.json().data.result).toEqual({ amazon_order_id: order, sent: true });
+    const calls = env.requestsSince(mark2);
+    expect(calls.map((r) => `${r.method} ${r.operation}`)).toEqual(['GET getSolicitationActionsForOrder', 'POST createProductReviewAndSellerFeedbackSolicitation']);
+    expect(calls[1]?.query).toEqual({ marketplaceIds: US });
+    expect((await env.apply(data.confirmation_id)).json()).toEqual(applied.json());
+    expect(env.requestsSince(mark2).filter(isLiveWrite)).toHaveLength(1);
+
+    // Amazon now offers no review request for the order, and the broker knows it sent one.
+    const again = await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order });
+    expect(expectError(again, 400, 'INVALID_REQUEST')).toMatch(/was already sent/);
+  });
+
+  it('refuses orders Amazon does not offer a review request for, with a clear reason', async () => {
+    const { jobToken, orderId } = await env.mint();
+    for (const order of [NA.orders.alreadySolicited, NA.orders.tooLate, NA.orders.tooEarly]) {
+      const message = expectError(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order }), 400, 'INVALID_REQUEST');
+      expect(message).toMatch(/not eligible.*one per order.*5 days after the earliest delivery date to 30 days after the latest/);
+    }
+    expect(expectError(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: NA.orders.unknown }), 400, 'INVALID_REQUEST')).toMatch(/not an order of this seller/);
+    expect(expectError(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: '123-456' }), 400, 'INVALID_REQUEST')).toMatch(/params\.amazon_order_id/);
+    expect(await env.list(orderId)).toEqual([]);
+  });
+
+  it('refuses to stage a second request for an order already staged', async () => {
+    const { jobToken } = await env.mint();
+    const order = nextOrder();
+    const first = stagedData(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order }));
+    const second = await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order });
+    expect(expectError(second, 400, 'INVALID_REQUEST')).toContain(first.confirmation_id);
+    // Rejected, it no longer blocks.
+    expect((await env.reject(first.confirmation_id)).statusCode).toBe(204);
+    stagedData(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order }));
+  });
+
+  it('re-checks eligibility before sending: no longer eligible → INVALID_REQUEST, failed, nothing sent', async () => {
+    const order = nextOrder();
+    const a = await env.mint();
+    const staged = stagedData(await env.call(a.jobToken, 'messaging.request_review', { amazon_order_id: order }));
+    // Meanwhile the review request goes out another way (here: directly at Amazon).
+    await fetch(`${env.sim.baseUrl}/solicitations/v1/orders/${order}/solicitations/productReviewAndSellerFeedback?marketplaceIds=${US}`, {
+      method: 'POST',
+      headers: { 'x-amz-access-token': await accessToken(env) },
+    });
+    const mark = env.mark();
+    const applied = await env.apply(staged.confirmation_id);
+    expect(expectError(applied, 400, 'INVALID_REQUEST')).toMatch(/not eligible/);
+    expect(env.requestsSince(mark).map((r) => r.operation)).toEqual(['getSolicitationActionsForOrder']);
+    expect((await env.list(a.orderId))[0]).toMatchObject({ status: 'failed' });
+    expect((await env.apply(staged.confirmation_id)).json()).toEqual(applied.json());
+  });
+
+  it('auto-applies when the token says so', async () => {
+    const { jobToken } = await env.mint({ autoApply: ['messaging.request_review'] });
+    const order = nextOrder();
+    const data = stagedData(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order }));
+    expect(data.status).toBe('APPLIED');
+    expect(data.result).toEqual({ amazon_order_id: order, sent: true });
+  });
+
+  securityCases('messaging.request_review', { amazon_order_id: NA.orders.eligible[7] }, ctx);
+});
+
+async function accessToken(env: WriteEnv): Promise<string> {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: NA.refreshToken, client_id: 'sandbox-client', client_secret: 'sandbox-secret' });
+  const response = await fetch(env.sim.lwaTokenUrl, { method: 'POST', body: form });
+  return ((await response.json()) as { access_token: string }).access_token;
+}

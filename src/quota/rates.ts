@@ -50,7 +50,17 @@ export const CONSERVATIVE_OVERRIDES: Readonly<Partial<Record<OperationName, Buck
   postContentDocumentApprovalSubmission: A_PLUS_SAFE,
 };
 
+/**
+ * Amazon counts requests when they arrive, we when we send them: a request sent exactly on time
+ * can arrive a few milliseconds "early" relative to the first one of a burst (network and CPU
+ * jitter) and be throttled. Keeping one token of every burst in reserve gives each request a full
+ * interval (1/rate s) of slack, for a cost of one request per bucket.
+ */
+const withHeadroom = (bucket: BucketRate): BucketRate => ({ rate: bucket.rate, burst: Math.max(1, bucket.burst - 1) });
+
 /** The buckets the broker enforces per (selling partner, region, operation). */
-export const OPERATION_RATES: Readonly<Record<OperationName, BucketRate>> = { ...MODEL_RATES, ...CONSERVATIVE_OVERRIDES };
+export const OPERATION_RATES: Readonly<Record<OperationName, BucketRate>> = Object.fromEntries(
+  Object.entries({ ...MODEL_RATES, ...CONSERVATIVE_OVERRIDES }).map(([operation, bucket]) => [operation, withHeadroom(bucket)]),
+) as Record<OperationName, BucketRate>;
 
 export const rateOf = (operation: OperationName): BucketRate => OPERATION_RATES[operation];

@@ -1,3 +1,4 @@
+import { OPERATION_RATES } from '../../src/quota/rates.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createQuotaLimiter } from '../../src/quota/limiter.js';
@@ -20,10 +21,9 @@ describe('createQuotaLimiter', () => {
     await store.connect();
     const limiter = createQuotaLimiter({ config, store, log: captureLog().log });
     expect(limiter).toBeInstanceOf(RedisQuotaLimiter);
-    const key = sellerKey('getCatalogItem'); // 2 rps, burst 2
-    await limiter.acquire(key);
+    const key = sellerKey('getListingsItem');
+    for (let i = 0; i < OPERATION_RATES.getListingsItem.burst; i++) await limiter.acquire(key);
     expect(await store.redis.exists(quotaRedisKey(`${prefix}quota:`, key))).toBe(1);
-    await limiter.acquire(key);
     // config.quotaMaxWaitMs (0 here) is the default maxWait.
     await expect(limiter.acquire(key)).rejects.toMatchObject({ code: 'RATE_LIMIT', retryAfterS: 1 });
     expect(limiter.degraded).toBe(false);
@@ -33,9 +33,8 @@ describe('createQuotaLimiter', () => {
   it('runs in process when the store is memory', async () => {
     const limiter = createQuotaLimiter({ config, store: new MemoryStore(), log: captureLog().log });
     expect(limiter).toBeInstanceOf(MemoryQuotaLimiter);
-    const key = sellerKey('getCatalogItem');
-    await limiter.acquire(key);
-    await limiter.acquire(key);
+    const key = sellerKey('getListingsItem');
+    for (let i = 0; i < OPERATION_RATES.getListingsItem.burst; i++) await limiter.acquire(key);
     await expect(limiter.acquire(key)).rejects.toMatchObject({ code: 'RATE_LIMIT' });
     expect(limiter.degraded).toBe(false);
     await limiter.close();

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** `npm start` with nothing configured: sandbox mode, embedded storage, the simulator, a printed curl that works. */
+const dataDir = mkdtempSync(path.join(tmpdir(), 'broker-sandbox-'));
+let child: ChildProcess | undefined;
+afterAll(() => {
+  child?.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function startSandbox(): Promise<string> {
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    // Nothing configured but where to keep data and a free port.
+    env: { PATH: process.env.PATH ?? '', BROKER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner in time:\n${output}`)), 45_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('curl -s -X POST') && output.split('\n').some((l) => l.startsWith('curl'))) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child?.stdout?.on('data', onData);
+    child?.stderr?.on('data', onData);
+    child?.once('exit', (code) => reject(new Error(`sandbox exited ${code}:\n${output}`)));
+  });
+}
+
+describe('sandbox mode', () => {
+  it('starts with nothing configured and its printed commands mint a token and call orders.summary', async () => {
+    const banner = await startSandbox();
+    expect(banner).toContain('SANDBOX MODE');
+    const baseUrl = /listening on\s+(http:\/\/\S+)/.exec(banner)?.[1] as string;
+    const key = /internal API key\s+(\S+)/.exec(banner)?.[1] as string;
+    const mintBody = /-d '(\{"order_id".*?\})'/.exec(banner)?.[1] as string;
+    const callBody = /-d '(\{"capability".*?\})'/.exec(banner)?.[1] as string;
+    expect(baseUrl && key && mintBody && callBody).toBeTruthy();
+
+    const minted = await fetch(`${baseUrl}/internal/job-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: mintBody,
+    });
+    expect(minted.status).toBe(201);
+    const token = ((await minted.json()) as { data: { job_token: string } }).data.job_token;
+    const called = await fetch(`${baseUrl}/api/capabilities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: callBody,
+    });
+    const body = (await called.json()) as { ok: boolean; data: { metrics: { order_count: number; total_sales: { currency_code: string } }[] } };
+    expect(called.status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect(body.data.metrics.length).toBe(7);
+    expect(body.data.metrics[0]?.total_sales.currency_code).toBe('USD');
+  }, 60_000);
+});

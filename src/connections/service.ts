@@ -1,6 +1,7 @@
 import { BrokerError, invalidRequest } from '../errors.js';
 import { LwaError, type LwaTokens } from '../lwa/client.js';
 import type { Region } from '../marketplaces/marketplaces.js';
+import { type AmazonApi, encodePathSegment } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
 import { importAuthorization } from './repository.js';
 import { cacheParticipations, fetchParticipations, participatingMarketplaceIds } from './status.js';
@@ -29,6 +30,7 @@ export async function connectSeller(services: ConnectServices, input: ConnectSel
   if (marketplaceIds.length === 0) {
     throw invalidRequest(`the seller takes part in no marketplace of region ${input.region}`, { region: input.region });
   }
+  await proveSellingPartner(amazon, marketplaceIds[0] as string);
   const { authorizationId, connections } = await importAuthorization(services.db, services.vault, {
     buyerId: input.buyerId,
     region: input.region,
@@ -41,6 +43,30 @@ export async function connectSeller(services: ConnectServices, input: ConnectSel
   await services.amazon.accessTokens.prime(authorizationId, tokens);
   await cacheParticipations(services.store, input.sellingPartnerId, input.region, participations);
   return connections;
+}
+
+/**
+ * The callback URL (and an import) only *name* the selling partner; nothing but the token proves it.
+ * Everything per seller (caches, report reuse, quota) is keyed on that id, so a buyer who edits it
+ * must not be able to pass as another seller: a seller-scoped call with the claimed id answers 403
+ * unless the token belongs to that seller.
+ */
+async function proveSellingPartner(amazon: AmazonApi, marketplaceId: string): Promise<void> {
+  try {
+    await amazon.call({
+      operation: 'searchListingsItems',
+      method: 'GET',
+      path: `/listings/2021-08-01/items/${encodePathSegment(amazon.seller.sellingPartnerId)}`,
+      query: { marketplaceIds: [marketplaceId], pageSize: 1 },
+    });
+  } catch (error) {
+    if (error instanceof BrokerError && error.code === 'SP_API_ERROR' && error.details?.status === 403) {
+      throw invalidRequest('selling_partner_id does not belong to this Amazon authorization (or the app lacks the Product Listing role)', {
+        field: 'selling_partner_id',
+      });
+    }
+    throw error;
+  }
 }
 
 async function proveRefreshToken(services: ConnectServices, refreshToken: string): Promise<LwaTokens> {

@@ -123,4 +123,30 @@ describe('OAuth website authorization workflow', () => {
     expect(reused.json().error.message).toMatch(/authorization code rejected/);
     expect(reused.body).not.toContain(code);
   });
+
+  it('refuses a callback whose selling_partner_id is not the seller the code belongs to', async () => {
+    const attacker = newSeller(sim, ['ATVPDKIKX0DER']);
+    const victim = newSeller(sim, ['ATVPDKIKX0DER']);
+    const buyer = newBuyer();
+    const { state } = await authorize(buyer);
+    const code = sim.issueAuthorizationCode({ sellingPartnerId: attacker.sellingPartnerId });
+    const spoofed = await callback({ state, selling_partner_id: victim.sellingPartnerId, spapi_oauth_code: code });
+    expect(spoofed.statusCode).toBe(400);
+    expect(spoofed.json().error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'selling_partner_id' } });
+    const listed = await t.app.inject({ url: `/internal/buyers/${buyer}/amazon/connections`, headers: internalHeaders(t.config) });
+    expect(listed.json().data.connections).toEqual([]);
+  });
+
+  it('refuses an import whose selling_partner_id does not match the refresh token', async () => {
+    const owner = newSeller(sim, ['ATVPDKIKX0DER']);
+    const other = newSeller(sim, ['ATVPDKIKX0DER']);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/internal/buyers/${newBuyer()}/amazon/connections`,
+      headers: internalHeaders(t.config),
+      payload: { selling_partner_id: other.sellingPartnerId, refresh_token: owner.refreshToken, region: 'NA' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details.field).toBe('selling_partner_id');
+  });
 });

@@ -7,7 +7,8 @@ import { BrokerError, errorBody } from '../errors.js';
  * Idempotency-Key (CONTRACT §3): per order, the first answer to a key is stored with a fingerprint
  * of the request and replayed for 24 h; a duplicate arriving while the first runs waits for it
  * (on any instance: the record lives in Postgres); the same key with another body is 422.
- * Transient failures (rate limits, retryable upstream errors) are not pinned: a retry runs again.
+ * Transient failures (rate limits, retryable upstream errors) are not pinned: a retry runs again;
+ * every other answer is, including a failed write that may have reached Amazon.
  */
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Longer than the longest call (report waits of 55 s plus Amazon time), so a live run is never taken over. */
@@ -18,6 +19,8 @@ export interface IdempotentResult {
   statusCode: number;
   body: unknown;
   retryAfter?: string;
+  /** Safe to run again: nothing reached Amazon, or only reads did (rate limits, retryable upstream errors). */
+  transient?: boolean;
 }
 
 /** Canonical JSON: key order must not change the fingerprint. */
@@ -30,11 +33,6 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-function isTransient(result: IdempotentResult): boolean {
-  const code = (result.body as { error?: { code?: string } } | null)?.error?.code;
-  return result.statusCode === 429 || result.statusCode >= 500 || code === 'RATE_LIMIT';
 }
 
 export async function executeIdempotently(
@@ -113,7 +111,8 @@ async function finish(db: Db, orderId: string, key: string, run: () => Promise<I
     await removeRecord(db, orderId, key);
     throw error;
   }
-  if (isTransient(result)) {
+  // Anything else is pinned, failures included: a write that may have reached Amazon is never re-sent.
+  if (result.transient) {
     await removeRecord(db, orderId, key);
     return result;
   }

@@ -5,7 +5,7 @@ import { bearerToken } from '../auth/secrets.js';
 import { CAPABILITIES, findCapability } from '../capabilities/index.js';
 import type { JobContext } from '../capabilities/types.js';
 import { BrokerError, errorBody, isBrokerError } from '../errors.js';
-import { executeIdempotently } from '../idempotency/idempotency.js';
+import { executeIdempotently, type IdempotentResult } from '../idempotency/idempotency.js';
 import { type CallTrace, type CapabilityCall, runCapability } from '../pipeline/run-capability.js';
 import { CapabilityCallBody, CapabilityCallResponse, CapabilityListResponse } from '../schemas/capabilities.js';
 import { errorResponses } from '../schemas/envelope.js';
@@ -86,11 +86,7 @@ export default async function capabilityRoutes(app: FastifyInstance) {
   );
 }
 
-export interface CapabilityHttpResult {
-  statusCode: number;
-  body: unknown;
-  retryAfter?: string;
-}
+export type CapabilityHttpResult = IdempotentResult;
 
 /** Runs one call and renders its answer (success or envelope), recording metrics and the audit trail. */
 export async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall): Promise<CapabilityHttpResult> {
@@ -120,6 +116,7 @@ export async function callCapability(request: FastifyRequest, job: JobContext, c
     result = {
       statusCode: rendered.httpStatus,
       body: errorBody(rendered),
+      transient: rendered.retryable,
       ...(rendered.retryAfterS !== undefined ? { retryAfter: String(rendered.retryAfterS) } : {}),
     };
   }

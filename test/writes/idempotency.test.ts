@@ -28,6 +28,22 @@ describe('Idempotency-Key on capability calls', () => {
     expect(await env.list(orderId)).toHaveLength(1);
   });
 
+  it('a write that failed after it may have reached Amazon is replayed, never re-sent', async () => {
+    const { jobToken, orderId } = await env.mint({ autoApply: ['listings.upload_feed'] });
+    const headers = key();
+    const xml = '<?xml version="1.0"?><AmazonEnvelope><Header><DocumentVersion>1.01</DocumentVersion></Header><MessageType>OrderFulfillment</MessageType></AmazonEnvelope>';
+    const feed = { feed_type: 'POST_ORDER_FULFILLMENT_DATA', content: xml };
+    const mark = env.mark();
+    env.sim.faults.failNext(1, { status: 500, operation: 'createFeed' });
+    const first = await env.call(jobToken, 'listings.upload_feed', feed, headers);
+    expect(first.statusCode).toBe(502);
+    const retry = await env.call(jobToken, 'listings.upload_feed', feed, headers);
+    expect(retry.statusCode).toBe(502);
+    expect(retry.json()).toEqual(first.json());
+    expect(env.requestsSince(mark).filter((r) => r.operation === 'createFeed')).toHaveLength(1);
+    expect(await env.list(orderId)).toHaveLength(1);
+  });
+
   it('a duplicate arriving while the first runs waits for it', async () => {
     const { jobToken, orderId } = await env.mint({ autoApply: ['listings.update'] });
     const headers = key();

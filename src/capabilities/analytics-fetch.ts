@@ -36,11 +36,11 @@ export default defineCapability({
   description:
     "Fetches an analytics report for a date range (both days included). Start with report_type insights_summary (the default): a small digest of Amazon's sales and traffic report — totals (sales, units, order items, sessions, page views, conversion, buy box %), a daily or weekly trend, and the top 10 ASINs by sales. Other types return Amazon's report JSON with Amazon's field names (very long arrays cut to 1,000 rows, listed in truncated): sales_traffic (daily per child ASIN; report_period WEEK or MONTH for coarser rows), and the Brand Analytics reports for brand-registered sellers: search_terms, market_basket, repeat_purchase, search_query_performance (needs asins), search_catalog_performance. Brand Analytics dates must be whole periods (weeks Sunday to Saturday); report_period is inferred when the dates span exactly one. Reports take time: the call waits up to wait_seconds; if status is IN_PROGRESS, call again with just the report_id. status DONE with report null means Amazon had no data.",
   params: Params({
-    report_type: Type.Optional(Type.Union(ANALYTICS_REPORT_TYPES.map((t) => Type.Literal(t)), { description: 'Which report (default insights_summary).' })),
+    report_type: Type.Optional(Type.Enum(ANALYTICS_REPORT_TYPES, { description: 'Which report (default insights_summary).' })),
     start_date: DateParam('First day of the report'),
     end_date: DateParam('Last day of the report, inclusive'),
     report_period: Type.Optional(
-      Type.Union(['DAY', 'WEEK', 'MONTH', 'QUARTER'].map((p) => Type.Literal(p)), {
+      Type.Enum(['DAY', 'WEEK', 'MONTH', 'QUARTER'], {
         description: 'Brand Analytics period; inferred when the dates span exactly one period. Weeks run Sunday to Saturday. For sales_traffic: the row granularity (DAY default, WEEK, MONTH).',
       }),
     ),

@@ -36,7 +36,7 @@ export default defineCapability({
     identifiers: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 20, description: 'Up to 20 product identifiers of one type. Needs identifiers_type.' }),
     ),
-    identifiers_type: Type.Optional(Type.Union(IDENTIFIER_TYPES.map((t) => Type.Literal(t)), { description: 'Type of the identifiers (SKU means the seller\'s own SKUs).' })),
+    identifiers_type: Type.Optional(Type.Enum(IDENTIFIER_TYPES, { description: 'Type of the identifiers (SKU means the seller\'s own SKUs).' })),
     marketplace_id: MarketplaceIdParam,
     page_size: PageSizeParam,
     page_token: PageTokenParam,

@@ -14,7 +14,7 @@ export default defineCapability({
     content_document: Type.Object(
       {
         name: Type.String({ minLength: 1, maxLength: 100, description: 'Internal name of the document.' }),
-        content_type: Type.Union([Type.Literal('EBC'), Type.Literal('EMC')], { description: 'EBC for sellers (A+), EMC for vendors.' }),
+        content_type: Type.Enum(['EBC', 'EMC'], { description: 'EBC for sellers (A+), EMC for vendors.' }),
         locale: Type.String({ pattern: '^[a-z]{2,}-[A-Z0-9]{2,}$', description: 'IETF locale with a hyphen, e.g. en-US.' }),
         content_module_list: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
           minItems: 1,

@@ -7,7 +7,7 @@ import { asIssues, refuseErrors } from '../writes/violations.js';
 
 export const ListingPatch = Type.Object(
   {
-    op: Type.Union([Type.Literal('add'), Type.Literal('replace'), Type.Literal('delete')], { description: 'add, replace or delete.' }),
+    op: Type.Enum(['add', 'replace', 'delete'], { description: 'add, replace or delete.' }),
     path: Type.String({ pattern: '^/attributes/', maxLength: 200, description: 'A top-level attribute, e.g. /attributes/item_name (nested paths are refused).' }),
     value: Type.Optional(
       Type.Array(Type.Record(Type.String(), Type.Unknown()), {

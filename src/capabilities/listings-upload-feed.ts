@@ -17,7 +17,7 @@ export default defineCapability({
       description: 'The feed document: a JSON object for JSON feeds, otherwise the text.',
     }),
     content_type: Type.Optional(
-      Type.Union(['application/json', 'text/xml', 'text/tab-separated-values', 'text/plain'].map((t) => Type.Literal(t)), {
+      Type.Enum(['application/json', 'text/xml', 'text/tab-separated-values', 'text/plain'], {
         description: 'Content type of the document: application/json (required and default for JSON_LISTINGS_FEED), otherwise text/xml by default.',
       }),
     ),

@@ -90,7 +90,7 @@ export default defineCapability({
   params: Params({
     start_date: Type.String({ minLength: 10, maxLength: 40, description: 'Start, inclusive: ISO 8601 date-time with Z or an offset (a plain YYYY-MM-DD means midnight UTC).' }),
     end_date: Type.String({ minLength: 10, maxLength: 40, description: 'End, exclusive: ISO 8601 date-time with Z or an offset (a plain YYYY-MM-DD means midnight UTC).' }),
-    granularity: Type.Union((Object.keys(GRANULARITY) as Granularity[]).map((g) => Type.Literal(g)), {
+    granularity: Type.Enum(Object.keys(GRANULARITY) as Granularity[], {
       description: 'Bucket size of the metrics; TOTAL gives one bucket for the whole range. Weeks start on Monday.',
     }),
     marketplace_id: MarketplaceIdParam,

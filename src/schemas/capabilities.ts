@@ -13,7 +13,7 @@ export const CapabilityCallMeta = Type.Object({
   request_id: Type.String(),
   capability: Type.String(),
   marketplace_id: Type.Optional(Type.String()),
-  region: Type.Optional(Type.Union([Type.Literal('NA'), Type.Literal('EU'), Type.Literal('FE')])),
+  region: Type.Optional(Type.Enum(['NA', 'EU', 'FE'])),
 });
 
 export const CapabilityCallResponse = Type.Object({
@@ -25,7 +25,7 @@ export const CapabilityCallResponse = Type.Object({
 export const CapabilityDescription = Type.Object({
   name: Type.String(),
   description: Type.String(),
-  access: Type.Union([Type.Literal('read'), Type.Literal('write')]),
+  access: Type.Enum(['read', 'write']),
   params_schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of params.' }),
 });
 

@@ -14,7 +14,7 @@ export const ConfirmationsQuery = Type.Object(
 const Issue = Type.Object({
   code: Type.String(),
   message: Type.String(),
-  severity: Type.Union([Type.Literal('ERROR'), Type.Literal('WARNING'), Type.Literal('INFO')]),
+  severity: Type.Enum(['ERROR', 'WARNING', 'INFO']),
 });
 
 const DiffEntry = Type.Object({
@@ -26,7 +26,7 @@ const DiffEntry = Type.Object({
 export const ConfirmationItem = Type.Object({
   id: Type.String(),
   capability: Type.String(),
-  status: Type.Union(['pending', 'applying', 'applied', 'rejected', 'expired', 'failed'].map((s) => Type.Literal(s))),
+  status: Type.Enum(['pending', 'applying', 'applied', 'rejected', 'expired', 'failed']),
   marketplace_id: Type.String(),
   summary: Type.String({ description: 'What the write does, computed by the broker from Amazon’s current state.' }),
   diff_preview: Type.Array(DiffEntry),

@@ -5,17 +5,15 @@ import { Ok } from './envelope.js';
 /** Schemas of the connection routes (internal API §4 and the OAuth callback). No schema here carries a secret out. */
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:@-]+$', description });
 
-export const RegionSchema = Type.Union(
-  REGIONS.map((r) => Type.Literal(r)),
-  { description: 'Selling region: NA (CA, US, MX, BR), EU (Europe, Middle East, India, South Africa) or FE (SG, AU, JP).' },
-);
+export const RegionSchema = Type.Enum(REGIONS, { description: 'Selling region: NA (CA, US, MX, BR), EU (Europe, Middle East, India, South Africa) or FE (SG, AU, JP).',
+});
 
 export const BuyerParams = Type.Object({ buyer_id: Id('SellerShorts buyer.') });
 
 export const ConnectionItem = Type.Object({
   marketplace_id: Type.String(),
   region: RegionSchema,
-  status: Type.Union([Type.Literal('active'), Type.Literal('revoked')], {
+  status: Type.Enum(['active', 'revoked'], {
     description: 'revoked: Amazon refused the refresh token (invalid_grant); the buyer must reconnect.',
   }),
   selling_partner_id: Type.String(),

@@ -64,6 +64,8 @@ export class AccessTokenProvider {
   async get(authorizationId: string): Promise<string> {
     const cached = this.#memory.get(authorizationId);
     if (cached && this.#fresh(cached)) return cached.token;
+    // A stale plaintext token has no reason to stay in memory.
+    if (cached) this.#memory.delete(authorizationId);
     let flight = this.#inflight.get(authorizationId);
     if (!flight) {
       flight = this.#resolve(authorizationId).finally(() => this.#inflight.delete(authorizationId));
@@ -93,6 +95,13 @@ export class AccessTokenProvider {
   async prime(authorizationId: string, tokens: LwaTokens): Promise<void> {
     this.#failures.delete(authorizationId);
     await this.#store(authorizationId, { token: tokens.accessToken, expiresAt: Date.now() + tokens.expiresIn * 1000 });
+  }
+
+  /** Drops expired tokens and lapsed failure back-offs (authorizations replaced or disconnected elsewhere). */
+  #sweep() {
+    const now = Date.now();
+    for (const [id, entry] of this.#memory) if (entry.expiresAt <= now) this.#memory.delete(id);
+    for (const [id, failure] of this.#failures) if (failure.until <= now) this.#failures.delete(id);
   }
 
   #fresh(entry: CachedToken) {
@@ -191,6 +200,7 @@ export class AccessTokenProvider {
 
   async #store(authorizationId: string, entry: CachedToken) {
     this.#memory.set(authorizationId, entry);
+    if (this.#memory.size > 1_000) this.#sweep();
     const ttl = entry.expiresAt - Date.now();
     if (ttl <= 0) return;
     const ciphertext = this.#o.vault.encrypt(JSON.stringify(entry), cacheAad(authorizationId));

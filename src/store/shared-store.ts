@@ -34,6 +34,10 @@ export class RedisStore implements SharedStore {
       // While disconnected, commands fail at once (callers fall back) instead of queueing.
       enableOfflineQueue: false,
       connectTimeout: 2_000,
+      // A Redis that accepts but stops answering (partition, stuck process) must not hang calls:
+      // every user of the store treats a failed command as a cache miss or degrades.
+      commandTimeout: 1_000,
+      keepAlive: 10_000,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
     this.redis.defineCommand('compareAndDelete', { numberOfKeys: 1, lua: COMPARE_AND_DELETE });
@@ -82,9 +86,33 @@ export class RedisStore implements SharedStore {
   }
 }
 
+export interface MemoryStoreOptions {
+  /** How often expired entries are swept (entries are also dropped when read after expiry). */
+  sweepIntervalMs?: number;
+  /** Beyond this many entries the oldest are dropped: a bounded cache, never a leak. */
+  maxEntries?: number;
+}
+
 export class MemoryStore implements SharedStore {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly maxEntries: number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 50_000;
+    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.sweeper.unref();
+  }
+
+  get size() {
+    return this.entries.size;
+  }
+
+  private sweep() {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
 
   private live(key: string) {
     const entry = this.entries.get(key);
@@ -95,17 +123,28 @@ export class MemoryStore implements SharedStore {
     return entry;
   }
 
+  private put(key: string, value: string, ttlMs: number) {
+    // Re-inserting moves the key to the end, so the Map's order is oldest write first.
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    if (this.entries.size > this.maxEntries) this.sweep();
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(oldest);
+    }
+  }
+
   async get(key: string) {
     return this.live(key)?.value ?? null;
   }
 
   async set(key: string, value: string, ttlMs: number) {
-    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.put(key, value, ttlMs);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {
     if (this.live(key)) return false;
-    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.put(key, value, ttlMs);
     return true;
   }
 
@@ -122,6 +161,7 @@ export class MemoryStore implements SharedStore {
   async ping() {}
 
   async close() {
+    clearInterval(this.sweeper);
     this.entries.clear();
   }
 }

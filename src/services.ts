@@ -8,6 +8,7 @@ import { createQuotaLimiter } from './quota/limiter.js';
 import type { QuotaLimiter } from './quota/types.js';
 import { createAmazonApiFactory, type AmazonApiFactory } from './spapi/client.js';
 import { Metrics } from './metrics.js';
+import { startJanitor } from './maintenance/janitor.js';
 
 /**
  * The broker's long-lived parts, built once per app from a validated config and closed with it.
@@ -42,6 +43,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const metrics = new Metrics();
   const quota = createQuotaLimiter({ config, store, log });
   const amazon = createAmazonApiFactory({ config, db, store, vault, quota, log, metrics });
+  const stopJanitor = startJanitor(db, log);
   return {
     config,
     db,
@@ -52,6 +54,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     amazon,
     metrics,
     async close() {
+      stopJanitor();
       await amazon.close();
       await quota.close();
       if (!overrides.store) await store.close();

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJanitor } from '../../src/maintenance/janitor.js';
+import { buildTestApp, randomSuffix, type TestApp } from '../helpers/app.js';
+
+let testApp: TestApp;
+beforeAll(async () => {
+  testApp = await buildTestApp();
+});
+afterAll(async () => testApp?.close());
+
+describe('the janitor', () => {
+  it('deletes lapsed idempotency records, OAuth states and report bindings, and closes expired confirmations', async () => {
+    const db = testApp.app.services.db;
+    const past = new Date(Date.now() - 100 * 86_400_000);
+    const future = new Date(Date.now() + 86_400_000);
+    const order = `order-${randomSuffix()}`;
+    for (const [key, expires] of [['old', past], ['live', future]] as const) {
+      await db
+        .insertInto('idempotency_records')
+        .values({ order_id: order, idempotency_key: key, fingerprint: 'f', state: 'done', status_code: 200, response: '{}', lease_expires_at: expires, expires_at: expires })
+        .execute();
+    }
+    await db.insertInto('oauth_states').values({ id: `s-${randomSuffix()}`, buyer_id: 'b', region: 'NA', return_to: null, expires_at: past }).execute();
+    await db.insertInto('oauth_states').values({ id: `s-${randomSuffix()}`, buyer_id: 'b', region: 'NA', return_to: null, expires_at: future }).execute();
+    const report = {
+      order_id: order,
+      buyer_id: 'b',
+      selling_partner_id: 'A1',
+      region: 'NA',
+      marketplace_id: 'ATVPDKIKX0DER',
+      report_type: 'sales_traffic',
+      amazon_report_type: 'GET_SALES_AND_TRAFFIC_REPORT',
+      request_fingerprint: 'f',
+      request: '{}',
+    };
+    await db.insertInto('report_requests').values({ ...report, report_id: 'r-old', created_at: past }).execute();
+    await db.insertInto('report_requests').values({ ...report, report_id: 'r-new' }).execute();
+    const confirmation = {
+      order_id: order,
+      buyer_id: 'b',
+      token_id: 't',
+      capability: 'listings.update',
+      marketplace_id: 'ATVPDKIKX0DER',
+      region: 'NA',
+      params: '{}',
+      preview: '{}',
+      status: 'pending' as const,
+      updated_at: new Date(),
+    };
+    await db.insertInto('confirmations').values({ ...confirmation, id: 'c-old', expires_at: past }).execute();
+    await db.insertInto('confirmations').values({ ...confirmation, id: 'c-live', expires_at: future }).execute();
+
+    const result = await runJanitor(db);
+    expect(result).toEqual({ idempotencyRecords: 1, oauthStates: 1, reportBindings: 1, expiredConfirmations: 1 });
+    expect((await db.selectFrom('idempotency_records').select('idempotency_key').where('order_id', '=', order).execute()).map((r) => r.idempotency_key)).toEqual(['live']);
+    expect((await db.selectFrom('report_requests').select('report_id').where('order_id', '=', order).execute()).map((r) => r.report_id)).toEqual(['r-new']);
+    const statuses = await db.selectFrom('confirmations').select(['id', 'status']).where('order_id', '=', order).orderBy('id').execute();
+    expect(statuses).toEqual([
+      { id: 'c-live', status: 'pending' },
+      { id: 'c-old', status: 'expired' },
+    ]);
+    expect(await runJanitor(db)).toEqual({ idempotencyRecords: 0, oauthStates: 0, reportBindings: 0, expiredConfirmations: 0 });
+  });
+});

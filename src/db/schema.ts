@@ -88,7 +88,8 @@ export interface IdempotencyRecordsTable {
   fingerprint: string;
   state: 'running' | 'done';
   status_code: number | null;
-  response: Json<unknown> | null;
+  /** The first answer as JSON text (not jsonb, which would reorder its keys). */
+  response: string | null;
   /** A running record whose lease passed belongs to a crashed instance and may be taken over. */
   lease_expires_at: Timestamp;
   expires_at: Timestamp;

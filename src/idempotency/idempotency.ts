@@ -21,6 +21,8 @@ export interface IdempotentResult {
   retryAfter?: string;
   /** Safe to run again: nothing reached Amazon, or only reads did (rate limits, retryable upstream errors). */
   transient?: boolean;
+  /** This is the stored first answer, not a new run. */
+  replayed?: boolean;
 }
 
 /** Canonical JSON: key order must not change the fingerprint. */
@@ -80,7 +82,11 @@ export async function executeIdempotently(
       });
     }
     if (record.state === 'done') {
-      return { statusCode: record.status_code ?? 200, body: record.response };
+      return {
+        statusCode: record.status_code ?? 200,
+        body: record.response === null ? null : (JSON.parse(record.response) as unknown),
+        replayed: true,
+      };
     }
     if (record.lease_expires_at.getTime() <= now.getTime()) {
       // The instance running it died: take the lease over, once.

@@ -77,9 +77,10 @@ export default async function capabilityRoutes(app: FastifyInstance) {
       const call = request.body as CapabilityCall;
       const key = request.headers['idempotency-key'];
       const run = () => callCapability(request, job, call);
-      const { statusCode, body, retryAfter } =
+      const { statusCode, body, retryAfter, replayed } =
         typeof key === 'string' ? await executeIdempotently(request.server.services.db, job.orderId, key, call, run) : await run();
       if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
+      if (replayed) reply.header('idempotent-replayed', 'true');
       // The status comes from the capability's outcome; the schema lists every one it can be.
       return reply.status(statusCode as 200).send(body);
     },

@@ -3,7 +3,7 @@ import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { defineCapability, type CapabilityContext } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
-import { decodeDocument, fallbackCharsetFor } from './read-helpers/document-text.js';
+import { charsetOf, decodeDocument, fallbackCharsetFor } from './read-helpers/document-text.js';
 import { summarizeFeedReport, type FeedReportSummary } from './read-helpers/feed-report.js';
 import { compact, record, str, strings, type Json } from './read-helpers/json.js';
 
@@ -37,8 +37,10 @@ async function processingReport(ctx: CapabilityContext<unknown>, feedId: string,
   const body = record(document.body);
   const url = str(body.url);
   if (!url) throw new BrokerError('SP_API_ERROR', 'Amazon answered getFeedDocument without a url', { details: { status: document.status, errors: [] } });
-  const bytes = await ctx.amazon.download(url, { compression: str(body.compressionAlgorithm), maxBytes: MAX_REPORT_BYTES });
-  const summary = summarizeFeedReport(decodeDocument(bytes, { fallbackCharset: fallbackCharsetFor(ctx.marketplace.countryCode) }));
+  const downloaded = await ctx.amazon.download(url, { compression: str(body.compressionAlgorithm), maxBytes: MAX_REPORT_BYTES });
+  const summary = summarizeFeedReport(
+    decodeDocument(downloaded.body, { charset: charsetOf(downloaded.contentType), fallbackCharset: fallbackCharsetFor(ctx.marketplace.countryCode) }),
+  );
   await ctx.services.store.set(key, JSON.stringify(summary), SUMMARY_TTL_MS).catch(() => {});
   return summary;
 }

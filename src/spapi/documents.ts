@@ -7,6 +7,7 @@ import { BrokerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { REGIONS } from '../marketplaces/marketplaces.js';
 import { USER_AGENT, backoffDelay, networkReason, sleep } from './http.js';
+import type { DownloadedDocument } from './types.js';
 
 /**
  * Report and feed documents live at pre-signed URLs Amazon returns (S3). They carry their own
@@ -43,7 +44,7 @@ export class DocumentTransfer {
     return url;
   }
 
-  async download(raw: string, options: { compression?: string | undefined; maxBytes?: number } = {}): Promise<Buffer> {
+  async download(raw: string, options: { compression?: string | undefined; maxBytes?: number } = {}): Promise<DownloadedDocument> {
     const url = this.checkUrl(raw);
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
     const gzip = options.compression?.toUpperCase() === 'GZIP';
@@ -83,7 +84,8 @@ export class DocumentTransfer {
         response.body.destroy();
         throw documentError(`document is larger than the ${maxBytes}-byte size cap`, { status, max_bytes: maxBytes });
       }
-      return readCapped(response.body, gzip, maxBytes);
+      const contentType = response.headers['content-type'];
+      return { body: await readCapped(response.body, gzip, maxBytes), contentType: typeof contentType === 'string' ? contentType : undefined };
     }
   }
 

@@ -59,11 +59,17 @@ export interface AmazonApi {
   readonly seller: SellerContext;
   call<T = unknown>(request: SpApiRequest): Promise<SpApiResponse<T>>;
   /** Downloads a report or feed document from the URL Amazon returned: HTTPS (or a configured endpoint host), no redirects, size-capped, gunzipped when `compression` is GZIP. */
-  download(url: string, options?: { compression?: string | undefined; maxBytes?: number }): Promise<Buffer>;
+  download(url: string, options?: { compression?: string | undefined; maxBytes?: number }): Promise<DownloadedDocument>;
   /** Uploads feed content to the URL createFeedDocument returned, with exactly the declared content type. */
   upload(url: string, contentType: string, body: Buffer): Promise<void>;
   /** The Amazon request ids seen so far in this capability call (kept for the audit log). */
   readonly requestIds: string[];
+}
+
+/** A downloaded report or feed document: the (gunzipped) bytes and the Content-Type they came with (its charset). */
+export interface DownloadedDocument {
+  body: Buffer;
+  contentType: string | undefined;
 }
 
 export function encodePathSegment(segment: string): string {

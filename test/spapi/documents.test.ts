@@ -1,3 +1,4 @@
+import { charsetOf, decodeDocument } from '../../src/capabilities/read-helpers/document-text.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -50,6 +51,8 @@ describe('document download and upload', () => {
           case '/flaky':
             failures += 1;
             return failures === 1 ? res.writeHead(503).end() : res.writeHead(200).end('second time');
+          case '/latin1':
+            return res.writeHead(200, { 'content-type': 'text/csv; charset=ISO-8859-1' }).end(Buffer.from([0x63, 0x61, 0x66, 0xe9]));
           case '/not-gzip':
             return res.writeHead(200).end('plain text, not gzip');
           case '/upload':
@@ -71,16 +74,22 @@ describe('document download and upload', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it('hands back the Content-Type, so the declared charset decodes the document', async () => {
+    const document = await api.download(`${base}/latin1`);
+    expect(document.contentType).toBe('text/csv; charset=ISO-8859-1');
+    expect(decodeDocument(document.body, { charset: charsetOf(document.contentType), fallbackCharset: 'shift_jis' })).toBe('café');
+  });
+
   it('downloads from a configured endpoint origin, sending no credentials', async () => {
     seen.length = 0;
-    expect((await api.download(`${base}/plain?X-Amz-Signature=abc`)).toString()).toBe('hello report');
+    expect((await api.download(`${base}/plain?X-Amz-Signature=abc`)).body.toString()).toBe('hello report');
     expect(seen[0]!.url).toBe('/plain?X-Amz-Signature=abc');
     expect(seen[0]!.headers['x-amz-access-token']).toBeUndefined();
     expect(seen[0]!.headers.authorization).toBeUndefined();
   });
 
   it('gunzips GZIP documents', async () => {
-    expect(JSON.parse((await api.download(`${base}/gzip`, { compression: 'GZIP' })).toString())).toEqual({ rows: [1, 2, 3] });
+    expect(JSON.parse((await api.download(`${base}/gzip`, { compression: 'GZIP' })).body.toString())).toEqual({ rows: [1, 2, 3] });
     expect((await caught(api.download(`${base}/not-gzip`, { compression: 'GZIP' }))).message).toMatch(/not valid GZIP/);
   });
 
@@ -103,14 +112,14 @@ describe('document download and upload', () => {
   it('caps the size: declared, streamed, and after gunzip', async () => {
     expect((await caught(api.download(`${base}/big`, { maxBytes: 1024 }))).message).toMatch(/larger than the 1024-byte size cap/);
     expect((await caught(api.download(`${base}/chunked`, { maxBytes: 1024 }))).message).toMatch(/size cap/);
-    expect((await api.download(`${base}/chunked`, { maxBytes: 4096 })).length).toBe(4096);
+    expect((await api.download(`${base}/chunked`, { maxBytes: 4096 })).body.length).toBe(4096);
     const bomb = await caught(api.download(`${base}/bomb`, { compression: 'GZIP', maxBytes: 64 * 1024 }));
     expect(bomb.message).toMatch(/size cap/);
   });
 
   it('retries a download after a 5xx', async () => {
     failures = 0;
-    expect((await api.download(`${base}/flaky`)).toString()).toBe('second time');
+    expect((await api.download(`${base}/flaky`)).body.toString()).toBe('second time');
   });
 
   it('uploads with exactly the given content type and never retries', async () => {

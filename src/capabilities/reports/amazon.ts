@@ -1,7 +1,7 @@
 import { BrokerError } from '../../errors.js';
 import { encodePathSegment } from '../../spapi/types.js';
 import type { CapabilityContext } from '../types.js';
-import { decodeDocument, fallbackCharsetFor, parseJsonDocument } from '../read-helpers/document-text.js';
+import { charsetOf, decodeDocument, fallbackCharsetFor, parseJsonDocument } from '../read-helpers/document-text.js';
 import { record, str, type Json } from '../read-helpers/json.js';
 import type { ReportSpec } from './spec.js';
 
@@ -44,6 +44,7 @@ export async function downloadReportDocument(ctx: Ctx, documentId: string): Prom
   const body = record(response.body);
   const url = str(body.url);
   if (!url) throw new BrokerError('SP_API_ERROR', 'Amazon answered getReportDocument without a url', { details: { status: response.status, errors: [] } });
-  const bytes = await ctx.amazon.download(url, { compression: str(body.compressionAlgorithm), maxBytes: MAX_DOCUMENT_BYTES });
-  return parseJsonDocument(decodeDocument(bytes, { fallbackCharset: fallbackCharsetFor(ctx.marketplace.countryCode) }), 'report document');
+  const document = await ctx.amazon.download(url, { compression: str(body.compressionAlgorithm), maxBytes: MAX_DOCUMENT_BYTES });
+  const text = decodeDocument(document.body, { charset: charsetOf(document.contentType), fallbackCharset: fallbackCharsetFor(ctx.marketplace.countryCode) });
+  return parseJsonDocument(text, 'report document');
 }

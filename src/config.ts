@@ -121,7 +121,8 @@ export function loadConfig(env: Env = process.env): Config {
     frontDoorPerMinute: int(env.FRONT_DOOR_PER_MINUTE, 600),
     logLevel: env.LOG_LEVEL ?? 'info',
     migrateOnStart: bool(env.MIGRATE_ON_START, true),
-    bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 5 * 1024 * 1024),
+    // Room for a 10 MiB feed document (the feed cap) once JSON-escaped.
+    bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024),
   };
   for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
   return assertConfig(candidate);

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.js';
 import { findCapability } from '../capabilities/index.js';
 import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
@@ -57,7 +56,7 @@ async function applyContext(services: BrokerServices, record: ConfirmationRecord
   if (!marketplace) throw new Error(`confirmation for unknown marketplace ${record.marketplaceId}`);
   const amazon = services.amazon.forSeller(
     { authorizationId: connection.authorizationId, buyerId: connection.buyerId, sellingPartnerId: connection.sellingPartnerId, region: connection.region },
-    { log: log as Logger },
+    { log },
   );
   const job = { tokenId: record.tokenId, orderId: record.orderId, buyerId: record.buyerId, toolId: 'confirmation', capabilities: [record.capability], autoApply: [] };
   return { params: record.params, job, marketplace, connection, amazon, services, log };

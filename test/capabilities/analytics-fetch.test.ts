@@ -92,7 +92,7 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
     const from = mark(h.sim);
     const pending = expectOk(await na.call('analytics.fetch', { ...params, wait_seconds: 0 }));
     expect(pending).toMatchObject({ status: 'IN_PROGRESS', report_id: expect.any(String), processing_status: 'IN_QUEUE' });
-    expect(pending.report).toBeUndefined();
+    expect(pending.report).toBeNull();
     expect(received(h.sim, 'createReport', from)).toHaveLength(1);
     expect(received(h.sim, 'getReport', from)).toHaveLength(0);
     await sleep(400);
@@ -103,6 +103,17 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
     // A report_id resumed as another type that shares the Amazon report renders as that type.
     const raw = expectOk(await na.call('analytics.fetch', { report_id: pending.report_id, report_type: 'sales_traffic' }));
     expect(raw.report.salesAndTrafficByDate).toHaveLength(11);
+  });
+
+  it('resumes a shared report_id as the report type this order asked for last', async () => {
+    const params = { start_date: iso(today - 50 * DAY), end_date: iso(today - 44 * DAY), wait_seconds: 0 };
+    const digest = expectOk(await na.call('analytics.fetch', { ...params, report_type: 'insights_summary' }));
+    const raw = expectOk(await na.call('analytics.fetch', { ...params, report_type: 'sales_traffic' }));
+    expect(raw.report_id).toBe(digest.report_id);
+    await sleep(400);
+    const resumed = expectOk(await na.call('analytics.fetch', { report_id: raw.report_id }));
+    expect(resumed).toMatchObject({ status: 'DONE', report_type: 'sales_traffic' });
+    expect(resumed.report.salesAndTrafficByDate).toHaveLength(7);
   });
 
   it("refuses another order's report_id exactly like an unknown one", async () => {

@@ -48,7 +48,11 @@ export async function bindReport(db: Db, binding: ReportBinding, fingerprint: st
       request_fingerprint: fingerprint,
       request: JSON.stringify(binding.spec),
     })
-    .onConflict((oc) => oc.columns(['report_id', 'order_id']).doNothing())
+    // One Amazon report can serve two broker report types (insights_summary and sales_traffic): a
+    // resume with only the report_id answers what this order asked for last.
+    .onConflict((oc) =>
+      oc.columns(['report_id', 'order_id']).doUpdateSet({ report_type: binding.reportType, request: JSON.stringify(binding.spec) }),
+    )
     .execute();
 }
 

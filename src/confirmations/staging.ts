@@ -42,5 +42,5 @@ export async function stageOrApplyWrite(ctx: CapabilityContext<unknown>, capabil
     return { status: 'PENDING_CONFIRMATION', confirmation_id: id, expires_at: expiresAt.toISOString(), ...shown };
   }
   const result = await performClaimed(ctx.services, capability, { ...ctx, params }, id, now, { releaseWhenNothingSent: false });
-  return { status: 'APPLIED', confirmation_id: id, result, ...shown };
+  return { status: 'APPLIED', confirmation_id: id, expires_at: expiresAt.toISOString(), result, ...shown };
 }

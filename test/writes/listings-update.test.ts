@@ -136,6 +136,7 @@ describe('listings.update', () => {
     const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Auto Applied Mug') }));
     expect(data.status).toBe('APPLIED');
     expect(data.confirmation_id).toMatch(/^cnf_/);
+    expect(new Date(data.expires_at).getTime()).toBeGreaterThan(Date.now());
     expect(data.result).toMatchObject({ sku: SKU, status: 'ACCEPTED' });
     expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
     expect((await env.list(orderId))[0]).toMatchObject({ status: 'applied', result: data.result });

@@ -126,6 +126,7 @@ export async function runReport(ctx: Ctx, request: ReportRequest): Promise<Repor
       return {
         status: 'IN_PROGRESS',
         ...baseAnswer(reportId, spec, report),
+        report: null,
         processing_status: status ?? 'IN_QUEUE',
         retry_after_s: 10,
         note: 'Amazon is still preparing the report. Call again with this report_id (wait_seconds up to 55); no new report is requested.',

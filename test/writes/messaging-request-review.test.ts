@@ -49,7 +49,7 @@ describe('messaging.request_review', () => {
       const message = expectError(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: order }), 400, 'INVALID_REQUEST');
       expect(message).toMatch(/not eligible.*one per order.*5 days after the earliest delivery date to 30 days after the latest/);
     }
-    expect(expectError(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: NA.orders.unknown }), 400, 'INVALID_REQUEST')).toMatch(/not an order of this seller/);
+    expect(expectError(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: NA.orders.unknown }), 502, 'SP_API_ERROR')).toMatch(/not an order of this seller/);
     expect(expectError(await env.call(jobToken, 'messaging.request_review', { amazon_order_id: '123-456' }), 400, 'INVALID_REQUEST')).toMatch(/params\.amazon_order_id/);
     expect(await env.list(orderId)).toEqual([]);
   });

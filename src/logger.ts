@@ -23,8 +23,8 @@ export const REDACT_PATHS = [
   '*.secretAccessKey',
   '*.sessionToken',
   '*.spapi_oauth_code',
-  '*.code',
-  '*.state',
+  // OAuth states are single-use bearer values until consumed.
+  '*.oauth_state',
   '*["x-amz-access-token"]',
   '*.*.authorization',
   '*.*.refresh_token',

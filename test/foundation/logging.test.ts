@@ -14,12 +14,15 @@ describe('logs', () => {
     // An error path that echoes input must not echo the secret either.
     await testApp.app.inject({ method: 'GET', url: '/api/capabilities', headers: { authorization: `Bearer ${jobToken}x` } });
     testApp.app.log.info({ job_token: jobToken, headers: { authorization: `Bearer ${jobToken}` }, refresh_token: 'Atzr|secret' }, 'redaction probe');
+    // What ops need stays readable: error codes are not secrets.
+    testApp.app.log.warn({ code: 'SP_API_ERROR', err: { code: 'ECONNREFUSED' } }, 'visibility probe');
 
     const lines = testApp.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     const requestLine = lines.find((line) => line.request_id === 'trace-me-1' && line.msg === 'request completed');
     expect(requestLine).toMatchObject({ route: '/api/capabilities', status: 409 });
     const all = testApp.logs.join('\n');
     expect(all).toContain('redaction probe');
+    expect(all).toMatch(/"code":"SP_API_ERROR".*"code":"ECONNREFUSED"|"code":"ECONNREFUSED".*"code":"SP_API_ERROR"/);
     expect(all).not.toContain(jobToken);
     expect(all).not.toContain(jobToken.slice(4, 30));
     expect(all).not.toContain(testApp.config.internalApiKey);

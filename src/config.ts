@@ -33,7 +33,8 @@ export const ConfigSchema = Type.Object({
   /** How long a caller may wait for the seller's Amazon quota before getting RATE_LIMIT. */
   quotaMaxWaitMs: Type.Integer({ minimum: 0, maximum: 30_000 }),
   /** Front-door limits per job token and per internal key, requests per minute. */
-  frontDoorPerMinute: Type.Integer({ minimum: 1 }),
+  frontDoorPerMinute: Type.Integer({ minimum: 1, description: 'FRONT_DOOR_PER_MINUTE: per job token' }),
+  internalPerMinute: Type.Integer({ minimum: 1, description: 'INTERNAL_PER_MINUTE: for the internal API key' }),
   logLevel: Type.Union([
     Type.Literal('fatal'),
     Type.Literal('error'),
@@ -119,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     spapiTimeoutMs: int(env.SPAPI_TIMEOUT_MS, 10_000),
     quotaMaxWaitMs: int(env.QUOTA_MAX_WAIT_MS, 3_000),
     frontDoorPerMinute: int(env.FRONT_DOOR_PER_MINUTE, 600),
+    internalPerMinute: int(env.INTERNAL_PER_MINUTE, 6000),
     logLevel: env.LOG_LEVEL ?? 'info',
     migrateOnStart: bool(env.MIGRATE_ON_START, true),
     // Room for a 10 MiB feed document (the feed cap) once JSON-escaped.

@@ -24,6 +24,7 @@ export async function generateOpenApiYaml(): Promise<string> {
     spapiTimeoutMs: 10_000,
     quotaMaxWaitMs: 3_000,
     frontDoorPerMinute: 600,
+    internalPerMinute: 6000,
     logLevel: 'silent',
     migrateOnStart: true,
     bodyLimitBytes: 5 * 1024 * 1024,

@@ -10,9 +10,11 @@ import { FrontDoorStore } from './front-door-store.js';
  * Who a request counts against: the bearer credential (a job token or the internal key), never
  * stored or logged raw — only its SHA-256 — else the client IP.
  */
+const bearerKey = (credential: string) => `bearer:${createHash('sha256').update(credential).digest('hex')}`;
+
 export function frontDoorKey(request: FastifyRequest): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (match?.[1]) return `bearer:${createHash('sha256').update(match[1]).digest('hex')}`;
+  if (match?.[1]) return bearerKey(match[1]);
   return `ip:${request.ip}`;
 }
 
@@ -24,7 +26,8 @@ export interface FrontDoorOptions {
 }
 
 /**
- * The front-door limit: `frontDoorPerMinute` requests per minute per job token / internal key,
+ * The front-door limit: `frontDoorPerMinute` requests per minute per job token (`internalPerMinute`
+ * for the internal key),
  * counted in Redis when the store is Redis (shared by all instances). Over the limit it throws a
  * RATE_LIMIT BrokerError, which the error handler renders as the contract envelope with Retry-After.
  * Redis outage: FrontDoorStore counts per instance instead (never waits on Redis, never locks
@@ -33,9 +36,11 @@ export interface FrontDoorOptions {
 export async function registerFrontDoorRateLimit(app: FastifyInstance, options: FrontDoorOptions): Promise<void> {
   const { config, store, skip } = options;
   const prefix = (store as SharedStore & { prefix?: string }).prefix ?? config.redisKeyPrefix;
+  // The internal key serves every SellerShorts service at once: it gets its own, larger budget.
+  const internalKey = bearerKey(config.internalApiKey);
   await app.register(rateLimit, {
     global: true,
-    max: config.frontDoorPerMinute,
+    max: (_request, key) => (key === internalKey ? config.internalPerMinute : config.frontDoorPerMinute),
     timeWindow: '1 minute',
     keyGenerator: frontDoorKey,
     skipOnError: true,

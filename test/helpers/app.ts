@@ -59,6 +59,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     spapiTimeoutMs: 5_000,
     quotaMaxWaitMs: 3_000,
     frontDoorPerMinute: 10_000,
+    internalPerMinute: 10_000,
     logLevel: 'silent',
     migrateOnStart: true,
     bodyLimitBytes: 5 * 1024 * 1024,

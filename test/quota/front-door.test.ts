@@ -8,7 +8,7 @@ import { MemoryStore, RedisStore, type SharedStore } from '../../src/store/share
 import { deleteKeys, REDIS_URL, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('front-door');
-const config = loadConfig({ BROKER_MODE: 'sandbox', FRONT_DOOR_PER_MINUTE: '3', REDIS_KEY_PREFIX: prefix });
+const config = loadConfig({ BROKER_MODE: 'sandbox', FRONT_DOOR_PER_MINUTE: '3', INTERNAL_PER_MINUTE: '5', REDIS_KEY_PREFIX: prefix });
 
 /** A tiny app with the minimal error handler the real one stands for: BrokerError → envelope + Retry-After. */
 async function tinyApp(store: SharedStore, skip?: (url: string) => boolean): Promise<FastifyInstance> {
@@ -67,6 +67,11 @@ describe.each([
     for (let i = 0; i < 3; i += 1) expect((await call(app)).statusCode).toBe(200);
     expect((await call(app)).statusCode).toBe(429);
     expect((await call(app, `job-token-${name}-three`)).statusCode).toBe(200);
+  });
+
+  it('gives the internal key its own, larger budget', async () => {
+    for (let i = 0; i < 5; i += 1) expect((await call(app, config.internalApiKey)).statusCode).toBe(200);
+    expect((await call(app, config.internalApiKey)).statusCode).toBe(429);
   });
 
   it('exempts what `skip` names (health probes)', async () => {

@@ -41,6 +41,7 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
     // Take the caller's request id when it is sane, so one id follows a call across services.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

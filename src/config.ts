@@ -45,6 +45,8 @@ export const ConfigSchema = Type.Object({
     Type.Literal('silent'),
   ]),
   migrateOnStart: Type.Boolean(),
+  /** Behind a load balancer: take the client address from X-Forwarded-For (front-door limit by IP, logs). */
+  trustProxy: Type.Boolean({ description: 'TRUST_PROXY' }),
   /** Largest accepted request body; feed uploads are the big ones. */
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
 });
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     internalPerMinute: int(env.INTERNAL_PER_MINUTE, 6000),
     logLevel: env.LOG_LEVEL ?? 'info',
     migrateOnStart: bool(env.MIGRATE_ON_START, true),
+    trustProxy: bool(env.TRUST_PROXY, false),
     // Room for a 10 MiB feed document (the feed cap) once JSON-escaped.
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024),
   };

@@ -27,6 +27,7 @@ export async function generateOpenApiYaml(): Promise<string> {
     internalPerMinute: 6000,
     logLevel: 'silent',
     migrateOnStart: true,
+    trustProxy: false,
     bodyLimitBytes: 5 * 1024 * 1024,
   });
   const app = await buildApp(config);

@@ -44,6 +44,7 @@ describe('configuration', () => {
       AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI',
       PORT: '9000',
       MIGRATE_ON_START: 'false',
+      TRUST_PROXY: 'true',
     });
     expect(config.mode).toBe('production');
     expect(config.spapiEndpoints.NA).toBe('http://127.0.0.1:9100');
@@ -51,6 +52,7 @@ describe('configuration', () => {
     expect(config.aws?.accessKeyId).toBe('AKIDEXAMPLE');
     expect(config.port).toBe(9000);
     expect(config.migrateOnStart).toBe(false);
+    expect(config.trustProxy).toBe(true);
   });
 
   it('refuses invalid values without echoing them', () => {

@@ -62,6 +62,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     internalPerMinute: 10_000,
     logLevel: 'silent',
     migrateOnStart: true,
+    trustProxy: false,
     bodyLimitBytes: 5 * 1024 * 1024,
     ...(REDIS_URL ? { redisUrl: REDIS_URL } : {}),
     ...overrides,

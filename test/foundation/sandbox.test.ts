@@ -30,7 +30,10 @@ function startSandbox(): Promise<string> {
     };
     child?.stdout?.on('data', onData);
     child?.stderr?.on('data', onData);
-    child?.once('exit', (code) => reject(new Error(`sandbox exited ${code}:\n${output}`)));
+    child?.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited ${code}:\n${output}`));
+    });
   });
 }
 
@@ -61,5 +64,10 @@ describe('sandbox mode', () => {
     expect(body.ok).toBe(true);
     expect(body.data.metrics.length).toBe(7);
     expect(body.data.metrics[0]?.total_sales.currency_code).toBe('USD');
+
+    // SIGTERM closes the broker and the simulator and exits cleanly.
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child?.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }, 60_000);
 });

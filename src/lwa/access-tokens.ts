@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import { BrokerError } from '../errors.js';
@@ -42,7 +43,6 @@ interface CachedToken {
 const cacheKey = (authorizationId: string) => `lwa:access:${authorizationId}`;
 const lockKey = (authorizationId: string) => `lwa:lock:${authorizationId}`;
 const cacheAad = (authorizationId: string) => JSON.stringify(['lwa.access_token', authorizationId]);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class AccessTokenProvider {
   readonly #o: Required<Omit<AccessTokenProviderOptions, 'lockTtlMs' | 'lockWaitMs'>> & { lockTtlMs: number; lockWaitMs: number };

@@ -69,7 +69,7 @@ export function networkReason(error: unknown): string {
   return error instanceof Error ? error.name : 'network_error';
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { setTimeout as sleep } from 'node:timers/promises';
 
 /** Full-jitter exponential backoff: attempt 1 → up to base, 2 → up to 2·base, … */
 export const backoffDelay = (attempt: number, baseMs: number) => Math.round(Math.random() * baseMs * 2 ** (attempt - 1));

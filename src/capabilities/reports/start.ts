@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { isBrokerError } from '../../errors.js';
 import { hashJson } from '../read-helpers/cache.js';
@@ -18,7 +19,6 @@ export const REUSE_DONE_MS = 60 * 60_000;
 const LOCK_TTL_MS = 15_000;
 const LOCK_POLL_MS = 250;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface StartedReport {
   reportId: string;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError, invalidRequest } from '../../errors.js';
 import { str, type Json } from '../read-helpers/json.js';
 import { downloadReportDocument, getReport, type Ctx } from './amazon.js';
@@ -17,7 +18,6 @@ export type { ReportAnswer } from './result-cache.js';
 const POLL_FIRST_MS = 1_000;
 const POLL_MAX_MS = 5_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface ReportRequest {
   /** A new request (unused when resuming). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { bearerToken, sha256Hex } from '../auth/secrets.js';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
@@ -10,12 +10,11 @@ import { FrontDoorStore } from './front-door-store.js';
  * Who a request counts against: the bearer credential (a job token or the internal key), never
  * stored or logged raw — only its SHA-256 — else the client IP.
  */
-const bearerKey = (credential: string) => `bearer:${createHash('sha256').update(credential).digest('hex')}`;
+const bearerKey = (credential: string) => `bearer:${sha256Hex(credential)}`;
 
 export function frontDoorKey(request: FastifyRequest): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (match?.[1]) return bearerKey(match[1]);
-  return `ip:${request.ip}`;
+  const credential = bearerToken(request.headers.authorization);
+  return credential ? bearerKey(credential) : `ip:${request.ip}`;
 }
 
 export interface FrontDoorOptions {

@@ -54,10 +54,7 @@ async function applyContext(services: BrokerServices, record: ConfirmationRecord
   }
   const marketplace = findMarketplace(record.marketplaceId);
   if (!marketplace) throw new Error(`confirmation for unknown marketplace ${record.marketplaceId}`);
-  const amazon = services.amazon.forSeller(
-    { authorizationId: connection.authorizationId, buyerId: connection.buyerId, sellingPartnerId: connection.sellingPartnerId, region: connection.region },
-    { log },
-  );
+  const amazon = services.amazon.forSeller(connection, { log });
   const job = { tokenId: record.tokenId, orderId: record.orderId, buyerId: record.buyerId, toolId: 'confirmation', capabilities: [record.capability], autoApply: [] };
   return { params: record.params, job, marketplace, connection, amazon, services, log };
 }

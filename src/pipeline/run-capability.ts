@@ -87,15 +87,8 @@ export async function runCapability(
     throw new BrokerError('TOKEN_EXPIRED', 'the buyer revoked or lost the Amazon authorization; they must reconnect Amazon');
   }
 
-  const amazon = services.amazon.forSeller(
-    {
-      authorizationId: connection.authorizationId,
-      buyerId: connection.buyerId,
-      sellingPartnerId: connection.sellingPartnerId,
-      region: connection.region,
-    },
-    { log },
-  );
+  // A connection is the seller context: authorization, buyer, selling partner and region.
+  const amazon = services.amazon.forSeller(connection, { log });
   trace.amazonRequestIds = amazon.requestIds;
   const ctx: CapabilityContext<Record<string, unknown>> = { params, job, marketplace, connection, amazon, services, log };
   return capability.access === 'read' ? capability.run(ctx as never) : stageOrApplyWrite(ctx, capability);

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describeSeller, SEED } from '../src/simulator/seed.js';
-import { startSimulator } from '../src/simulator/index.js';
-import { MODEL_RATES } from '../src/quota/rates.js';
+import { RATE_LIMITS, startSimulator } from '../src/simulator/index.js';
 import { brokerEnv, createBenchDatabase, percentile, postJson, REDIS_URL, startBrokerProcess, type BrokerProcess } from './support.js';
 
 /**
@@ -88,7 +87,7 @@ export async function runQuotaBench() {
     await Promise.all([...hot, ...quiet]);
     const total = sim.stats.bySeller[SEED.sellers.NA.sellingPartnerId]?.getListingsItem ?? { accepted: 0, throttled: 0 };
     const secondStats = sim.stats.bySeller[SECOND.sellingPartnerId]?.getListingsItem ?? { accepted: 0, throttled: 0 };
-    const { rate, burst } = MODEL_RATES.getListingsItem; // what Amazon allows
+    const { rate, burst } = RATE_LIMITS.getListingsItem!; // what Amazon allows (its rate-limit page: burst 5)
     const allowed = burst + rate * (DURATION_MS / 1000);
     second.latencies.sort((a, b) => a - b);
     return {

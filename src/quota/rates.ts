@@ -44,6 +44,9 @@ export const MODEL_RATES: Readonly<Record<OperationName, BucketRate>> = {
 const A_PLUS_SAFE: BucketRate = { rate: 1, burst: 5 };
 
 export const CONSERVATIVE_OVERRIDES: Readonly<Partial<Record<OperationName, BucketRate>>> = {
+  // Amazon's "Listings Items API rate limits" page: getListingsItem 5 rps, burst 5 per account
+  // (the model still says burst 10; REFERENCE §F-9).
+  getListingsItem: { rate: 5, burst: 5 },
   createContentDocument: A_PLUS_SAFE,
   validateContentDocumentAsinRelations: A_PLUS_SAFE,
   postContentDocumentAsinRelations: A_PLUS_SAFE,

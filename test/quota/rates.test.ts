@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONSERVATIVE_OVERRIDES, MODEL_RATES, OPERATION_RATES } from '../../src/quota/rates.js';
 import type { OperationName } from '../../src/spapi/types.js';
+import { RATE_LIMITS as SIMULATOR_RATE_LIMITS } from '../../src/simulator/rate-limits.js';
 
 const MODELS_DIR = resolve(process.cwd(), '../shared/spapi/models');
 const haveModels = existsSync(MODELS_DIR);
@@ -56,5 +57,16 @@ describe('OPERATION_RATES', () => {
   it('plans A+ Content at 1 rps (REFERENCE §D-5)', () => {
     expect(OPERATION_RATES.createContentDocument.rate).toBe(1);
     expect(OPERATION_RATES.postContentDocumentApprovalSubmission.rate).toBe(1);
+  });
+});
+
+describe('OPERATION_RATES against the simulator (Amazon as its rate-limit pages document it)', () => {
+  it('never plans a burst or rate above what Amazon enforces, e.g. getListingsItem burst 5', () => {
+    for (const [operation, enforced] of Object.entries(OPERATION_RATES)) {
+      const amazon = SIMULATOR_RATE_LIMITS[operation];
+      expect(amazon, `${operation} is in the simulator's table`).toBeDefined();
+      expect(enforced.rate, operation).toBeLessThanOrEqual(amazon!.rate);
+      expect(enforced.burst, operation).toBeLessThanOrEqual(amazon!.burst);
+    }
   });
 });

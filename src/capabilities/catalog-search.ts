@@ -14,9 +14,12 @@ import { compact, num, record, records, str, type Json } from './read-helpers/js
 const INCLUDED_DATA = ['summaries', 'images', 'salesRanks'];
 const IDENTIFIER_TYPES = ['ASIN', 'EAN', 'GTIN', 'ISBN', 'JAN', 'MINSAN', 'SKU', 'UPC'] as const;
 
-/** Amazon's `keywords` is a comma-delimited list of words: a phrase is split into its words. */
+/**
+ * Amazon's `keywords` is one comma-delimited list of at most 20 (catalogItems_2022-04-01 model): a
+ * phrase is split into its words, and a listed word containing commas counts as several.
+ */
 export function keywordList(keywords: string | string[]): string[] {
-  const words = (Array.isArray(keywords) ? keywords : keywords.split(/[\s,]+/)).map((w) => w.trim()).filter((w) => w.length > 0);
+  const words = (Array.isArray(keywords) ? keywords.flatMap((w) => w.split(',')) : keywords.split(/[\s,]+/)).map((w) => w.trim()).filter((w) => w.length > 0);
   if (words.length === 0) throw invalidRequest('keywords must contain at least one word', { field: 'params.keywords' });
   if (words.length > 20) throw invalidRequest(`Amazon accepts at most 20 keywords; got ${words.length}`, { field: 'params.keywords' });
   return words;

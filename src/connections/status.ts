@@ -73,13 +73,19 @@ export function participatingMarketplaceIds(participations: MarketplaceParticipa
     .map((p) => p.marketplace.id);
 }
 
+/**
+ * What agents see: only the 23 retail marketplaces. Amazon also lists non-retail "shadow"
+ * marketplaces (e.g. A2ZV50J4W1RKNI Non-Amazon, AHRY1CZE9ZY4H, A1MQXOICRS2Z7M) as participating
+ * (docs#1260, models#1367); no capability can use them.
+ */
 export function toConnectStatus(sellingPartnerId: string, region: Region, participations: MarketplaceParticipation[]): ConnectStatusData {
-  const marketplaces = participations.map((p) => {
+  const marketplaces = participations.flatMap((p) => {
     const known = findMarketplace(p.marketplace.id);
+    if (!known) return [];
     return {
       marketplace_id: p.marketplace.id,
-      country_code: p.marketplace.countryCode ?? known?.countryCode ?? '',
-      region: known?.region ?? region,
+      country_code: p.marketplace.countryCode ?? known.countryCode,
+      region: known.region,
       participating: p.participation.isParticipating,
       has_suspended_listings: p.participation.hasSuspendedListings,
       ...(p.storeName ? { store_name: p.storeName } : {}),

@@ -57,6 +57,8 @@ describe('connections: import, list, status, disconnect', () => {
         expect.objectContaining({ marketplace_id: US, country_code: 'US', region: 'NA', participating: true, has_suspended_listings: false }),
       ]),
     );
+    // Amazon also lists non-retail shadow marketplaces as participating (A2ZV50J4W1RKNI, …): never shown.
+    expect(data.marketplaces.map((m: { marketplace_id: string }) => m.marketplace_id).sort()).toEqual([US, CA, MX].sort());
     expect(status.json().meta.marketplace_id).toBe(US);
     // The import proved the token once; its access token and participations served the status call.
     expect(sim.stats.lwaCalls.refresh_token).toBe(1);

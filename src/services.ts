@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { createDatabase, type Db } from './db/database.js';
+import { createDatabase, type Db, MIGRATION_TIMEOUTS } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createSharedStore, type SharedStore } from './store/shared-store.js';
 import { TokenVault } from './vault/vault.js';
@@ -31,14 +31,33 @@ export interface ServiceOverrides {
   store?: SharedStore;
 }
 
+/** Postgres migrates through a pool of its own without time limits; PGlite is one database, so through `db`. */
+async function migrateAtStart(config: Config, db: Db, dbGiven: boolean): Promise<void> {
+  if (dbGiven || !config.databaseUrl) {
+    await migrateToLatest(db);
+    return;
+  }
+  const migrationDb = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: MIGRATION_TIMEOUTS });
+  try {
+    await migrateToLatest(migrationDb);
+  } finally {
+    await migrationDb.destroy();
+  }
+}
+
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<BrokerServices> {
-  const db = overrides.db ?? createDatabase(config);
+  const db =
+    overrides.db ??
+    createDatabase({
+      ...config,
+      onConnectionError: (error) => log.warn({ err: { message: error.message } }, 'Postgres connection lost; the pool replaces it'),
+    });
   const store =
     overrides.store ??
     (await createSharedStore(config.redisUrl, config.redisKeyPrefix, (error) =>
       log.warn({ err: { message: (error as Error).message } }, 'Redis unreachable at start: running degraded until it answers'),
     ));
-  if (config.migrateOnStart) await migrateToLatest(db);
+  if (config.migrateOnStart) await migrateAtStart(config, db, Boolean(overrides.db));
   const vault = new TokenVault(config.vaultKeys);
   const metrics = new Metrics();
   const quota = createQuotaLimiter({ config, store, log });

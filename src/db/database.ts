@@ -2,23 +2,33 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
 import type { Database } from './schema.js';
+import { createResilientPool, DEFAULT_POOL_TIMEOUTS, type PoolTimeouts } from './resilient-pool.js';
 
 export type Db = Kysely<Database>;
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Time limits of the Postgres pool (defaults: fail within seconds during an outage). */
+  timeouts?: PoolTimeouts;
+  /** Told about every lost Postgres connection (the pool replaces it; the process carries on). */
+  onConnectionError?: (error: Error) => void;
+}
 
 /**
  * Postgres through `pg` when DATABASE_URL is set; otherwise embedded PGlite under `dataDir`
  * (`memory://` keeps it in memory, for tests). Same schema, same migrations.
  */
-export function createDatabase(options: { databaseUrl?: string | undefined; dataDir: string }): Db {
+export function createDatabase(options: DatabaseOptions): Db {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, idleTimeoutMillis: 30_000 });
-    // An idle client that loses its connection emits 'error'; the pool replaces it.
-    pool.on('error', () => {});
+    const pool = createResilientPool(options.databaseUrl, options.timeouts ?? DEFAULT_POOL_TIMEOUTS, options.onConnectionError ?? (() => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const inMemory = options.dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(inMemory ? undefined : options.dataDir)) });
 }
+
+/** Migrations may run long (an index on a big table, waiting for another instance's lock): no time limits. */
+export const MIGRATION_TIMEOUTS: PoolTimeouts = { connectMs: 10_000, queryMs: 0 };

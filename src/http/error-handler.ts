@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDatabaseUnavailable } from '../db/resilient-pool.js';
 import { BrokerError, errorBody, isBrokerError } from '../errors.js';
 
 interface ValidationIssue {
@@ -57,16 +58,31 @@ function fromFastifyError(error: FastifyError): BrokerError | undefined {
   return undefined;
 }
 
+/**
+ * A failure that is not a BrokerError: the database being unreachable is 503 with Retry-After (the
+ * caller should retry, the broker is fine); anything else is 500. Internals never reach the caller.
+ */
+export function unexpectedError(error: unknown, requestId: string): BrokerError {
+  if (isDatabaseUnavailable(error)) {
+    return new BrokerError('INTERNAL_ERROR', `the broker's database is unavailable; retry shortly (request id ${requestId})`, {
+      httpStatus: 503,
+      retryAfterS: 1,
+      retryable: true,
+    });
+  }
+  return new BrokerError('INTERNAL_ERROR', `unexpected error; quote request id ${requestId} to support`);
+}
+
 /** The only place that turns failures into HTTP answers. Internals never reach the caller. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | BrokerError, request, reply) => {
-    const brokerError = isBrokerError(error) ? error : fromFastifyError(error as FastifyError);
+    let brokerError = isBrokerError(error) ? error : fromFastifyError(error as FastifyError);
     if (!brokerError) {
       request.log.error({ err: error }, 'unexpected error');
-      const internal = new BrokerError('INTERNAL_ERROR', `unexpected error; quote request id ${request.id} to support`);
-      return reply.status(500).send(errorBody(internal));
+      brokerError = unexpectedError(error, request.id);
+    } else if (brokerError.httpStatus >= 500) {
+      request.log.warn({ code: brokerError.code, details: brokerError.details }, brokerError.message);
     }
-    if (brokerError.httpStatus >= 500) request.log.warn({ code: brokerError.code, details: brokerError.details }, brokerError.message);
     if (brokerError.retryAfterS !== undefined) reply.header('retry-after', String(brokerError.retryAfterS));
     return reply.status(brokerError.httpStatus).send(errorBody(brokerError));
   });

@@ -9,6 +9,7 @@ import { executeIdempotently, type IdempotentResult } from '../idempotency/idemp
 import { type CallTrace, type CapabilityCall, runCapability } from '../pipeline/run-capability.js';
 import { CapabilityCallBody, CapabilityCallResponse, CapabilityListResponse } from '../schemas/capabilities.js';
 import { errorResponses } from '../schemas/envelope.js';
+import { unexpectedError } from '../http/error-handler.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -112,7 +113,7 @@ export async function callCapability(request: FastifyRequest, job: JobContext, c
   } catch (error) {
     const brokerError = isBrokerError(error) ? error : undefined;
     if (!brokerError) request.log.error({ err: error, capability: call.capability }, 'capability failed unexpectedly');
-    const rendered = brokerError ?? new BrokerError('INTERNAL_ERROR', `unexpected error; quote request id ${request.id} to support`);
+    const rendered = brokerError ?? unexpectedError(error, request.id);
     outcome = rendered.code;
     result = {
       statusCode: rendered.httpStatus,

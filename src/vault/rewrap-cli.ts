@@ -1,4 +1,4 @@
-import { createDatabase } from '../db/database.js';
+import { createDatabase, MIGRATION_TIMEOUTS } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { TokenVault, VaultError } from './vault.js';
 import { rewrapSecrets } from './rewrap.js';
@@ -19,7 +19,7 @@ try {
   console.error(error instanceof VaultError ? error.message : 'VAULT_KEYS is invalid');
   process.exit(1);
 }
-const db = createDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.BROKER_DATA_DIR ?? './.data' });
+const db = createDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.BROKER_DATA_DIR ?? './.data', timeouts: MIGRATION_TIMEOUTS });
 try {
   await migrateToLatest(db);
   const result = await rewrapSecrets(db, vault);

@@ -1,5 +1,8 @@
+import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, ReportIdParam, WaitSecondsParam } from './params.js';
+import { SANDBOX } from './examples.js';
+import { ReportAnswer } from './answers.js';
 import { accountHealthSummary, truncateTopLevelArrays } from './reports/render.js';
 import { SELLER_PERFORMANCE } from './reports/report-types.js';
 import { accountHealthSpec } from './reports/spec.js';
@@ -14,7 +17,11 @@ export default defineCapability({
   access: 'read',
   description:
     "Fetches the seller's Account Health (Amazon's seller performance report, JSON with Amazon's field names in report): account status per marketplace, order defect rate, late shipment and cancellation rates, valid tracking and on-time delivery, policy violations and the account health rating. summary lists the key figures for the marketplace. Waits up to wait_seconds; if status is IN_PROGRESS, call again with the report_id.",
-  params: Params({ marketplace_id: MarketplaceIdParam, report_id: ReportIdParam, wait_seconds: WaitSecondsParam }),
+  params: Params({ marketplace_id: MarketplaceIdParam, report_id: ReportIdParam, wait_seconds: WaitSecondsParam }, [{ marketplace_id: SANDBOX.marketplaceId, wait_seconds: 20 }]),
+  answer: ReportAnswer(Type.Record(Type.String(), Type.Unknown(), { description: "Amazon's seller performance report JSON, Amazon's field names." }), {
+    summary: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Key figures for the marketplace: account status, rating, defect and shipping rates.' })),
+    truncated: Type.Optional(Type.Array(Type.Object({ field: Type.String(), total: Type.Integer(), returned: Type.Integer() }))),
+  }),
   operations: ['createReport', 'getReport', 'getReportDocument'],
   async run(ctx) {
     return runReport(ctx, {

@@ -2,6 +2,8 @@ import Type from 'typebox';
 import { BrokerError } from '../errors.js';
 import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params, ReportIdParam, WaitSecondsParam } from './params.js';
+import { SANDBOX } from './examples.js';
+import { ReportAnswer } from './answers.js';
 import { insightsDigest } from './reports/insights.js';
 import { truncateTopLevelArrays } from './reports/render.js';
 import { amazonReportTypeOf, BRAND_ANALYTICS, SALES_AND_TRAFFIC } from './reports/report-types.js';
@@ -50,7 +52,18 @@ export default defineCapability({
     marketplace_id: MarketplaceIdParam,
     report_id: ReportIdParam,
     wait_seconds: WaitSecondsParam,
-  }),
+  }, [
+    { report_type: 'insights_summary', start_date: SANDBOX.week.start, end_date: SANDBOX.week.end },
+    { report_type: 'brand_analytics_search_terms', start_date: SANDBOX.week.start, end_date: SANDBOX.week.end, report_period: 'WEEK' },
+    { report_type: 'brand_analytics_search_query_performance', start_date: SANDBOX.month.start, end_date: SANDBOX.month.end, report_period: 'MONTH', asins: [SANDBOX.asin] },
+  ]),
+  answer: ReportAnswer(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        "insights_summary: { date_range, currency_code, totals, trend_granularity, trend, top_asins }; other types: Amazon's report JSON with Amazon's field names.",
+    }),
+    { truncated: Type.Optional(Type.Array(Type.Object({ field: Type.String(), total: Type.Integer(), returned: Type.Integer() }), { description: 'Arrays cut to 1,000 rows.' })) },
+  ),
   operations: ['createReport', 'getReport', 'getReportDocument'],
   precheck(params) {
     const reportType = (params as { report_type?: unknown } | undefined)?.report_type;

@@ -2,6 +2,8 @@ import Type from 'typebox';
 import { invalidRequest } from '../errors.js';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, PageSizeParam, PageTokenParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { MarketplaceIdField } from './answers.js';
 import { CATALOG_CACHE_TTL_MS, cachedRead } from './read-helpers/cache.js';
 import { catalogSummary, mainImageUrl, salesRanks } from './read-helpers/catalog.js';
 import { compact, num, record, records, str, type Json } from './read-helpers/json.js';
@@ -43,6 +45,23 @@ export default defineCapability({
     marketplace_id: MarketplaceIdParam,
     page_size: PageSizeParam,
     page_token: PageTokenParam,
+  }, [{ keywords: 'coffee mug' }, { identifiers: [SANDBOX.asin], identifiers_type: 'ASIN' }]),
+  answer: Type.Object({
+    marketplace_id: MarketplaceIdField,
+    items: Type.Array(
+      Type.Object({
+        asin: Type.String(),
+        title: Type.Optional(Type.String()),
+        brand: Type.Optional(Type.String()),
+        browse_classification: Type.Optional(Type.String()),
+        product_type: Type.Optional(Type.String()),
+        main_image_url: Type.Optional(Type.String()),
+        sales_rank: Type.Optional(Type.Object({ title: Type.Optional(Type.String()), rank: Type.Optional(Type.Integer()) })),
+      }),
+    ),
+    number_of_results: Type.Optional(Type.Integer({ description: "Amazon's count (an estimate for keywords)." })),
+    next_page_token: Type.Optional(Type.String()),
+    brand_refinements: Type.Optional(Type.Array(Type.Unknown())),
   }),
   operations: ['searchCatalogItems'],
   async run(ctx) {

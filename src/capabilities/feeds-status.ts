@@ -3,6 +3,8 @@ import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { defineCapability, type CapabilityContext } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { FeedReportSummarySchema } from './read-helpers/feed-report.js';
 import { charsetOf, decodeDocument, fallbackCharsetFor } from './read-helpers/document-text.js';
 import { summarizeFeedReport, type FeedReportSummary } from './read-helpers/feed-report.js';
 import { compact, record, str, strings, type Json } from './read-helpers/json.js';
@@ -53,6 +55,18 @@ export default defineCapability({
   params: Params({
     feed_id: Type.String({ pattern: '^[0-9A-Za-z_-]{1,64}$', description: 'feed_id returned by listings.upload_feed.' }),
     marketplace_id: MarketplaceIdParam,
+  }, [{ feed_id: SANDBOX.feedId }]),
+  answer: Type.Object({
+    feed_id: Type.String(),
+    feed_type: Type.Optional(Type.String()),
+    processing_status: Type.String({ description: 'IN_QUEUE, IN_PROGRESS, DONE, CANCELLED or FATAL.' }),
+    marketplace_ids: Type.Array(Type.String()),
+    created_time: Type.Optional(Type.String()),
+    processing_start_time: Type.Optional(Type.String()),
+    processing_end_time: Type.Optional(Type.String()),
+    result_document_id: Type.Optional(Type.String()),
+    processing_report: Type.Optional(Type.Union([FeedReportSummarySchema, Type.Null()], { description: 'Once DONE or FATAL: counts and the first issues of Amazon\'s processing report.' })),
+    processing_report_error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String(), retry_after_s: Type.Optional(Type.Integer()) })),
   }),
   operations: ['getFeed', 'getFeedDocument'],
   async run(ctx) {

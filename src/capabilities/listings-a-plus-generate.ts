@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { WriteAnswer } from './answers.js';
 import { checkContentDocument } from '../writes/aplus-rules.js';
 import { applyAplus, stageAplus, type AplusParams } from '../writes/aplus-write.js';
 import { refuseErrors } from '../writes/violations.js';
@@ -26,7 +28,25 @@ export default defineCapability({
     ),
     asins: Type.Optional(Type.Array(AsinParam, { minItems: 1, maxItems: 100, uniqueItems: true, description: "ASINs to show the content on (the seller's brand)." })),
     marketplace_id: MarketplaceIdParam,
-  }),
+  }, [
+    {
+      content_document: {
+        name: 'Stoneware mug story',
+        content_type: 'EBC',
+        locale: 'en-US',
+        content_module_list: [
+          {
+            contentModuleType: 'STANDARD_TEXT',
+            standardText: { headline: { value: 'Made for slow mornings' }, body: { textList: [{ value: 'Glazed stoneware that keeps coffee warm while you read.' }] } },
+          },
+        ],
+      },
+      asins: [SANDBOX.asin],
+    },
+  ]),
+  answer: WriteAnswer(
+    Type.Object({ content_reference_key: Type.String({ description: "Amazon's id of the A+ document, submitted for approval." }), warnings: Type.Array(Type.Unknown()) }),
+  ),
   operations: ['validateContentDocumentAsinRelations', 'createContentDocument', 'postContentDocumentAsinRelations', 'postContentDocumentApprovalSubmission'],
   async stage(ctx) {
     refuseErrors(checkContentDocument(ctx.params.content_document.content_module_list));

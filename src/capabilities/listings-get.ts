@@ -1,6 +1,9 @@
+import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';
+import { SANDBOX } from './examples.js';
+import { Attributes, MarketplaceIdField, Money } from './answers.js';
 import { compact, isRecord, money, num, record, records, str, strings, type Json } from './read-helpers/json.js';
 
 /**
@@ -43,7 +46,39 @@ export default defineCapability({
   access: 'read',
   description:
     "Gets one of the seller's listings by SKU: its attributes (title, bullets, images… keyed by Amazon attribute name, values as Amazon stores them), Amazon's issues with the listing (errors and warnings, with the attributes concerned and any suppression), summaries (asin, status, product type), offers (price) and fulfillment availability (quantity). Read it before proposing listings.update.",
-  params: Params({ sku: SkuParam, marketplace_id: MarketplaceIdParam }),
+  params: Params({ sku: SkuParam, marketplace_id: MarketplaceIdParam }, [{ sku: SANDBOX.sku }, { sku: SANDBOX.encodedSku, marketplace_id: SANDBOX.marketplaceId }]),
+  answer: Type.Object({
+    sku: Type.String(),
+    marketplace_id: MarketplaceIdField,
+    attributes: Attributes,
+    issues: Type.Array(
+      Type.Object({
+        code: Type.Optional(Type.String()),
+        message: Type.Optional(Type.String()),
+        severity: Type.Optional(Type.String({ description: 'ERROR (may suppress the listing), WARNING or INFO.' })),
+        attribute_names: Type.Optional(Type.Array(Type.String())),
+        categories: Type.Optional(Type.Array(Type.String())),
+        enforcement_actions: Type.Optional(Type.Array(Type.String(), { description: 'e.g. LISTING_SUPPRESSED.' })),
+        exemption_status: Type.Optional(Type.String()),
+      }),
+    ),
+    summaries: Type.Array(
+      Type.Object({
+        marketplace_id: Type.Optional(Type.String()),
+        asin: Type.Optional(Type.String()),
+        product_type: Type.Optional(Type.String()),
+        condition_type: Type.Optional(Type.String()),
+        status: Type.Optional(Type.Array(Type.String())),
+        fn_sku: Type.Optional(Type.String()),
+        item_name: Type.Optional(Type.String()),
+        main_image_url: Type.Optional(Type.String()),
+        created_date: Type.Optional(Type.String()),
+        last_updated_date: Type.Optional(Type.String()),
+      }),
+    ),
+    offers: Type.Array(Type.Object({ marketplace_id: Type.Optional(Type.String()), offer_type: Type.Optional(Type.String()), price: Type.Optional(Money), audience: Type.Optional(Type.String()) })),
+    fulfillment_availability: Type.Array(Type.Object({ fulfillment_channel_code: Type.Optional(Type.String()), quantity: Type.Optional(Type.Integer()) })),
+  }),
   operations: ['getListingsItem'],
   async run(ctx) {
     const marketplaceId = ctx.marketplace.id;

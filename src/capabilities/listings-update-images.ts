@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';
+import { SANDBOX } from './examples.js';
+import { ListingWriteResult, WriteAnswer } from './answers.js';
 import { BrokerError } from '../errors.js';
 import { checkImageUrl } from '../writes/image-url-rules.js';
 import { applyListingPatch, stageListingPatch, type ListingPatchParams } from '../writes/listing-write.js';
@@ -19,7 +21,8 @@ export default defineCapability({
     other_image_urls: Type.Optional(Type.Array(ImageUrl, { maxItems: 8, description: 'Up to 8 additional images, in display order.' })),
     product_type: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{1,100}$', description: 'Product type; read from the listing when omitted.' })),
     marketplace_id: MarketplaceIdParam,
-  }),
+  }, [{ sku: SANDBOX.sku, main_image_url: 'https://m.media-amazon.com/images/I/sandbox-mug-main.jpg', other_image_urls: ['https://m.media-amazon.com/images/I/sandbox-mug-side.jpg'] }]),
+  answer: WriteAnswer(ListingWriteResult),
   operations: ['getListingsItem', 'patchListingsItem'],
   async stage(ctx) {
     const { main_image_url: main, other_image_urls: others = [] } = ctx.params;

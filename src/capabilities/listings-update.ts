@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';
+import { SANDBOX } from './examples.js';
+import { ListingWriteResult, WriteAnswer } from './answers.js';
 import { checkPatches } from '../writes/listing-rules.js';
 import { applyListingPatch, stageListingPatch, type ListingPatchParams } from '../writes/listing-write.js';
 import { asIssues, refuseErrors } from '../writes/violations.js';
@@ -30,7 +32,19 @@ export default defineCapability({
     product_type: Type.String({ pattern: '^[A-Z0-9_]{1,100}$', description: 'Amazon product type of the listing, e.g. LUGGAGE (see listings.get summaries).' }),
     patches: Type.Array(ListingPatch, { minItems: 1, maxItems: 50 }),
     marketplace_id: MarketplaceIdParam,
-  }),
+  }, [
+    {
+      sku: SANDBOX.sku,
+      product_type: SANDBOX.productType,
+      patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey' }] }],
+    },
+    {
+      sku: SANDBOX.sku,
+      product_type: SANDBOX.productType,
+      patches: [{ op: 'replace', path: '/attributes/bullet_point', value: [{ value: 'Holds 12 oz' }, { value: 'Dishwasher and microwave safe' }] }],
+    },
+  ]),
+  answer: WriteAnswer(ListingWriteResult),
   operations: ['getListingsItem', 'patchListingsItem'],
   async stage(ctx) {
     const findings = checkPatches(ctx.params.patches, 'params.patches');

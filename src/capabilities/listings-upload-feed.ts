@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { WriteAnswer } from './answers.js';
 import { BrokerError } from '../errors.js';
 import { JSON_LISTINGS_FEED, prepareFeed, type FeedInput } from '../writes/feed-rules.js';
 import { applyFeed, feedSummary, previewListingsFeed } from '../writes/feed-write.js';
@@ -22,7 +24,26 @@ export default defineCapability({
       }),
     ),
     marketplace_id: MarketplaceIdParam,
-  }),
+  }, [
+    {
+      feed_type: 'JSON_LISTINGS_FEED',
+      content: {
+        header: { version: '2.0' },
+        messages: [
+          {
+            messageId: 1,
+            sku: SANDBOX.sku,
+            operationType: 'PATCH',
+            productType: SANDBOX.productType,
+            patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Northwind Goods Stoneware Coffee Mug, 12 oz' }] }],
+          },
+        ],
+      },
+    },
+  ]),
+  answer: WriteAnswer(
+    Type.Object({ feed_id: Type.Union([Type.String(), Type.Null()], { description: 'Follow it with feeds.status.' }), feed_document_id: Type.String() }),
+  ),
   operations: ['getListingsItem', 'createFeedDocument', 'createFeed'],
   async stage(ctx) {
     const prepared = prepareFeed(ctx.params as FeedInput, ctx.connection.sellingPartnerId);

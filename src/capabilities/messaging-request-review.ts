@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { WriteAnswer } from './answers.js';
 import { findOpenReviewRequest } from '../confirmations/repository.js';
 import { BrokerError } from '../errors.js';
 import { requireEligible, sendReviewRequest } from '../writes/review-request.js';
@@ -14,7 +16,8 @@ export default defineCapability({
   params: Params({
     amazon_order_id: Type.String({ pattern: '^\\d{3}-\\d{7}-\\d{7}$', description: 'Amazon order id, e.g. 123-1234567-1234567.' }),
     marketplace_id: MarketplaceIdParam,
-  }),
+  }, [{ amazon_order_id: SANDBOX.reviewableOrderId }]),
+  answer: WriteAnswer(Type.Object({ amazon_order_id: Type.String(), sent: Type.Literal(true) })),
   operations: ['getSolicitationActionsForOrder', 'createProductReviewAndSellerFeedbackSolicitation'],
   async stage(ctx) {
     const orderId = ctx.params.amazon_order_id;

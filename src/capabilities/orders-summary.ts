@@ -2,6 +2,8 @@ import Type from 'typebox';
 import { invalidRequest } from '../errors.js';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { MarketplaceIdField, Money as MoneySchema } from './answers.js';
 import { DAY_MS, formatInstant, parseInstant, resolveTimeZone, twoYearsBefore, type Instant } from './intervals.js';
 import { money, num, record, records, roundAmount, str, type Json, type Money } from './read-helpers/json.js';
 
@@ -94,6 +96,23 @@ export default defineCapability({
       description: 'Bucket size of the metrics; TOTAL gives one bucket for the whole range. Weeks start on Monday.',
     }),
     marketplace_id: MarketplaceIdParam,
+  }, [{ start_date: `${SANDBOX.week.start}T00:00:00Z`, end_date: '2026-11-08T00:00:00Z', granularity: 'DAY' }, { start_date: '2026-11-01T00:00:00-07:00', end_date: '2026-11-08T00:00:00-08:00', granularity: 'TOTAL', marketplace_id: SANDBOX.marketplaceId }]),
+  answer: Type.Object({
+    marketplace_id: MarketplaceIdField,
+    interval: Type.String({ description: "Amazon's start--end interval." }),
+    granularity: Type.String(),
+    granularity_time_zone: Type.Optional(Type.String({ description: 'The IANA zone of the buckets.' })),
+    metrics: Type.Array(
+      Type.Object({
+        interval: Type.String(),
+        order_count: Type.Integer(),
+        unit_count: Type.Integer(),
+        order_item_count: Type.Integer(),
+        total_sales: MoneySchema,
+        average_unit_price: MoneySchema,
+      }),
+    ),
+    totals: Type.Object({ order_count: Type.Integer(), unit_count: Type.Integer(), order_item_count: Type.Integer(), total_sales: MoneySchema }),
   }),
   operations: ['getOrderMetrics'],
   async run(ctx) {

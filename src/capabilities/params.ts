@@ -9,7 +9,7 @@ export const MarketplaceIdParam = Type.Optional(
   }),
 );
 
-export const AsinParam = Type.String({ pattern: '^[A-Z0-9]{10}$', description: 'Amazon Standard Identification Number, 10 characters, e.g. B08N5WRWNW.' });
+export const AsinParam = Type.String({ pattern: '^[A-Z0-9]{10}$', description: 'Amazon Standard Identification Number, 10 characters, e.g. B0MP6NVW98 (a sandbox ASIN).' });
 
 export const SkuParam = Type.String({
   minLength: 1,
@@ -35,6 +35,10 @@ export const ReportIdParam = Type.Optional(
   Type.String({ pattern: '^[0-9A-Za-z_-]{1,64}$', description: 'report_id returned by an earlier IN_PROGRESS answer, to resume without creating a new report.' }),
 );
 
-/** A strict object: unknown params are refused by name instead of silently ignored. */
-export const Params = <T extends Parameters<typeof Type.Object>[0]>(properties: T) =>
-  Type.Object(properties, { additionalProperties: false });
+/**
+ * A strict object: unknown params are refused by name instead of silently ignored. `examples` are
+ * complete params objects that work as they are in the sandbox (docs/sandbox.md); a test runs each
+ * one, and GET /api/capabilities, OpenAPI and MCP show them.
+ */
+export const Params = <T extends Parameters<typeof Type.Object>[0]>(properties: T, examples: Record<string, unknown>[]) =>
+  Type.Object(properties, { additionalProperties: false, examples });

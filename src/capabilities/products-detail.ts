@@ -1,6 +1,10 @@
+import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
 import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { Attributes, MarketplaceIdField } from './answers.js';
+import { CatalogSummaryFields } from './read-helpers/catalog.js';
 import { CATALOG_CACHE_TTL_MS, cachedRead } from './read-helpers/cache.js';
 import { catalogImages, catalogSummary, salesRanks } from './read-helpers/catalog.js';
 import { compact, isRecord, record, records, str, type Json } from './read-helpers/json.js';
@@ -16,7 +20,15 @@ export default defineCapability({
   access: 'read',
   description:
     "Gets Amazon's catalog data for one ASIN in a marketplace: title, brand, images (one per slot: MAIN, PT01…), sales ranks, product type, identifiers (EAN/UPC) and the product attributes (Amazon's attribute names, e.g. bullet_point). Works for any ASIN, not only the seller's own.",
-  params: Params({ asin: AsinParam, marketplace_id: MarketplaceIdParam }),
+  params: Params({ asin: AsinParam, marketplace_id: MarketplaceIdParam }, [{ asin: SANDBOX.asin }]),
+  answer: Type.Object({
+    ...CatalogSummaryFields,
+    marketplace_id: MarketplaceIdField,
+    images: Type.Optional(Type.Array(Type.Object({ variant: Type.String(), url: Type.String(), height: Type.Optional(Type.Integer()), width: Type.Optional(Type.Integer()) }))),
+    sales_ranks: Type.Optional(Type.Array(Type.Object({ title: Type.String(), rank: Type.Integer(), link: Type.Optional(Type.String()) }))),
+    identifiers: Type.Optional(Type.Array(Type.Object({ type: Type.Optional(Type.String()), value: Type.Optional(Type.String()) }))),
+    attributes: Type.Optional(Attributes),
+  }),
   operations: ['getCatalogItem'],
   async run(ctx) {
     const marketplaceId = ctx.marketplace.id;

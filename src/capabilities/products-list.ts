@@ -1,6 +1,9 @@
+import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, PageSizeParam, PageTokenParam, Params } from './params.js';
+import { SANDBOX } from './examples.js';
+import { MarketplaceIdField, Money } from './answers.js';
 import { compact, money, num, record, records, str, strings, type Json } from './read-helpers/json.js';
 
 /**
@@ -40,7 +43,29 @@ export default defineCapability({
   access: 'read',
   description:
     "Lists the seller's own listings (SKUs) in a marketplace, most recently updated first, one page at a time: sku, asin, title, status (BUYABLE/DISCOVERABLE), price, quantity and counts of Amazon's issues per listing. Pass next_page_token back as page_token for more. Amazon pages through at most 1,000 SKUs.",
-  params: Params({ marketplace_id: MarketplaceIdParam, page_size: PageSizeParam, page_token: PageTokenParam }),
+  params: Params({ marketplace_id: MarketplaceIdParam, page_size: PageSizeParam, page_token: PageTokenParam }, [{ page_size: 5 }]),
+  answer: Type.Object({
+    marketplace_id: MarketplaceIdField,
+    items: Type.Array(
+      Type.Object({
+        sku: Type.String(),
+        asin: Type.Optional(Type.String()),
+        title: Type.Optional(Type.String()),
+        status: Type.Optional(Type.Array(Type.String(), { description: 'BUYABLE, DISCOVERABLE.' })),
+        product_type: Type.Optional(Type.String()),
+        condition_type: Type.Optional(Type.String()),
+        price: Type.Optional(Money),
+        quantity: Type.Optional(Type.Integer()),
+        fulfillment_channels: Type.Optional(Type.Array(Type.String())),
+        issue_counts: Type.Optional(Type.Object({ errors: Type.Integer(), warnings: Type.Integer() })),
+        main_image_url: Type.Optional(Type.String()),
+        created_date: Type.Optional(Type.String()),
+        last_updated_date: Type.Optional(Type.String()),
+      }),
+    ),
+    number_of_results: Type.Optional(Type.Integer()),
+    next_page_token: Type.Optional(Type.String({ description: 'Pass it back as page_token for the next page.' })),
+  }),
   operations: ['searchListingsItems'],
   async run(ctx) {
     const marketplaceId = ctx.marketplace.id;

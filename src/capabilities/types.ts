@@ -49,6 +49,8 @@ interface CapabilityBase<S extends TSchema> {
   /** Written for a model to read: what it does, when to use it, what it returns. */
   description: string;
   params: S;
+  /** JSON Schema of `data` in a successful answer (OpenAPI's per-capability response, MCP's outputSchema). */
+  answer: TSchema;
   /** The SP-API operations it may call, in order. */
   operations: readonly OperationName[];
   /** Refuses raw params with a clearer message than schema validation would give (e.g. retired report types). */

@@ -63,6 +63,29 @@ export function seededOrders(seller: SellerSpec): SeededOrder[] {
   return orders;
 }
 
+/**
+ * One finished JSON_LISTINGS_FEED per seller, so feeds.status can be tried before any upload: its one
+ * message patches a SKU the seller does not have, so the processing report carries an error and the
+ * feed changes no listing.
+ */
+export interface SeededFeed {
+  feedId: string;
+  inputFeedDocumentId: string;
+  content: string;
+}
+
+const SEEDED_FEED_IDS: Record<string, string> = { A1SANDBOXNA0001: '49990000001', A2SANDBOXEU0002: '49990000002', A3SANDBOXFE0003: '49990000003' };
+
+export function seededFeed(seller: SellerSpec): SeededFeed | undefined {
+  const feedId = SEEDED_FEED_IDS[seller.sellingPartnerId];
+  if (!feedId) return undefined;
+  const content = JSON.stringify({
+    header: { sellerId: seller.sellingPartnerId, version: '2.0' },
+    messages: [{ messageId: 1, sku: 'NO-SUCH-SKU-404', operationType: 'PATCH', productType: 'HOME', patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Sample' }] }] }],
+  });
+  return { feedId, inputFeedDocumentId: `amzn1.tortuga.4.na.seeded.${feedId}`, content };
+}
+
 export function unknownOrderId(sellingPartnerId: string): string {
   return orderId(`${sellingPartnerId}:order:unknown`);
 }
@@ -107,6 +130,8 @@ export interface SeededSellerInfo extends SellerSpec {
     tooLate: string;
     unknown: string;
   };
+  /** A finished JSON_LISTINGS_FEED whose report has one error (the SKU is unknown). */
+  feedId: string;
   /** amazonOrderId → marketplaceId of every seeded order. */
   orderMarketplace: Record<string, string>;
   brand: string;
@@ -138,6 +163,7 @@ export function describeSeller(spec: SellerSpec): SeededSellerInfo {
       tooLate: first('tooLate'),
       unknown: unknownOrderId(spec.sellingPartnerId),
     },
+    feedId: seededFeed(spec)?.feedId ?? '',
     orderMarketplace: Object.fromEntries(orders.map((o) => [o.amazonOrderId, o.marketplaceId])),
     brand: listings[0]?.brand ?? 'Generic',
   };

@@ -5,7 +5,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { generateCompetitorCatalog, generateListings, type CatalogFacts, type ListingRecord } from './catalog-data.js';
 import { marketplace } from './marketplaces.js';
-import { fixedSkus, seededOrders, type SellerSpec } from './seed.js';
+import { fixedSkus, seededFeed, seededOrders, type SellerSpec } from './seed.js';
 
 export interface OrderRecord {
   amazonOrderId: string;
@@ -157,7 +157,25 @@ export class SimState {
     };
     this.sellers.set(spec.sellingPartnerId, state);
     for (const l of listings) this.catalog.set(l.asin, l.catalog);
+    this.addSeededFeed(spec, now - day);
     return state;
+  }
+
+  /** Submitted a day before start, so it is DONE; its report is produced the first time it is read. */
+  private addSeededFeed(spec: SellerSpec, createdAt: number): void {
+    const seeded = seededFeed(spec);
+    if (!seeded) return;
+    const { feedId, inputFeedDocumentId, content } = seeded;
+    this.feedDocuments.set(inputFeedDocumentId, {
+      id: inputFeedDocumentId,
+      sellerId: spec.sellingPartnerId,
+      contentType: 'application/json',
+      createdAt,
+      uploaded: Buffer.from(content),
+      uploadedContentType: 'application/json',
+    });
+    const marketplaceIds = spec.marketplaceIds.slice(0, 1);
+    this.feeds.set(feedId, { feedId, sellerId: spec.sellingPartnerId, feedType: 'JSON_LISTINGS_FEED', marketplaceIds, inputFeedDocumentId, createdAt, processed: false });
   }
 
   nextId(prefix: string): string {

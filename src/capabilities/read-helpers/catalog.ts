@@ -1,3 +1,4 @@
+import Type from 'typebox';
 import { compact, num, record, records, str, type Json } from './json.js';
 
 /**
@@ -34,6 +35,26 @@ export function salesRanks(item: Json, marketplaceId: string) {
   );
   return ranks.filter((r) => r.rank !== undefined);
 }
+
+/** The catalog facts catalogSummary answers (all optional but the ASIN: Amazon omits what it lacks). */
+export const CatalogSummaryFields = {
+  asin: Type.String(),
+  title: Type.Optional(Type.String()),
+  brand: Type.Optional(Type.String()),
+  manufacturer: Type.Optional(Type.String()),
+  model_number: Type.Optional(Type.String()),
+  part_number: Type.Optional(Type.String()),
+  color: Type.Optional(Type.String()),
+  size: Type.Optional(Type.String()),
+  style: Type.Optional(Type.String()),
+  item_classification: Type.Optional(Type.String()),
+  browse_classification: Type.Optional(Type.String()),
+  website_display_group: Type.Optional(Type.String()),
+  package_quantity: Type.Optional(Type.Integer()),
+  release_date: Type.Optional(Type.String()),
+  adult_product: Type.Optional(Type.Boolean()),
+  product_type: Type.Optional(Type.String()),
+};
 
 export function catalogSummary(item: Json, marketplaceId: string) {
   const s = forMarketplace(item.summaries, marketplaceId) ?? {};

@@ -1,3 +1,4 @@
+import Type from 'typebox';
 import { compact, isRecord, num, record, records, str, type Json } from './json.js';
 
 /**
@@ -29,6 +30,29 @@ export interface FeedReportSummary {
   issues_total: number;
   excerpt?: string;
 }
+
+export const FeedReportSummarySchema = Type.Object({
+  format: Type.Enum(['json', 'xml', 'text']),
+  messages_processed: Type.Optional(Type.Integer()),
+  messages_accepted: Type.Optional(Type.Integer()),
+  messages_invalid: Type.Optional(Type.Integer()),
+  errors: Type.Optional(Type.Integer()),
+  warnings: Type.Optional(Type.Integer()),
+  item_summary: Type.Optional(Type.Object({ items: Type.Optional(Type.Integer()), errors: Type.Optional(Type.Integer()), warnings: Type.Optional(Type.Integer()) })),
+  issues: Type.Array(
+    Type.Object({
+      message_id: Type.Optional(Type.Integer()),
+      sku: Type.Optional(Type.String()),
+      code: Type.Optional(Type.String()),
+      severity: Type.String(),
+      message: Type.String(),
+      attribute_name: Type.Optional(Type.String()),
+    }),
+    { description: `The first ${MAX_FEED_ISSUES} issues, errors first.` },
+  ),
+  issues_total: Type.Integer(),
+  excerpt: Type.Optional(Type.String()),
+});
 
 const SEVERITY_ORDER: Record<string, number> = { ERROR: 0, WARNING: 1, INFO: 2 };
 

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Compile } from 'typebox/compile';
+import { CAPABILITIES, CAPABILITY_NAMES } from '../../src/capabilities/index.js';
+import { SANDBOX } from '../../src/capabilities/examples.js';
+import { caller, SEED, startHarness, type Harness } from './helpers.js';
+
+/** Every params example works as it is against the sandbox's seeded world: reads answer ok, writes stage. */
+let h: Harness;
+let call: (capability: string, params?: Record<string, unknown>) => Promise<{ statusCode: number; json(): any }>;
+beforeAll(async () => {
+  h = await startHarness();
+  ({ call } = await caller(h, CAPABILITY_NAMES));
+});
+afterAll(async () => h?.close());
+
+describe('params examples', () => {
+  it('are listed by GET /api/capabilities in each params_schema', async () => {
+    const { jobToken } = await caller(h, CAPABILITY_NAMES);
+    const response = await h.testApp.app.inject({ url: '/api/capabilities', headers: { authorization: `Bearer ${jobToken}` } });
+    const listed = response.json().data as { name: string; params_schema: { examples?: unknown[] } }[];
+    expect(listed.map((c) => c.name)).toEqual(CAPABILITY_NAMES);
+    for (const c of listed) expect(c.params_schema.examples?.length, c.name).toBeGreaterThan(0);
+  });
+
+  it('name the sandbox seller\'s seeded world', () => {
+    const na = SEED.sellers.NA;
+    expect(na.asinBySku[SANDBOX.sku]).toBe(SANDBOX.asin);
+    expect(na.productTypeBySku[SANDBOX.sku]).toBe(SANDBOX.productType);
+    expect(na.encodedSku).toBe(SANDBOX.encodedSku);
+    expect(na.orders.eligible).toContain(SANDBOX.reviewableOrderId);
+    expect(na.feedId).toBe(SANDBOX.feedId);
+  });
+
+  for (const capability of CAPABILITIES) {
+    const examples = (capability.params as { examples?: Record<string, unknown>[] }).examples ?? [];
+    it(`${capability.name}: has examples, and each answers ok in the sandbox`, async () => {
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) {
+        const response = await call(capability.name, structuredClone(example));
+        const body = response.json();
+        expect(response.statusCode, `${JSON.stringify(example)} → ${JSON.stringify(body)}`).toBe(200);
+        if (capability.access === 'write') expect(body.data.status).toBe('PENDING_CONFIRMATION');
+        else if (body.data.status !== undefined) expect(body.data.status).toBe('DONE');
+        // The answer schema (OpenAPI, MCP outputSchema) describes what the example really answers.
+        const answer = Compile(capability.answer);
+        expect([...answer.Errors(body.data)].map((e) => `${e.instancePath} ${e.message}`), capability.name).toEqual([]);
+      }
+    });
+  }
+});

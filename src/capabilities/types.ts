@@ -62,11 +62,20 @@ export interface ReadCapability<S extends TSchema = TSchema> extends CapabilityB
   run(ctx: CapabilityContext<Static<S>>): Promise<unknown>;
 }
 
+/**
+ * What a write's `apply` returns when Amazon answered the write and refused it (patchListingsItem
+ * status INVALID, A+ validation errors): nothing changed at Amazon. It is an outcome of its own
+ * (REJECTED_BY_AMAZON), never APPLIED, and the confirmation is never re-sent.
+ */
+export class AmazonRejection {
+  constructor(readonly result: unknown) {}
+}
+
 export interface WriteCapability<S extends TSchema = TSchema> extends CapabilityBase<S> {
   access: 'write';
   /** Checks the write against Amazon's rules and current state; changes nothing at Amazon. */
   stage(ctx: CapabilityContext<Static<S>>): Promise<StagedWrite>;
-  /** Performs the write; called once per confirmation. */
+  /** Performs the write; called once per confirmation. Returns its result, or an AmazonRejection. */
   apply(ctx: CapabilityContext<Static<S>>): Promise<unknown>;
 }
 

@@ -7,7 +7,7 @@ import { findConnection } from '../connections/repository.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { findMarketplace } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
-import { fromStoredError, performClaimed } from './perform.js';
+import { fromStoredError, performClaimed, storedOutcome, type ApplyStatus } from './perform.js';
 import { claimPending, expireDue, findConfirmation, finishClaim, takeOverClaim, type ConfirmationRecord } from './repository.js';
 import { APPLY_LEASE_MS, APPLY_POLL_MS, APPLY_WAIT_MS } from './types.js';
 
@@ -17,7 +17,8 @@ import { APPLY_LEASE_MS, APPLY_POLL_MS, APPLY_WAIT_MS } from './types.js';
  *   another seller account → refused), then one conditional UPDATE claims it (pending → applying);
  *   only the winner calls Amazon.
  * - applying: a second apply waits for the outcome (polling) and answers the same.
- * - applied: the stored result; failed: the stored error; rejected / expired: 409 INVALID_REQUEST.
+ * - applied / amazon_rejected: the stored result (APPLIED / REJECTED_BY_AMAZON); failed: the stored
+ *   error; rejected / expired: 409 INVALID_REQUEST.
  * - applying past its lease (the owner crashed mid-apply): listings PATCHes are re-sent — the same
  *   patch applied twice leaves the same listing. Feeds, A+ documents and review requests are not
  *   idempotent and Amazon offers no way to look up whether the lost call landed, so they become
@@ -31,7 +32,8 @@ export interface ApplyOptions {
 }
 
 export interface AppliedAnswer {
-  status: 'APPLIED';
+  /** APPLIED only when Amazon accepted the write; REJECTED_BY_AMAZON when it answered and refused it. */
+  status: ApplyStatus;
   confirmation_id: string;
   result: unknown;
 }
@@ -62,7 +64,7 @@ async function applyContext(services: BrokerServices, record: ConfirmationRecord
 async function performAudited(services: BrokerServices, record: ConfirmationRecord, claim: Date, log: FastifyBaseLogger): Promise<AppliedAnswer> {
   const started = performance.now();
   let ctx: CapabilityContext<Record<string, unknown>> | undefined;
-  let outcome = 'APPLIED';
+  let outcome: string = 'APPLIED';
   let httpStatus = 200;
   try {
     try {
@@ -72,8 +74,9 @@ async function performAudited(services: BrokerServices, record: ConfirmationReco
       await finishClaim(services.db, record.id, claim, { status: 'pending' });
       throw error;
     }
-    const result = await performClaimed(services, writeCapability(record.capability), ctx, record.id, claim, { releaseWhenNothingSent: true });
-    return { status: 'APPLIED', confirmation_id: record.id, result };
+    const done = await performClaimed(services, writeCapability(record.capability), ctx, record.id, claim, { releaseWhenNothingSent: true });
+    outcome = done.status;
+    return { status: done.status, confirmation_id: record.id, result: done.result };
   } catch (error) {
     outcome = isBrokerError(error) ? error.code : 'INTERNAL_ERROR';
     httpStatus = isBrokerError(error) ? error.httpStatus : 500;
@@ -104,7 +107,8 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
     }
     switch (record.status) {
       case 'applied':
-        return { status: 'APPLIED', confirmation_id: id, result: record.result };
+      case 'amazon_rejected':
+        return { confirmation_id: id, ...storedOutcome(record.status, record.result) };
       case 'failed':
         throw fromStoredError(record.error ?? { code: 'INTERNAL_ERROR', message: `confirmation ${id} failed`, http_status: 500 });
       case 'rejected':

@@ -1,4 +1,4 @@
-import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
+import { AmazonRejection, type CapabilityContext, type WriteCapability } from '../capabilities/types.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import type { AmazonApi, SpApiRequest } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
@@ -57,6 +57,13 @@ function releasable(error: unknown, liveWrites: number): boolean {
   return SAFE_BEFORE_SENDING.has(error.code) || (error.code === 'SP_API_ERROR' && error.retryable);
 }
 
+/** What Amazon did with a confirmed write: accepted it, or answered and refused it. */
+export type ApplyStatus = 'APPLIED' | 'REJECTED_BY_AMAZON';
+export interface ApplyOutcome {
+  status: ApplyStatus;
+  result: unknown;
+}
+
 export async function performClaimed(
   services: BrokerServices,
   capability: WriteCapability,
@@ -64,7 +71,7 @@ export async function performClaimed(
   confirmationId: string,
   claim: Date,
   options: { releaseWhenNothingSent: boolean },
-): Promise<unknown> {
+): Promise<ApplyOutcome> {
   const { api, liveWrites } = trackLiveWrites(ctx.amazon);
   let result: unknown;
   try {
@@ -85,9 +92,18 @@ export async function performClaimed(
     await finishClaim(services.db, confirmationId, claim, { status: 'failed', error: stored });
     throw fromStoredError(stored);
   }
-  const recorded = await finishClaim(services.db, confirmationId, claim, { status: 'applied', result });
+  // Amazon's refusal is stored like a result, so every replay answers it the same; it is never re-sent.
+  const outcome = result instanceof AmazonRejection ? { status: 'amazon_rejected' as const, result: result.result } : { status: 'applied' as const, result };
+  const recorded = await finishClaim(services.db, confirmationId, claim, outcome);
   if (!recorded) ctx.log.warn({ confirmation_id: confirmationId }, 'apply finished after its claim was taken over; the stored outcome is the other claim');
   // Answer what is stored, so this answer and every replay are identical (jsonb orders keys its own way).
   const stored = await findConfirmation(services.db, confirmationId);
-  return stored?.status === 'applied' ? stored.result : result;
+  if (stored?.status === 'applied' || stored?.status === 'amazon_rejected') return storedOutcome(stored.status, stored.result);
+  return storedOutcome(outcome.status, outcome.result);
 }
+
+/** The answer of a finished confirmation, from its stored status and result. */
+export const storedOutcome = (status: 'applied' | 'amazon_rejected', result: unknown): ApplyOutcome => ({
+  status: status === 'applied' ? 'APPLIED' : 'REJECTED_BY_AMAZON',
+  result,
+});

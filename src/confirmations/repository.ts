@@ -6,7 +6,7 @@ import type { StoredError, StoredPreview } from './types.js';
 /**
  * The confirmations table as plain functions (Kysely style). Every state change is one conditional
  * UPDATE, so two broker instances never both move the same confirmation:
- *   pending → applying (claim) → applied | failed,   applying → pending (released, nothing sent),
+ *   pending → applying (claim) → applied | amazon_rejected | failed,   applying → pending (released, nothing sent),
  *   pending → rejected | expired.
  * A claim is identified by the `updated_at` it wrote: finishing compares it, so an instance whose
  * lease was taken over cannot overwrite the new owner's outcome.
@@ -116,17 +116,27 @@ export async function takeOverClaim(db: Db, id: string, staleClaim: Date, now = 
   return result.numUpdatedRows > 0n ? now : undefined;
 }
 
-type Outcome = { status: 'applied'; result: unknown } | { status: 'failed'; error: StoredError } | { status: 'pending' };
+type Outcome =
+  | { status: 'applied' | 'amazon_rejected'; result: unknown }
+  | { status: 'failed'; error: StoredError }
+  | { status: 'pending' };
 
-/** Ends a claim: applied with its result, failed with its error, or released back to pending. */
+function outcomeColumns(outcome: Outcome, now: Date) {
+  switch (outcome.status) {
+    case 'applied':
+      return { status: outcome.status, result: JSON.stringify(outcome.result ?? null), applied_at: now, updated_at: now };
+    case 'amazon_rejected':
+      return { status: outcome.status, result: JSON.stringify(outcome.result ?? null), updated_at: now };
+    case 'failed':
+      return { status: outcome.status, error: JSON.stringify(outcome.error), updated_at: now };
+    case 'pending':
+      return { status: outcome.status, updated_at: now };
+  }
+}
+
+/** Ends a claim: applied (or refused by Amazon) with its result, failed with its error, or released back to pending. */
 export async function finishClaim(db: Db, id: string, claim: Date, outcome: Outcome): Promise<boolean> {
-  const now = new Date();
-  const set =
-    outcome.status === 'applied'
-      ? { status: 'applied' as const, result: JSON.stringify(outcome.result ?? null), applied_at: now, updated_at: now }
-      : outcome.status === 'failed'
-        ? { status: 'failed' as const, error: JSON.stringify(outcome.error), updated_at: now }
-        : { status: 'pending' as const, updated_at: now };
+  const set = outcomeColumns(outcome, new Date());
   const result = await db
     .updateTable('confirmations')
     .set(set)

@@ -41,6 +41,6 @@ export async function stageOrApplyWrite(ctx: CapabilityContext<unknown>, capabil
   if (!autoApply) {
     return { status: 'PENDING_CONFIRMATION', confirmation_id: id, expires_at: expiresAt.toISOString(), ...shown };
   }
-  const result = await performClaimed(ctx.services, capability, { ...ctx, params }, id, now, { releaseWhenNothingSent: false });
-  return { status: 'APPLIED', confirmation_id: id, expires_at: expiresAt.toISOString(), result, ...shown };
+  const done = await performClaimed(ctx.services, capability, { ...ctx, params }, id, now, { releaseWhenNothingSent: false });
+  return { status: done.status, confirmation_id: id, expires_at: expiresAt.toISOString(), result: done.result, ...shown };
 }

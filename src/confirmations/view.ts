@@ -13,7 +13,7 @@ export function confirmationView(record: ConfirmationRecord) {
     expires_at: record.expiresAt.toISOString(),
     created_at: record.createdAt.toISOString(),
     ...(record.appliedAt ? { applied_at: record.appliedAt.toISOString() } : {}),
-    ...(record.status === 'applied' ? { result: record.result } : {}),
+    ...(record.status === 'applied' || record.status === 'amazon_rejected' ? { result: record.result } : {}),
     ...(record.status === 'failed' && record.error ? { error: { code: record.error.code, message: record.error.message } } : {}),
   };
 }

@@ -61,7 +61,8 @@ export interface OauthStatesTable {
   created_at: CreatedAt;
 }
 
-export type ConfirmationStatus = 'pending' | 'applying' | 'applied' | 'rejected' | 'expired' | 'failed';
+/** `amazon_rejected`: Amazon answered the write and refused it (e.g. listings status INVALID); nothing changed there. */
+export type ConfirmationStatus = 'pending' | 'applying' | 'applied' | 'amazon_rejected' | 'rejected' | 'expired' | 'failed';
 
 export interface ConfirmationsTable {
   id: string;

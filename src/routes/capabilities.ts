@@ -90,6 +90,9 @@ export default async function capabilityRoutes(app: FastifyInstance) {
 
 export type CapabilityHttpResult = IdempotentResult;
 
+/** A write's answer status is its audit outcome (an auto-applied write Amazon refused included). */
+const WRITE_OUTCOMES = new Set(['PENDING_CONFIRMATION', 'APPLIED', 'REJECTED_BY_AMAZON']);
+
 /** Runs one call and renders its answer (success or envelope), recording metrics and the audit trail. */
 export async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall): Promise<CapabilityHttpResult> {
   const { services } = request.server;
@@ -99,9 +102,8 @@ export async function callCapability(request: FastifyRequest, job: JobContext, c
   let outcome: string;
   try {
     const data = await runCapability(services, job, call, request.log, trace);
-    outcome = (data as { status?: unknown } | null)?.status === 'PENDING_CONFIRMATION' || (data as { status?: unknown } | null)?.status === 'APPLIED'
-      ? String((data as { status: string }).status)
-      : 'OK';
+    const writeStatus = (data as { status?: unknown } | null)?.status;
+    outcome = typeof writeStatus === 'string' && WRITE_OUTCOMES.has(writeStatus) ? writeStatus : 'OK';
     result = {
       statusCode: 200,
       body: {

@@ -18,7 +18,7 @@ export const CapabilityCallMeta = Type.Object({
 
 export const CapabilityCallResponse = Type.Object({
   ok: Type.Literal(true),
-  data: Type.Unknown({ description: "The capability's result; writes answer { status: PENDING_CONFIRMATION | APPLIED, … }." }),
+  data: Type.Unknown({ description: "The capability's result; writes answer { status: PENDING_CONFIRMATION | APPLIED | REJECTED_BY_AMAZON, … }." }),
   meta: CapabilityCallMeta,
 });
 

@@ -26,7 +26,9 @@ const DiffEntry = Type.Object({
 export const ConfirmationItem = Type.Object({
   id: Type.String(),
   capability: Type.String(),
-  status: Type.Enum(['pending', 'applying', 'applied', 'rejected', 'expired', 'failed']),
+  status: Type.Enum(['pending', 'applying', 'applied', 'amazon_rejected', 'rejected', 'expired', 'failed'], {
+    description: 'amazon_rejected: the buyer confirmed it, Amazon answered and refused it (its issues are in result); nothing changed at Amazon.',
+  }),
   marketplace_id: Type.String(),
   summary: Type.String({ description: 'What the write does, computed by the broker from Amazon’s current state.' }),
   diff_preview: Type.Array(DiffEntry),
@@ -34,7 +36,7 @@ export const ConfirmationItem = Type.Object({
   expires_at: Type.String({ format: 'date-time' }),
   created_at: Type.String({ format: 'date-time' }),
   applied_at: Type.Optional(Type.String({ format: 'date-time' })),
-  result: Type.Optional(Type.Unknown({ description: 'The write’s result, once applied.' })),
+  result: Type.Optional(Type.Unknown({ description: 'The write’s result, once applied or rejected by Amazon.' })),
   error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why it failed, once failed.' })),
 });
 
@@ -42,11 +44,14 @@ export const ConfirmationsResponse = Ok(Type.Object({ confirmations: Type.Array(
 
 export const ApplyResponse = Ok(
   Type.Object({
-    status: Type.Literal('APPLIED'),
+    status: Type.Enum(['APPLIED', 'REJECTED_BY_AMAZON'], {
+      description:
+        "APPLIED: Amazon accepted the write. REJECTED_BY_AMAZON: Amazon answered and refused it (result.issues say why); nothing changed at Amazon and it is never re-sent — stage a corrected write.",
+    }),
     confirmation_id: Type.String(),
     result: Type.Unknown({
       description:
-        'listings.update / update_images: { sku, status, submission_id, issues }; listings.upload_feed: { feed_id, feed_document_id }; listings.a_plus_generate: { content_reference_key, warnings }; messaging.request_review: { amazon_order_id, sent }.',
+        'listings.update / update_images: { sku, status, submission_id, issues } (status ACCEPTED, or INVALID when REJECTED_BY_AMAZON); listings.upload_feed: { feed_id, feed_document_id }; listings.a_plus_generate: { content_reference_key, warnings }; messaging.request_review: { amazon_order_id, sent }.',
     }),
   }),
 );

@@ -29,7 +29,7 @@ export const AuditEvent = Type.Object({
   time: Type.String({ format: 'date-time' }),
   capability: Type.String(),
   marketplace_id: Type.Union([Type.String(), Type.Null()]),
-  outcome: Type.String({ description: 'OK, PENDING_CONFIRMATION, APPLIED or an error code.' }),
+  outcome: Type.String({ description: 'OK, PENDING_CONFIRMATION, APPLIED, REJECTED_BY_AMAZON or an error code.' }),
   http_status: Type.Integer(),
   latency_ms: Type.Integer(),
   amazon_request_id: Type.Union([Type.String(), Type.Null()]),

@@ -10,6 +10,7 @@ import { TokenBuckets } from './rate-limits.js';
 import { CONTRACT_SELLERS, LWA_CLIENT_ID, LWA_CLIENT_SECRET, type SellerSpec } from './seed.js';
 import type { Host, Sim } from './sim.js';
 import { SimState } from './state.js';
+import type { ListingRecord } from './catalog-data.js';
 import { Stats, type SimulatorStats } from './stats.js';
 
 export { SEED } from './seed.js';
@@ -57,6 +58,8 @@ export interface RunningSimulator {
   issueAuthorizationCode(args: { sellingPartnerId: string; refreshToken?: string }): string;
   /** Every issued access token becomes invalid (403 Unauthorized like Amazon). */
   expireAccessTokens(): void;
+  /** Changes a listing as the seller would in Seller Central (outside the API), e.g. its product type. */
+  editListing(sellingPartnerId: string, sku: string, edit: (listing: ListingRecord) => void): void;
   close(): Promise<void>;
 }
 
@@ -120,6 +123,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     revokeRefreshToken: (t) => revokeRefreshToken(sim, t),
     issueAuthorizationCode: (args) => issueAuthorizationCode(sim, args),
     expireAccessTokens: () => expireAccessTokens(sim),
+    editListing: (sellingPartnerId, sku, edit) => {
+      const listing = sim.state.sellers.get(sellingPartnerId)?.listings.get(sku);
+      if (!listing) throw new Error(`no listing ${sku} of seller ${sellingPartnerId}`);
+      edit(listing);
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,10 +1,10 @@
-import type { ValidationIssue } from '../capabilities/types.js';
+import { AmazonRejection, type ValidationIssue } from '../capabilities/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { describeValues, diffPatches, type Attributes } from './listing-diff.js';
 import { scopePatches, TOP_LEVEL_PATH, type PatchInput } from './listing-rules.js';
-import { amazonIssues, countryOf, orNotFound, type StagedWriteWithParams, type WriteContext } from './staged.js';
+import { amazonIssues, countryOf, orNotFound, refuseAmazonErrors, type StagedWriteWithParams, type WriteContext } from './staged.js';
 
 /**
  * The two listings verbs share one sequence (REFERENCE §B-9/10, Listings Items API 2021-08-01):
@@ -114,10 +114,14 @@ export async function stageListingPatch(ctx: WriteContext<unknown>, input: Stage
   };
   const diffPreview = diffPatches(attributes, params.patches, ctx.marketplace.id);
   const preview = await patch(ctx, params, true);
-  const amazon = amazonIssues(preview.issues, 'ERROR');
-  if (preview.status === 'INVALID' && !amazon.some((i) => i.severity === 'ERROR')) {
-    amazon.push({ code: 'AMAZON_INVALID', message: "Amazon's validation preview answered INVALID: applying it would change nothing", severity: 'ERROR' });
+  const previewIssues = preview.issues ?? [];
+  refuseAmazonErrors('params.patches', "Amazon's validation preview refused the patch", previewIssues);
+  if (preview.status === 'INVALID') {
+    refuseAmazonErrors('params.patches', "Amazon's validation preview refused the patch", [
+      { code: 'INVALID', message: 'the validation preview answered INVALID without naming an issue', severity: 'ERROR' },
+    ]);
   }
+  const amazon = amazonIssues(previewIssues, 'WARNING');
   const changes = diffPreview.map((d) => `${TOP_LEVEL_PATH.exec(d.path)?.[1] ?? d.path} ${describeValues(d.before)} → ${describeValues(d.after)}`);
   const title = summary?.itemName ? ` "${summary.itemName}"` : '';
   const asin = summary?.asin ? ` (ASIN ${summary.asin})` : '';
@@ -129,8 +133,12 @@ export async function stageListingPatch(ctx: WriteContext<unknown>, input: Stage
   };
 }
 
-/** The PATCH itself. An INVALID status is Amazon's answer, returned as the result, not an exception. */
+/**
+ * The PATCH itself. HTTP 200 is not success (REFERENCE §B-9): status INVALID with ERROR issues means
+ * Amazon refused the patch and changed nothing — an outcome of its own, REJECTED_BY_AMAZON.
+ */
 export async function applyListingPatch(ctx: WriteContext<unknown>, params: ListingPatchParams) {
   const body = await patch(ctx, params, false);
-  return { sku: body.sku ?? params.sku, status: body.status ?? 'UNKNOWN', submission_id: body.submissionId ?? null, issues: body.issues ?? [] };
+  const result = { sku: body.sku ?? params.sku, status: body.status ?? 'UNKNOWN', submission_id: body.submissionId ?? null, issues: body.issues ?? [] };
+  return body.status === 'INVALID' ? new AmazonRejection(result) : result;
 }

@@ -24,6 +24,21 @@ export function amazonIssues(entries: unknown, fallbackSeverity: ValidationIssue
 }
 
 /**
+ * A write Amazon's own validation refuses is not a write to confirm: the buyer would be asked to
+ * approve a change Amazon will refuse. INVALID_REQUEST, with Amazon's issues as it gave them in
+ * `details.issues` so the agent can fix the write.
+ */
+export function refuseAmazonErrors(field: string, what: string, entries: readonly unknown[]): void {
+  const errors = entries.filter((e) => (e as { severity?: unknown } | null)?.severity === 'ERROR' || (e as { severity?: unknown } | null)?.severity === undefined);
+  if (errors.length === 0) return;
+  const [first] = amazonIssues(errors, 'ERROR');
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  throw new BrokerError('INVALID_REQUEST', `${field} ${what}: ${first?.message ?? 'Amazon: no message'}${more}; nothing was staged, fix the write and call again`, {
+    details: { field, rule: 'AMAZON_VALIDATION', issues: errors },
+  });
+}
+
+/**
  * Amazon's 404 for what the caller named (SKU, order) stays SP_API_ERROR with Amazon's status and
  * errors (CONTRACT §3), but says in words which param Amazon does not know, and names the field.
  */

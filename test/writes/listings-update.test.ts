@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
-import type { TestApp } from '../helpers/app.js';
+import { internalHeaders, type TestApp } from '../helpers/app.js';
 import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
 
 describe('listings.update', () => {
@@ -78,15 +78,43 @@ describe('listings.update', () => {
     expect(expectError(forged, 400, 'INVALID_REQUEST')).toMatch(/params\.patches\.0\.before/);
   });
 
-  it("stages Amazon's own validation issues, and an INVALID answer at apply is a result, not an error", async () => {
-    const { jobToken } = await env.mint();
-    const data = stagedData(
-      await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/fake_attribute', value: [{ value: 'x' }] }] }),
-    );
-    expect(data.validation.issues.some((i) => i.severity === 'ERROR' && i.code.startsWith('AMAZON_'))).toBe(true);
+  it("refuses to stage a patch Amazon's validation preview answers INVALID, with Amazon's issues in details", async () => {
+    const { jobToken, orderId } = await env.mint();
+    const mark = env.mark();
+    const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/fake_attribute', value: [{ value: 'x' }] }] });
+    expect(expectError(response, 400, 'INVALID_REQUEST')).toMatch(/params\.patches Amazon's validation preview refused the patch: Amazon: The attributes are invalid/);
+    expect(response.json().error.details).toMatchObject({ field: 'params.patches', issues: [{ code: '90000900', severity: 'ERROR', attributeNames: ['fake_attribute'] }] });
+    expect(env.requestsSince(mark).some(isLiveWrite)).toBe(false);
+    expect(await env.list(orderId)).toEqual([]);
+  });
+
+  it('answers REJECTED_BY_AMAZON, never APPLIED, when Amazon refuses the confirmed patch; recorded and replayed, never re-sent', async () => {
+    const sku = 'SS-PET-004';
+    const { jobToken, orderId } = await env.mint();
+    const type = (await env.listing(sku)).summaries[0]!.productType;
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku, product_type: type, patches: titlePatch('Speckled Stoneware Mug') }));
+    const before = await env.listing(sku);
+    // Meanwhile the seller changes the listing's product type in Seller Central: Amazon now refuses the patch.
+    env.sim.editListing(NA.sellingPartnerId, sku, (listing) => {
+      listing.productType = 'HOME_ORGANIZERS_AND_STORAGE';
+    });
+    const mark = env.mark();
     const applied = await env.apply(data.confirmation_id);
-    expect(applied.statusCode).toBe(200);
-    expect((applied.json().data as { result: { status: string } }).result.status).toBe('INVALID');
+    expect(applied.statusCode, applied.body).toBe(200);
+    const answer = applied.json().data as { status: string; result: { status: string; issues: { code: string; severity: string }[] } };
+    expect(answer.status).toBe('REJECTED_BY_AMAZON');
+    expect(answer.result.status).toBe('INVALID');
+    expect(answer.result.issues).toContainEqual(expect.objectContaining({ code: '4000005', severity: 'ERROR' }));
+    expect((await env.listing(sku)).attributes.item_name).toEqual(before.attributes.item_name);
+
+    expect((await env.apply(data.confirmation_id)).json()).toEqual(applied.json());
+    expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
+    expect((await env.list(orderId))[0]).toMatchObject({ status: 'amazon_rejected', result: answer.result });
+    const audit = await env.app.inject({ method: 'GET', url: `/internal/audit?order_id=${orderId}`, headers: internalHeaders(env.config) });
+    expect((audit.json().data.events as { outcome: string }[]).map((e) => e.outcome)).toEqual(['PENDING_CONFIRMATION', 'REJECTED_BY_AMAZON']);
+    env.sim.editListing(NA.sellingPartnerId, sku, (listing) => {
+      listing.productType = type;
+    });
   });
 
   it('refuses broker rule violations before anything is sent, naming the rule and field', async () => {

@@ -36,7 +36,7 @@ export default async function confirmationRoutes(app: FastifyInstance) {
         tags: ['internal'],
         summary: 'Apply a staged write: it reaches Amazon exactly once',
         description:
-          'Applying again (or concurrently) answers the first outcome. A rejected or expired confirmation is 409 INVALID_REQUEST; Amazon refusing the write is SP_API_ERROR and the confirmation becomes failed (a later apply answers the same failure, it never re-sends).',
+          'Applying again (or concurrently) answers the first outcome. APPLIED only when Amazon accepted the write; when Amazon answers and refuses it (a listings patch with status INVALID) the answer is 200 REJECTED_BY_AMAZON with Amazon\'s issues in result, and the confirmation becomes amazon_rejected. A rejected or expired confirmation is 409 INVALID_REQUEST; an Amazon error answer is SP_API_ERROR and the confirmation becomes failed (a later apply answers the same failure, it never re-sends).',
         security: INTERNAL_SECURITY,
         params: ConfirmationIdParams,
         response: { 200: ApplyResponse, ...errorResponses(400, 401, 404, 409, 429, 500, 502) },

@@ -35,6 +35,8 @@ export const ConfigSchema = Type.Object({
   /** Front-door limits per job token and per internal key, requests per minute. */
   frontDoorPerMinute: Type.Integer({ minimum: 1, description: 'FRONT_DOOR_PER_MINUTE: per job token' }),
   internalPerMinute: Type.Integer({ minimum: 1, description: 'INTERNAL_PER_MINUTE: for the internal API key' }),
+  /** Failed authentications per client address and minute before that address's unknown credentials are refused unchecked. */
+  failedAuthPerMinute: Type.Integer({ minimum: 1, description: 'FAILED_AUTH_PER_MINUTE: per client address' }),
   logLevel: Type.Union([
     Type.Literal('fatal'),
     Type.Literal('error'),
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     quotaMaxWaitMs: int(env.QUOTA_MAX_WAIT_MS, 3_000),
     frontDoorPerMinute: int(env.FRONT_DOOR_PER_MINUTE, 600),
     internalPerMinute: int(env.INTERNAL_PER_MINUTE, 6000),
+    failedAuthPerMinute: int(env.FAILED_AUTH_PER_MINUTE, 60),
     logLevel: env.LOG_LEVEL ?? 'info',
     migrateOnStart: bool(env.MIGRATE_ON_START, true),
     trustProxy: bool(env.TRUST_PROXY, false),

@@ -25,6 +25,7 @@ export async function generateOpenApiYaml(): Promise<string> {
     quotaMaxWaitMs: 3_000,
     frontDoorPerMinute: 600,
     internalPerMinute: 6000,
+    failedAuthPerMinute: 60,
     logLevel: 'silent',
     migrateOnStart: true,
     trustProxy: false,

@@ -9,6 +9,7 @@ import type { QuotaLimiter } from './quota/types.js';
 import { createAmazonApiFactory, type AmazonApiFactory } from './spapi/client.js';
 import { Metrics } from './metrics.js';
 import { startJanitor } from './maintenance/janitor.js';
+import { FailedAuthBudget } from './auth/failed-auth-budget.js';
 
 /**
  * The broker's long-lived parts, built once per app from a validated config and closed with it.
@@ -23,6 +24,8 @@ export interface BrokerServices {
   quota: QuotaLimiter;
   amazon: AmazonApiFactory;
   metrics: Metrics;
+  /** Failed authentications per client address (bounds floods of guessed credentials). */
+  failedAuth: FailedAuthBudget;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const metrics = new Metrics();
   const quota = createQuotaLimiter({ config, store, log });
   const amazon = createAmazonApiFactory({ config, db, store, vault, quota, log, metrics });
+  const failedAuth = new FailedAuthBudget({
+    perMinute: config.failedAuthPerMinute,
+    redis: store.kind === 'redis' ? store.redis : undefined,
+    keyPrefix: config.redisKeyPrefix,
+  });
   const stopJanitor = startJanitor(db, log);
   return {
     config,
@@ -72,6 +80,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     quota,
     amazon,
     metrics,
+    failedAuth,
     async close() {
       stopJanitor();
       await amazon.close();

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.js';
 import { authenticateJobToken } from '../auth/job-tokens.js';
+import { authenticateWithinBudget } from '../auth/failed-auth-budget.js';
 import { bearerToken } from '../auth/secrets.js';
 import { CAPABILITIES, findCapability } from '../capabilities/index.js';
 import type { JobContext } from '../capabilities/types.js';
@@ -21,7 +22,9 @@ const BEARER = [{ jobToken: [] }];
 
 /** The token and order checks come first, before the body is even parsed. */
 export async function authenticate(request: FastifyRequest) {
-  request.job = await authenticateJobToken(request.server.services.db, bearerToken(request.headers.authorization));
+  const { db, failedAuth } = request.server.services;
+  const presented = bearerToken(request.headers.authorization);
+  request.job = await authenticateWithinBudget(failedAuth, request.ip, presented, () => authenticateJobToken(db, presented));
 }
 
 export function requireJob(request: FastifyRequest): JobContext {

@@ -60,6 +60,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     quotaMaxWaitMs: 3_000,
     frontDoorPerMinute: 10_000,
     internalPerMinute: 10_000,
+    failedAuthPerMinute: 10_000,
     logLevel: 'silent',
     migrateOnStart: true,
     trustProxy: false,

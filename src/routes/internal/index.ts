@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateWithinBudget } from '../../auth/failed-auth-budget.js';
 import { bearerToken, safeEqual } from '../../auth/secrets.js';
 import { BrokerError } from '../../errors.js';
 import connectionRoutes from './connections.js';
@@ -7,10 +8,14 @@ import orderRoutes from './orders.js';
 import confirmationRoutes from './confirmations.js';
 
 async function requireInternalKey(request: FastifyRequest) {
+  const { config, failedAuth } = request.server.services;
   const presented = bearerToken(request.headers.authorization);
-  if (!presented || !safeEqual(presented, request.server.services.config.internalApiKey)) {
-    throw new BrokerError('INVALID_TOKEN', 'internal API key missing or wrong: send Authorization: Bearer <INTERNAL_API_KEY>');
-  }
+  // Guessing the internal key spends the same failed-authentication budget as guessing job tokens.
+  await authenticateWithinBudget(failedAuth, request.ip, presented, async () => {
+    if (!presented || !safeEqual(presented, config.internalApiKey)) {
+      throw new BrokerError('INVALID_TOKEN', 'internal API key missing or wrong: send Authorization: Bearer <INTERNAL_API_KEY>');
+    }
+  });
 }
 
 /** Every /internal/* route: SellerShorts services only, behind the internal API key. */

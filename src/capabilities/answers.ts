@@ -34,7 +34,7 @@ const Confirm = Type.Object({
 
 /**
  * What every write answers: staged (PENDING_CONFIRMATION: nothing reached Amazon yet) or, for a token
- * minted with the capability in auto_apply, APPLIED with the capability's `result`.
+ * minted with the capability in auto_apply, APPLIED (or REJECTED_BY_AMAZON) with the capability's `result`.
  */
 export function WriteAnswer(result: TSchema) {
   const common = {
@@ -45,7 +45,11 @@ export function WriteAnswer(result: TSchema) {
   };
   return Type.Union([
     Type.Object({ status: Type.Literal('PENDING_CONFIRMATION'), ...common }, { description: 'Staged: nothing changed at Amazon yet.' }),
-    Type.Object({ status: Type.Literal('APPLIED'), ...common, result }, { description: 'Applied straight away (auto_apply).' }),
+    Type.Object({ status: Type.Literal('APPLIED'), ...common, result }, { description: 'Applied straight away (auto_apply): Amazon accepted it.' }),
+    Type.Object(
+      { status: Type.Literal('REJECTED_BY_AMAZON'), ...common, result },
+      { description: "Sent straight away (auto_apply) and refused by Amazon: nothing changed there; result carries Amazon's issues." },
+    ),
   ]);
 }
 
@@ -84,7 +88,7 @@ export function ReportAnswer(report: TSchema, extra: Record<string, TSchema> = {
 /** The result of an applied listings PATCH (listings.update, listings.update_images). */
 export const ListingWriteResult = Type.Object({
   sku: Type.String(),
-  status: Type.String({ description: "Amazon's submission status: ACCEPTED or INVALID (a result, not an error)." }),
+  status: Type.String({ description: "Amazon's submission status: ACCEPTED (APPLIED), or INVALID (REJECTED_BY_AMAZON)." }),
   submission_id: Type.Union([Type.String(), Type.Null()]),
   issues: Type.Array(Type.Unknown(), { description: "Amazon's issues with the submission." }),
 });

@@ -7,6 +7,7 @@ import { findConnection } from '../connections/repository.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { findMarketplace } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
+import { isRecoverable, recoveringCapability } from './recovery.js';
 import { fromStoredError, performClaimed, storedOutcome, type ApplyStatus } from './perform.js';
 import { claimPending, expireDue, findConfirmation, finishClaim, takeOverClaim, type ConfirmationRecord } from './repository.js';
 import { APPLY_LEASE_MS, APPLY_POLL_MS, APPLY_WAIT_MS } from './types.js';
@@ -19,12 +20,13 @@ import { APPLY_LEASE_MS, APPLY_POLL_MS, APPLY_WAIT_MS } from './types.js';
  * - applying: a second apply waits for the outcome (polling) and answers the same.
  * - applied / amazon_rejected: the stored result (APPLIED / REJECTED_BY_AMAZON); failed: the stored
  *   error; rejected / expired: 409 INVALID_REQUEST.
- * - applying past its lease (the owner crashed mid-apply): listings PATCHes are re-sent — the same
- *   patch applied twice leaves the same listing. Feeds, A+ documents and review requests are not
- *   idempotent and Amazon offers no way to look up whether the lost call landed, so they become
- *   `failed` with a message to check Seller Central, and are never re-sent.
+ * - applying past its lease (the owner crashed mid-apply, before or after Amazon's answer): listings
+ *   patches are read back from Amazon first (recovery.ts) — already there, recorded as applied
+ *   without sending; not there, sent once now; the result's `recovery` says which. Feeds, A+
+ *   documents and review requests are not idempotent and Amazon offers no way to look up whether
+ *   the lost call landed, so they become `failed` with a message to check Seller Central, and are
+ *   never re-sent.
  */
-const RESEND_SAFE = new Set(['listings.update', 'listings.update_images']);
 
 export interface ApplyOptions {
   leaseMs?: number;
@@ -61,7 +63,7 @@ async function applyContext(services: BrokerServices, record: ConfirmationRecord
   return { params: record.params, job, marketplace, connection, amazon, services, log };
 }
 
-async function performAudited(services: BrokerServices, record: ConfirmationRecord, claim: Date, log: FastifyBaseLogger): Promise<AppliedAnswer> {
+async function performAudited(services: BrokerServices, record: ConfirmationRecord, claim: Date, log: FastifyBaseLogger, interrupted = false): Promise<AppliedAnswer> {
   const started = performance.now();
   let ctx: CapabilityContext<Record<string, unknown>> | undefined;
   let outcome: string = 'APPLIED';
@@ -74,7 +76,9 @@ async function performAudited(services: BrokerServices, record: ConfirmationReco
       await finishClaim(services.db, record.id, claim, { status: 'pending' });
       throw error;
     }
-    const done = await performClaimed(services, writeCapability(record.capability), ctx, record.id, claim, { releaseWhenNothingSent: true });
+    const capability = interrupted ? recoveringCapability(writeCapability(record.capability)) : writeCapability(record.capability);
+    // A released interrupted apply would come back as an ordinary pending one and skip the read-back.
+    const done = await performClaimed(services, capability, ctx, record.id, claim, { releaseWhenNothingSent: !interrupted });
     outcome = done.status;
     return { status: done.status, confirmation_id: record.id, result: done.result };
   } catch (error) {
@@ -132,7 +136,7 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
           await sleep(APPLY_POLL_MS);
           continue;
         }
-        if (!RESEND_SAFE.has(record.capability)) {
+        if (!isRecoverable(record.capability)) {
           await finishClaim(services.db, id, record.updatedAt, {
             status: 'failed',
             error: {
@@ -146,8 +150,8 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
         }
         const claim = await takeOverClaim(services.db, id, record.updatedAt);
         if (!claim) continue;
-        log.warn({ confirmation_id: id, capability: record.capability }, 're-sending an interrupted idempotent listings patch');
-        return performAudited(services, record, claim, log);
+        log.warn({ confirmation_id: id, capability: record.capability }, 'recovering an interrupted apply: reading Amazon back before sending');
+        return performAudited(services, record, claim, log, true);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { AmazonRejection, type ValidationIssue } from '../capabilities/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { describeValues, diffPatches, type Attributes } from './listing-diff.js';
@@ -141,4 +142,15 @@ export async function applyListingPatch(ctx: WriteContext<unknown>, params: List
   const body = await patch(ctx, params, false);
   const result = { sku: body.sku ?? params.sku, status: body.status ?? 'UNKNOWN', submission_id: body.submissionId ?? null, issues: body.issues ?? [] };
   return body.status === 'INVALID' ? new AmazonRejection(result) : result;
+}
+
+/**
+ * After an interrupted apply: Amazon's listing already shows every attribute the patches set, so
+ * the PATCH landed (or the seller made the same change) and must not be sent again. Returns the
+ * result to record, or undefined when the listing does not show it yet.
+ */
+export async function listingPatchAlreadyApplied(ctx: WriteContext<unknown>, params: ListingPatchParams) {
+  const { attributes } = await readListing(ctx, params.sku);
+  const unchanged = diffPatches(attributes, params.patches, params.marketplace_id).every((entry) => isDeepStrictEqual(entry.before, entry.after));
+  return unchanged ? { sku: params.sku, status: 'ACCEPTED', submission_id: null, issues: [] } : undefined;
 }

@@ -125,7 +125,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
     expect(env.requestsSince(mark)).toEqual([]);
   });
 
-  it('an interrupted listings apply (lease expired) is re-sent: the same PATCH is idempotent', async () => {
+  it('an interrupted listings apply (lease expired) whose change Amazon does not show is sent once', async () => {
     const staged = await stageTitle('Interrupted Mug');
     await db().updateTable('confirmations').set({ status: 'applying', updated_at: new Date(Date.now() - 10 * 60_000) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();

@@ -37,6 +37,8 @@ const BRAND_PERIODS: Record<string, { periods: Period[]; spanning: boolean }> = 
   [SEARCH_CATALOG_PERFORMANCE]: { periods: ['WEEK', 'MONTH', 'QUARTER'], spanning: false },
 };
 
+export const BRAND_ANALYTICS_NO_DATA = 'The requested data is unavailable. Please try a different date range';
+
 export const isBrandAnalytics = (t: string) => t in BRAND_PERIODS;
 
 /** UTC midnight of the calendar date written in an ISO 8601 string (time and offset ignored). */
@@ -133,6 +135,8 @@ export function decideOutcome(
   const expectedEnd = periodEnd(period, periodStart(period, end0));
   if (expectedEnd !== end0) return fatal(`dataEndTime must be the last day of a ${period} period${period === 'WEEK' ? ' (a Saturday)' : ''}.`);
   if (!rule.spanning && periodEnd(period, start0) !== end0) return fatal(`The report cannot span multiple ${period} periods.`);
-  if (start0 < twoYearsAgo(now) || end0 >= today) return { outcome: 'CANCELLED', reason: 'No data for the requested range.', start: start0, end: end0 };
+  // Brand Analytics says "no data" (a period not published yet, or older than Amazon keeps) as FATAL
+  // with this error document, not CANCELLED (models#2952; REFERENCE §F-2).
+  if (start0 < twoYearsAgo(now) || end0 >= today) return { outcome: 'FATAL', reason: BRAND_ANALYTICS_NO_DATA, start: start0, end: end0 };
   return { outcome: 'DONE', start: start0, end: end0 };
 }

@@ -55,6 +55,17 @@ describe('analytics.fetch: Brand Analytics', () => {
     expect(createBodies(from).map((b: any) => b.reportOptions)).toEqual([{ reportPeriod: 'WEEK' }, { reportPeriod: 'MONTH' }]);
   });
 
+  it('answers Brand Analytics "no data" (FATAL, "data is unavailable") as DONE with report null and a note', async () => {
+    const threeYearsBack = lastSaturday - 156 * 7 * DAY;
+    const old = { start_date: iso(threeYearsBack - 6 * DAY), end_date: iso(threeYearsBack) };
+    const data = expectOk(await na.call('analytics.fetch', { report_type: 'brand_analytics_market_basket', ...old }));
+    expect(data).toMatchObject({ status: 'DONE', processing_status: 'FATAL', report: null, note: expect.stringMatching(/no data.*data is unavailable/i) });
+    // A resume answers the same without asking Amazon again.
+    const from = mark(h.sim);
+    expect(expectOk(await na.call('analytics.fetch', { report_id: data.report_id }))).toEqual(data);
+    expect(received(h.sim, 'getReportDocument', from)).toHaveLength(0);
+  });
+
   it("checks Amazon's date rules before requesting anything, naming the field", async () => {
     const from = mark(h.sim);
     const bad = async (params: Record<string, unknown>, field: string) => expectError(await na.call('analytics.fetch', params), 'INVALID_REQUEST', field);

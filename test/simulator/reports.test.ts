@@ -93,6 +93,14 @@ describe('Reports API', () => {
     expect(basket.body.processingStatus).toBe('DONE');
   });
 
+  it('Brand Analytics without data ends FATAL with Amazon\'s "data is unavailable" error document, not CANCELLED', async () => {
+    const old = lastFullWeek(Date.now() - 3 * 365 * 86_400_000);
+    const done = await finish((await create({ reportType: 'GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT', marketplaceIds: [US], dataStartTime: old.start, dataEndTime: old.end, reportOptions: { reportPeriod: 'WEEK' } })).body.reportId);
+    expect(done.body.processingStatus).toBe('FATAL');
+    const doc = await c.get(`/reports/2021-06-30/documents/${done.body.reportDocumentId}`);
+    expect(gunzipJson((await download(doc.body.url)).bytes)).toEqual({ errorDetails: 'The requested data is unavailable. Please try a different date range' });
+  });
+
   it('400 for the retired item comparison report, unknown types and foreign marketplaces', async () => {
     const retired = await create({ reportType: 'GET_BRAND_ANALYTICS_ITEM_COMPARISON_REPORT', marketplaceIds: [US], reportOptions: { reportPeriod: 'WEEK' } });
     expect(retired.status).toBe(400);

@@ -49,6 +49,8 @@ export const BRAND_ANALYTICS: Record<string, BrandAnalyticsRule> = {
   },
 };
 
+export const isBrandAnalytics = (amazonReportType: string) => Object.values(BRAND_ANALYTICS).some((rule) => rule.amazonReportType === amazonReportType);
+
 /** Sales and traffic based types: the broker's digest and Amazon's report itself. */
 export const SALES_TRAFFIC_TYPES = ['insights_summary', 'sales_traffic'] as const;
 

@@ -4,6 +4,7 @@ import { str, type Json } from '../read-helpers/json.js';
 import { downloadReportDocument, getReport, type Ctx } from './amazon.js';
 import { findBinding } from './repository.js';
 import { answerFrom, readResult, writeResult, type ReportAnswer } from './result-cache.js';
+import { isBrandAnalytics } from './report-types.js';
 import type { ReportSpec } from './spec.js';
 import { startReport } from './start.js';
 
@@ -59,17 +60,26 @@ function baseAnswer(reportId: string, spec: ReportSpec, report: Json | undefined
 }
 
 /** FATAL: Amazon's error document, when there is one, says why (one getReportDocument, then cached). */
-async function fatal(ctx: Ctx, reportId: string, spec: ReportSpec, report: Json): Promise<never> {
-  let reason: string | undefined;
+async function fatalReason(ctx: Ctx, report: Json): Promise<string | undefined> {
   const documentId = str(report.reportDocumentId);
-  if (documentId) {
-    try {
-      const document = (await downloadReportDocument(ctx, documentId)) as Json | null;
-      reason = str(document?.errorDetails) ?? str(document?.message) ?? JSON.stringify(document).slice(0, 300);
-    } catch {
-      // the reason is a bonus; the FATAL status is the answer
-    }
+  if (!documentId) return undefined;
+  try {
+    const document = (await downloadReportDocument(ctx, documentId)) as Json | null;
+    return str(document?.errorDetails) ?? str(document?.message) ?? JSON.stringify(document).slice(0, 300);
+  } catch {
+    // the reason is a bonus; the FATAL status is the answer
+    return undefined;
   }
+}
+
+/**
+ * Brand Analytics says "nothing for this period" (a small brand, a period not yet published) as
+ * FATAL with this errorDetails, not CANCELLED (models#2952, Market Basket; the same for the other
+ * Brand Analytics types).
+ */
+const BRAND_ANALYTICS_NO_DATA = /requested data is unavailable/i;
+
+async function fatal(ctx: Ctx, reportId: string, spec: ReportSpec, reason: string | undefined): Promise<never> {
   const message = `Amazon could not generate the report (processingStatus FATAL)${reason ? `: ${reason}` : ''}`;
   const details = { status: 200, errors: [], processing_status: 'FATAL', report_id: reportId, ...(reason ? { reason } : {}) };
   await writeResult(ctx, reportId, spec.reportType, { kind: 'fatal', message, details });
@@ -78,9 +88,18 @@ async function fatal(ctx: Ctx, reportId: string, spec: ReportSpec, report: Json)
 
 async function finish(ctx: Ctx, request: ReportRequest, reportId: string, spec: ReportSpec, report: Json): Promise<ReportAnswer> {
   const status = str(report.processingStatus);
-  if (status === 'FATAL') return fatal(ctx, reportId, spec, report);
   let answer: ReportAnswer;
-  if (status === 'CANCELLED') {
+  if (status === 'FATAL') {
+    const reason = await fatalReason(ctx, report);
+    if (!reason || !isBrandAnalytics(spec.amazonReportType) || !BRAND_ANALYTICS_NO_DATA.test(reason)) return fatal(ctx, reportId, spec, reason);
+    answer = {
+      status: 'DONE',
+      ...baseAnswer(reportId, spec, report),
+      processing_status: 'FATAL',
+      report: null,
+      note: `Amazon has no data for this request (Brand Analytics answered: "${reason}"): a period not published yet, one older than Amazon keeps, or a brand too small to appear. Try another period.`,
+    };
+  } else if (status === 'CANCELLED') {
     // Amazon cancels a report by itself when there is no data to return (REFERENCE §D-9): not a failure.
     answer = {
       status: 'DONE',

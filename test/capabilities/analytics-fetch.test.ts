@@ -129,10 +129,22 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
   });
 
   it('answers a report Amazon cancelled for lack of data as DONE with report null', async () => {
+    // Today in UTC (never ahead of Tokyo's today): Amazon has no data for it yet.
+    const fe = await caller(h, ['analytics.fetch'], { region: 'FE' });
+    const data = expectOk(await fe.call('analytics.fetch', { start_date: iso(today), end_date: iso(today) }));
+    expect(data).toMatchObject({ status: 'DONE', processing_status: 'CANCELLED', report: null, note: expect.stringContaining('no data'), marketplace_id: SEED.marketplaces.JP });
+  });
+
+  it("never asks for data after now: an end_date of today in Tokyo ends now, and the answer says so", async () => {
+    // Tokyo's today ends hours after UTC's: <today>T23:59:59Z is always ahead (reports model, REFERENCE §F-3).
     const fe = await caller(h, ['analytics.fetch'], { region: 'FE' });
     const tokyoToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
-    const data = expectOk(await fe.call('analytics.fetch', { start_date: tokyoToday, end_date: tokyoToday }));
-    expect(data).toMatchObject({ status: 'DONE', processing_status: 'CANCELLED', report: null, note: expect.stringContaining('no data'), marketplace_id: SEED.marketplaces.JP });
+    const from = mark(h.sim);
+    const data = expectOk(await fe.call('analytics.fetch', { report_type: 'insights_summary', start_date: iso(today - 5 * DAY), end_date: tokyoToday }));
+    const sent = (createBodies(from)[0] as { dataEndTime: string }).dataEndTime;
+    expect(Date.parse(sent)).toBeLessThanOrEqual(Date.now());
+    expect(data).toMatchObject({ status: 'DONE', clamped_end_time: sent, note: expect.stringContaining('Amazon takes no data after now') });
+    expect(data.report.totals).toBeDefined();
   });
 
   it('answers FATAL as SP_API_ERROR with Amazon\'s reason', async () => {

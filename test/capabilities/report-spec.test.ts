@@ -72,7 +72,8 @@ describe('analyticsReportSpec', () => {
     expect(fieldOf(() => spec({ start_date: '2026-11-20' }))).toBe('params.end_date');
     expect(fieldOf(() => spec({ start_date: '2026-11-20', end_date: '2026-11-19' }))).toBe('params.end_date');
     expect(fieldOf(() => spec({ start_date: '2026-11-20', end_date: '2026-11-27' }))).toBe('params.end_date');
-    expect(spec({ start_date: '2026-11-26', end_date: '2026-11-26' }).dataEndTime).toBe('2026-11-26T23:59:59Z');
+    // Today ends at noon less a margin: Amazon takes no dataEndTime after now.
+    expect(spec({ start_date: '2026-11-26', end_date: '2026-11-26' })).toMatchObject({ dataEndTime: '2026-11-26T11:55:00.000Z', requestedEndTime: '2026-11-26T23:59:59Z' });
     expect(fieldOf(() => spec({ start_date: '2024-11-25', end_date: '2024-12-01' }))).toBe('params.start_date');
     expect(spec({ start_date: '2024-11-26', end_date: '2024-12-01' }).dataStartTime).toBe('2024-11-26T00:00:00Z');
     expect(fieldOf(() => spec({ start_date: '2026-11-01', end_date: '2026-11-20', asins: ['B000000001'] }))).toBe('params.asins');
@@ -116,5 +117,29 @@ describe('analyticsReportSpec', () => {
 
   it('asks account health for the marketplace only', () => {
     expect(accountHealthSpec('A1PA6795UKMFR9')).toEqual({ reportType: 'account_health', amazonReportType: 'GET_V2_SELLER_PERFORMANCE_REPORT', marketplaceIds: ['A1PA6795UKMFR9'] });
+  });
+});
+
+describe('report dates never ask for data after now (reports model: "prior to or equal to the current date and time")', () => {
+  // 20:00 UTC on Sunday 2026-11-29 is 05:00 on Monday 2026-11-30 in Tokyo.
+  const LATE = Date.parse('2026-11-29T20:00:00Z');
+  const JP = { id: 'A1VC38T7YXB528', timeZone: 'Asia/Tokyo' };
+
+  it('clamps the end of a sales and traffic range to now less a margin, keeping what was asked', () => {
+    const s = analyticsReportSpec({ report_type: 'sales_traffic', start_date: '2026-11-20', end_date: '2026-11-29' }, JP, LATE);
+    expect(s).toMatchObject({ dataEndTime: '2026-11-29T19:55:00.000Z', requestedEndTime: '2026-11-29T23:59:59Z' });
+    const past = analyticsReportSpec({ report_type: 'sales_traffic', start_date: '2026-11-20', end_date: '2026-11-28' }, JP, LATE);
+    expect(past.dataEndTime).toBe('2026-11-28T23:59:59Z');
+    expect(past.requestedEndTime).toBeUndefined();
+  });
+
+  it("refuses a start that has not begun in UTC, and a Brand Analytics period that is not over in UTC (Tokyo's yesterday)", () => {
+    expect(fieldOf(() => analyticsReportSpec({ start_date: '2026-11-30', end_date: '2026-11-30' }, JP, LATE))).toBe('params.start_date');
+    const day = () => analyticsReportSpec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-29', end_date: '2026-11-29' }, JP, LATE);
+    expect(fieldOf(day)).toBe('params.end_date');
+    expect(() => day()).toThrow(/not over yet in UTC.*latest whole DAY ends 2026-11-28/);
+    const week = () => analyticsReportSpec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-22', end_date: '2026-11-28' }, JP, Date.parse('2026-11-28T23:00:00Z'));
+    expect(() => week()).toThrow(/latest whole WEEK ends 2026-11-21/);
+    expect(analyticsReportSpec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-28', end_date: '2026-11-28' }, JP, LATE).dataEndTime).toBe('2026-11-28T23:59:59Z');
   });
 });

@@ -101,6 +101,16 @@ describe('Reports API', () => {
     expect(gunzipJson((await download(doc.body.url)).bytes)).toEqual({ errorDetails: 'The requested data is unavailable. Please try a different date range' });
   });
 
+  it('400 InvalidInput for a dataStartTime or dataEndTime after now, also an end later today', async () => {
+    const inAMinute = new Date(Date.now() + 60_000).toISOString();
+    const end = await create({ reportType: 'GET_SALES_AND_TRAFFIC_REPORT', marketplaceIds: [US], dataStartTime: isoDay(-3), dataEndTime: inAMinute });
+    expect(end.status).toBe(400);
+    expect(end.body.errors[0]).toMatchObject({ code: 'InvalidInput', message: expect.stringContaining('dataEndTime') });
+    expect((await create({ reportType: 'GET_SALES_AND_TRAFFIC_REPORT', marketplaceIds: [US], dataStartTime: inAMinute })).status).toBe(400);
+    const justBefore = new Date(Date.now() - 60_000).toISOString();
+    expect((await create({ reportType: 'GET_SALES_AND_TRAFFIC_REPORT', marketplaceIds: [US], dataStartTime: isoDay(-3), dataEndTime: justBefore })).status).toBe(202);
+  });
+
   it('400 for the retired item comparison report, unknown types and foreign marketplaces', async () => {
     const retired = await create({ reportType: 'GET_BRAND_ANALYTICS_ITEM_COMPARISON_REPORT', marketplaceIds: [US], reportOptions: { reportPeriod: 'WEEK' } });
     expect(retired.status).toBe(400);

@@ -10,6 +10,8 @@ export interface ReportSpec {
   marketplaceIds: string[];
   dataStartTime?: string;
   dataEndTime?: string;
+  /** Set when dataEndTime was clamped to now: the end the dates asked for. */
+  requestedEndTime?: string;
   reportOptions?: Record<string, string>;
 }
 
@@ -21,8 +23,26 @@ export interface AnalyticsParams {
   asins?: string[];
 }
 
+const DAY_MS = 86_400_000;
 const startOf = (day: number) => `${isoDate(day)}T00:00:00Z`;
 const endOf = (day: number) => `${isoDate(day)}T23:59:59Z`;
+const endMsOf = (day: number) => day + DAY_MS - 1_000;
+
+/**
+ * Amazon's dataStartTime and dataEndTime "must be prior to or equal to the current date and time"
+ * (reports_2021-06-30 model; models#5209). Report times are UTC, so east of UTC even yesterday's
+ * end can lie ahead. The latest end the broker sends is now less a margin for clock skew, rounded
+ * down to five minutes so identical requests close together still reuse one report.
+ */
+const CLOCK_MARGIN_MS = 2 * 60_000;
+const END_TIME_STEP_MS = 5 * 60_000;
+export const latestDataTime = (now: number) => Math.floor((now - CLOCK_MARGIN_MS) / END_TIME_STEP_MS) * END_TIME_STEP_MS;
+
+/** The last day of the last whole period that is over (in UTC) at `latest`. */
+function lastWholePeriodEnd(period: Period, latest: number): number {
+  const lastFullDay = Math.floor((latest - (DAY_MS - 1_000)) / DAY_MS) * DAY_MS;
+  return periodEnd(period, lastFullDay) === lastFullDay ? lastFullDay : periodStart(period, lastFullDay) - DAY_MS;
+}
 
 export function accountHealthSpec(marketplaceId: string): ReportSpec {
   // Amazon's seller performance report takes no dates and no options (REFERENCE §B-14).
@@ -42,6 +62,12 @@ export function analyticsReportSpec(params: AnalyticsParams, marketplace: { id: 
   const today = todayIn(marketplace.timeZone, now);
   if (end < start) throw invalidRequest('end_date must not be before start_date (both days are included)', { field: 'params.end_date' });
   if (end > today) throw invalidRequest(`end_date is in the future (today is ${isoDate(today)} in this marketplace)`, { field: 'params.end_date' });
+  const latest = latestDataTime(now);
+  if (start > latest) {
+    throw invalidRequest(`start_date ${isoDate(start)} has not begun yet in UTC, the time Amazon's reports use (it is ${new Date(now).toISOString()}); the latest start_date possible is ${isoDate(Math.floor(latest / DAY_MS) * DAY_MS)}`, {
+      field: 'params.start_date',
+    });
+  }
   const base = { reportType, marketplaceIds: [marketplace.id], dataStartTime: startOf(start), dataEndTime: endOf(end) };
 
   const rule = BRAND_ANALYTICS[reportType];
@@ -55,7 +81,9 @@ export function analyticsReportSpec(params: AnalyticsParams, marketplace: { id: 
     if (!allowed.includes(period)) {
       throw invalidRequest(`report_period ${period} is not available for ${reportType} (use ${allowed.join(', ')})`, { field: 'params.report_period' });
     }
-    return { ...base, amazonReportType: SALES_AND_TRAFFIC, reportOptions: { asinGranularity: 'CHILD', dateGranularity: period } };
+    // Any range will do: a range reaching past now ends now (the answer says so in clamped_end_time).
+    const clamped = endMsOf(end) > latest ? { dataEndTime: new Date(latest).toISOString(), requestedEndTime: base.dataEndTime } : {};
+    return { ...base, ...clamped, amazonReportType: SALES_AND_TRAFFIC, reportOptions: { asinGranularity: 'CHILD', dateGranularity: period } };
   }
 
   const period = params.report_period ?? inferPeriod(start, end);
@@ -76,6 +104,13 @@ export function analyticsReportSpec(params: AnalyticsParams, marketplace: { id: 
   }
   if (!rule.spansPeriods && periodEnd(period, start) !== end) {
     throw invalidRequest(`${reportType} covers exactly one ${describePeriod(period)}: end_date must be ${isoDate(periodEnd(period, start))}`, { field: 'params.end_date' });
+  }
+  if (endMsOf(end) > latest) {
+    // Brand Analytics needs whole periods: one not over in UTC cannot be asked for yet.
+    throw invalidRequest(
+      `the ${describePeriod(period)} ending ${isoDate(end)} is not over yet in UTC, the time Amazon's reports use (it is ${new Date(now).toISOString()}), and Amazon takes no data after now; the latest whole ${period} ends ${isoDate(lastWholePeriodEnd(period, latest))}`,
+      { field: 'params.end_date' },
+    );
   }
   const options: Record<string, string> = { reportPeriod: period };
   if (rule.asins === undefined && params.asins !== undefined) throw invalidRequest(`asins is not used by ${reportType}`, { field: 'params.asins' });

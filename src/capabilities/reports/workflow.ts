@@ -56,7 +56,15 @@ function baseAnswer(reportId: string, spec: ReportSpec, report: Json | undefined
     marketplace_id: spec.marketplaceIds[0],
     ...(start ? { data_start_time: start } : {}),
     ...(end ? { data_end_time: end } : {}),
+    ...(spec.requestedEndTime && spec.dataEndTime ? { clamped_end_time: spec.dataEndTime } : {}),
   };
+}
+
+/** Says in the answer's note when the end was clamped to now (Amazon takes no data after now). */
+function withClampNote<T extends Json>(answer: T, spec: ReportSpec): T {
+  if (!spec.requestedEndTime || !spec.dataEndTime) return answer;
+  const clampNote = `end_date reaches past now, and Amazon takes no data after now: the report ends at ${spec.dataEndTime} (clamped_end_time), so anything later that day is not included.`;
+  return { ...answer, note: [str(answer.note), clampNote].filter(Boolean).join(' ') };
 }
 
 /** FATAL: Amazon's error document, when there is one, says why (one getReportDocument, then cached). */
@@ -114,6 +122,7 @@ async function finish(ctx: Ctx, request: ReportRequest, reportId: string, spec: 
     const document = await downloadReportDocument(ctx, documentId);
     answer = { status: 'DONE', ...baseAnswer(reportId, spec, report), processing_status: 'DONE', ...request.render(document, spec) };
   }
+  answer = withClampNote(answer, spec);
   await writeResult(ctx, reportId, spec.reportType, { kind: 'answer', answer });
   return answer;
 }
@@ -142,14 +151,14 @@ export async function runReport(ctx: Ctx, request: ReportRequest): Promise<Repor
     const status = str(report?.processingStatus);
     if (report && (status === 'DONE' || status === 'CANCELLED' || status === 'FATAL')) return finish(ctx, request, reportId, spec, report);
     if (Date.now() + delay > deadline) {
-      return {
+      return withClampNote<ReportAnswer>({
         status: 'IN_PROGRESS',
         ...baseAnswer(reportId, spec, report),
         report: null,
         processing_status: status ?? 'IN_QUEUE',
         retry_after_s: 10,
         note: 'Amazon is still preparing the report. Call again with this report_id (wait_seconds up to 55); no new report is requested.',
-      };
+      }, spec);
     }
     await sleep(delay);
     report = await getReport(ctx, reportId);

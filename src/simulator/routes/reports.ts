@@ -21,12 +21,15 @@ export function documentId(host: Host): string {
   return `amzn1.spdoc.1.4.${(host.region ?? 'na').toLowerCase()}.${randomUUID()}.T${Math.floor(Math.random() * 1e5)}.${Date.now()}`;
 }
 
-function parseDateField(body: Record<string, unknown>, name: string): string | undefined {
+function parseDateField(body: Record<string, unknown>, name: string, now: number): string | undefined {
   const v = body[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || Number.isNaN(Date.parse(v)) || calendarDate(v) === undefined) {
     throw invalidInput(`Invalid ${name}: ${JSON.stringify(v)}.`, `${name} must be an ISO 8601 date-time.`);
   }
+  // reports_2021-06-30 model: the value "must be prior to or equal to the current date and time"
+  // (REFERENCE §F-3); a date-time with an offset is compared as the instant it names.
+  if (Date.parse(v) > now) throw invalidInput(`Invalid ${name}: ${v} is in the future.`, `${name} must be prior to or equal to the current date and time.`);
   return v;
 }
 
@@ -46,9 +49,9 @@ function createReport(op: OpRequest): { reportId: string } {
   if (typeof options !== 'object' || options === null || Array.isArray(options) || Object.values(options).some((v) => typeof v !== 'string')) {
     throw invalidInput('Invalid reportOptions.', 'reportOptions must be an object whose values are strings.');
   }
-  const start = parseDateField(body, 'dataStartTime');
-  const end = parseDateField(body, 'dataEndTime');
   const now = Date.now();
+  const start = parseDateField(body, 'dataStartTime', now);
+  const end = parseDateField(body, 'dataEndTime', now);
   const decided = decideOutcome(reportType, marketplaceIds as string[], start, end, options as Record<string, string>, now);
   const report: ReportRecord = {
     reportId: op.sim.state.numericId(),

@@ -65,12 +65,18 @@ export function ReportAnswer(report: TSchema, extra: Record<string, TSchema> = {
     marketplace_id: MarketplaceIdField,
     data_start_time: Type.Optional(Type.String()),
     data_end_time: Type.Optional(Type.String()),
-    note: Type.Optional(Type.String({ description: 'Why the report is null, or what to do next.' })),
+    clamped_end_time: Type.Optional(
+      Type.String({ description: 'Present when end_date reached past now: the dataEndTime sent instead (Amazon takes no data after now); the note says so too.' }),
+    ),
+    note: Type.Optional(Type.String({ description: 'Why the report is null, what to do next, or that the end was clamped to now.' })),
   };
   return Type.Union([
     Type.Object(
-      { status: Type.Literal('DONE'), processing_status: Type.Enum(['DONE', 'CANCELLED']), ...common, ...extra, report: Type.Union([report, Type.Null()]) },
-      { description: 'Finished. report is null when Amazon had no data (processing_status CANCELLED).' },
+      { status: Type.Literal('DONE'), processing_status: Type.Enum(['DONE', 'CANCELLED', 'FATAL']), ...common, ...extra, report: Type.Union([report, Type.Null()]) },
+      {
+        description:
+          'Finished. report is null when Amazon had no data: processing_status CANCELLED, or FATAL with Brand Analytics\' "requested data is unavailable" (the note quotes Amazon). Any other FATAL is an SP_API_ERROR.',
+      },
     ),
     Type.Object(
       {

@@ -51,6 +51,10 @@ export const ConfigSchema = Type.Object({
   trustProxy: Type.Boolean({ description: 'TRUST_PROXY' }),
   /** Largest accepted request body; feed uploads are the big ones. */
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  /** Audit events older than this are dropped with their month's partition (DPP asks for 12 months). */
+  auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, description: 'AUDIT_RETENTION_DAYS' }),
+  /** How long SIGTERM waits for in-flight calls and the audit flush before giving up (exit 1). */
+  shutdownTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, description: 'SHUTDOWN_TIMEOUT_MS' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -131,6 +135,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool(env.TRUST_PROXY, false),
     // Room for a 10 MiB feed document (the feed cap) once JSON-escaped.
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024),
+    auditRetentionDays: int(env.AUDIT_RETENTION_DAYS, 365),
+    shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000),
   };
   for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
   return assertConfig(candidate);

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one app instance (a registry each, so several apps can live in one process). */
 export class Metrics {
@@ -41,6 +41,40 @@ export class Metrics {
     buckets: [0, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
     registers: [this.registry],
   });
+
+  private auditQueueSource: () => number = () => 0;
+
+  readonly auditQueueDepth: Gauge = new Gauge({
+    name: 'broker_audit_queue_depth',
+    help: 'Audit events waiting in memory to be written',
+    registers: [this.registry],
+    collect: () => {
+      this.auditQueueDepth.set(this.auditQueueSource());
+    },
+  });
+
+  readonly auditEventsWritten = new Counter({
+    name: 'broker_audit_events_written_total',
+    help: 'Audit events written to the database',
+    registers: [this.registry],
+  });
+
+  readonly auditEventsDropped = new Counter({
+    name: 'broker_audit_events_dropped_total',
+    help: 'Audit events lost: the queue was full (database down) or could not be written at shutdown',
+    registers: [this.registry],
+  });
+
+  readonly auditWriteFailures = new Counter({
+    name: 'broker_audit_write_failures_total',
+    help: 'Failed audit batch writes (retried with backoff)',
+    registers: [this.registry],
+  });
+
+  /** The audit queue reports its depth at scrape time. */
+  trackAuditQueue(depth: () => number) {
+    this.auditQueueSource = depth;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -30,6 +30,8 @@ export async function generateOpenApiYaml(): Promise<string> {
     migrateOnStart: true,
     trustProxy: false,
     bodyLimitBytes: 5 * 1024 * 1024,
+    auditRetentionDays: 365,
+    shutdownTimeoutMs: 10_000,
   });
   const app = await buildApp(config);
   try {

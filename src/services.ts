@@ -10,6 +10,8 @@ import { createAmazonApiFactory, type AmazonApiFactory } from './spapi/client.js
 import { Metrics } from './metrics.js';
 import { startJanitor } from './maintenance/janitor.js';
 import { FailedAuthBudget } from './auth/failed-auth-budget.js';
+import { AuditLog } from './audit/audit-log.js';
+import { maintainAuditPartitions } from './audit/partitions.js';
 
 /**
  * The broker's long-lived parts, built once per app from a validated config and closed with it.
@@ -26,6 +28,8 @@ export interface BrokerServices {
   metrics: Metrics;
   /** Failed authentications per client address (bounds floods of guessed credentials). */
   failedAuth: FailedAuthBudget;
+  /** The batching audit writer: `record` never waits; `flush()` writes what is queued. */
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       log.warn({ err: { message: (error as Error).message } }, 'Redis unreachable at start: running degraded until it answers'),
     ));
   if (config.migrateOnStart) await migrateAtStart(config, db, Boolean(overrides.db));
+  // This month's audit partition and the next ones exist before the first call (the janitor keeps it so).
+  await maintainAuditPartitions(db, config.auditRetentionDays).catch((error: unknown) =>
+    log.warn({ err: { message: (error as Error).message } }, 'audit partitions not checked at start; the janitor and the audit writer retry'),
+  );
   const vault = new TokenVault(config.vaultKeys);
   const metrics = new Metrics();
   const quota = createQuotaLimiter({ config, store, log });
@@ -70,7 +78,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     redis: store.kind === 'redis' ? store.redis : undefined,
     keyPrefix: config.redisKeyPrefix,
   });
-  const stopJanitor = startJanitor(db, log);
+  const audit = new AuditLog(db, log, metrics);
+  const stopJanitor = startJanitor({ db, log, audit, auditRetentionDays: config.auditRetentionDays });
   return {
     config,
     db,
@@ -81,8 +90,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     amazon,
     metrics,
     failedAuth,
+    audit,
     async close() {
-      stopJanitor();
+      await stopJanitor();
+      // In-flight calls have finished (Fastify closes routes first): their events are queued.
+      await audit.close();
       await amazon.close();
       await quota.close();
       if (!overrides.store) await store.close();

@@ -1,48 +1,62 @@
-import type { Db } from '../db/database.js';
+/**
+ * One audit event: a capability call, or a staged write applied, rejected or expired. Support reads
+ * them by order or buyer (GET /internal/audit); Amazon's Data Protection Policy asks for 12 months.
+ */
+export type AuditEventKind = 'capability_call' | 'confirmation_apply' | 'confirmation_reject' | 'confirmation_expire';
 
-export interface AuditRecord {
+export interface AuditEvent {
+  time: Date;
+  event: AuditEventKind;
   orderId: string;
+  buyerId: string | null;
   tokenId: string | null;
+  toolId: string | null;
+  confirmationId: string | null;
   capability: string;
   marketplaceId: string | null;
+  /** OK, PENDING_CONFIRMATION, APPLIED, REJECTED, EXPIRED or an error code. */
   outcome: string;
   httpStatus: number;
   latencyMs: number;
-  amazonRequestId: string | null;
+  amazonRequestIds: string[];
 }
 
-/** Every capability call of an order is recorded; the audit trail is what support reads. */
-export async function recordAudit(db: Db, record: AuditRecord): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      order_id: record.orderId,
-      token_id: record.tokenId,
-      capability: record.capability.slice(0, 100),
-      marketplace_id: record.marketplaceId,
-      outcome: record.outcome,
-      http_status: record.httpStatus,
-      latency_ms: Math.round(record.latencyMs),
-      amazon_request_id: record.amazonRequestId,
-    })
-    .execute();
+/** Where events go: the batching AuditLog in the broker. `record` never waits and never throws. */
+export interface AuditSink {
+  record(event: AuditEvent): void;
 }
 
-export async function listAudit(db: Db, orderId: string, limit = 1000) {
-  const rows = await db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('id', 'asc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({
-    time: row.created_at.toISOString(),
-    capability: row.capability,
-    marketplace_id: row.marketplace_id,
-    outcome: row.outcome,
-    http_status: row.http_status,
-    latency_ms: row.latency_ms,
-    amazon_request_id: row.amazon_request_id,
-  }));
+/** A staged write closed without reaching Amazon (rejected or expired), as the audit sees it. */
+export interface ClosedConfirmation {
+  id: string;
+  order_id: string;
+  buyer_id: string;
+  token_id: string;
+  tool_id: string | null;
+  capability: string;
+  marketplace_id: string;
+}
+
+export function confirmationClosedEvent(closed: ClosedConfirmation, outcome: 'REJECTED' | 'EXPIRED', time = new Date()): AuditEvent {
+  return {
+    time,
+    event: outcome === 'REJECTED' ? 'confirmation_reject' : 'confirmation_expire',
+    orderId: closed.order_id,
+    buyerId: closed.buyer_id,
+    tokenId: closed.token_id,
+    toolId: closed.tool_id,
+    confirmationId: closed.id,
+    capability: closed.capability,
+    marketplaceId: closed.marketplace_id,
+    outcome,
+    httpStatus: outcome === 'REJECTED' ? 204 : 0,
+    latencyMs: 0,
+    amazonRequestIds: [],
+  };
+}
+
+/** Records each closed confirmation (rejected or expired) as one event. */
+export function auditClosed(sink: AuditSink, closed: ClosedConfirmation[], outcome: 'REJECTED' | 'EXPIRED'): void {
+  const time = new Date();
+  for (const confirmation of closed) sink.record(confirmationClosedEvent(confirmation, outcome, time));
 }

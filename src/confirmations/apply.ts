@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
-import { recordAudit } from '../audit/audit.js';
+import { auditClosed } from '../audit/audit.js';
 import { findCapability } from '../capabilities/index.js';
 import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
 import { findConnection } from '../connections/repository.js';
@@ -86,16 +86,21 @@ async function performAudited(services: BrokerServices, record: ConfirmationReco
     httpStatus = isBrokerError(error) ? error.httpStatus : 500;
     throw error;
   } finally {
-    await recordAudit(services.db, {
+    services.audit.record({
+      time: new Date(),
+      event: 'confirmation_apply',
       orderId: record.orderId,
+      buyerId: record.buyerId,
       tokenId: record.tokenId,
+      toolId: record.toolId,
+      confirmationId: record.id,
       capability: record.capability,
       marketplaceId: record.marketplaceId,
       outcome,
       httpStatus,
       latencyMs: performance.now() - started,
-      amazonRequestId: ctx?.amazon.requestIds.at(-1) ?? null,
-    }).catch((error: unknown) => log.error({ err: error }, 'audit write failed'));
+      amazonRequestIds: ctx ? [...ctx.amazon.requestIds] : [],
+    });
   }
 }
 
@@ -106,7 +111,7 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
     const record = await findConfirmation(services.db, id);
     if (!record) throw new BrokerError('INVALID_REQUEST', `unknown confirmation ${id}`, { httpStatus: 404, details: { field: 'id' } });
     if (record.status === 'pending' && record.expiresAt.getTime() <= Date.now()) {
-      await expireDue(services.db, { id });
+      auditClosed(services.audit, await expireDue(services.db, { id }), 'EXPIRED');
       continue;
     }
     switch (record.status) {

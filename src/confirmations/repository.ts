@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { ClosedConfirmation } from '../audit/audit.js';
 import type { Db } from '../db/database.js';
 import type { ConfirmationStatus } from '../db/schema.js';
 import type { StoredError, StoredPreview } from './types.js';
@@ -30,9 +31,11 @@ export interface ConfirmationRecord {
   updatedAt: Date;
   /** Whether the order was deleted since. */
   orderDeleted: boolean;
+  /** The tool whose token staged it (for the audit). */
+  toolId: string | null;
 }
 
-export type NewConfirmation = Omit<ConfirmationRecord, 'result' | 'error' | 'appliedAt' | 'createdAt' | 'updatedAt' | 'orderDeleted' | 'status'> & {
+export type NewConfirmation = Omit<ConfirmationRecord, 'result' | 'error' | 'appliedAt' | 'createdAt' | 'updatedAt' | 'orderDeleted' | 'toolId' | 'status'> & {
   status: 'pending' | 'applying';
   now: Date;
 };
@@ -41,8 +44,9 @@ const selectRecord = (db: Db) =>
   db
     .selectFrom('confirmations as c')
     .leftJoin('orders as o', 'o.order_id', 'c.order_id')
+    .leftJoin('job_tokens as t', 't.token_id', 'c.token_id')
     .selectAll('c')
-    .select('o.deleted_at as order_deleted_at');
+    .select(['o.deleted_at as order_deleted_at', 't.tool_id']);
 
 type Row = Awaited<ReturnType<ReturnType<typeof selectRecord>['executeTakeFirstOrThrow']>>;
 
@@ -64,6 +68,7 @@ const toRecord = (row: Row): ConfirmationRecord => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   orderDeleted: row.order_deleted_at !== null && row.order_deleted_at !== undefined,
+  toolId: row.tool_id ?? null,
 });
 
 export async function insertConfirmation(db: Db, c: NewConfirmation): Promise<void> {
@@ -147,22 +152,29 @@ export async function finishClaim(db: Db, id: string, claim: Date, outcome: Outc
   return result.numUpdatedRows > 0n;
 }
 
-export async function rejectPending(db: Db, id: string): Promise<boolean> {
-  const result = await db
-    .updateTable('confirmations')
-    .set({ status: 'rejected', updated_at: new Date() })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+/** The closed confirmation with its token's tool, for the audit (a data-modifying CTE: one statement). */
+function closePending(db: Db, status: 'rejected' | 'expired', now: Date, scope: { id: string } | { orderId: string } | 'all') {
+  return db
+    .with('closed', (qb) => {
+      let update = qb.updateTable('confirmations').set({ status, updated_at: now }).where('status', '=', 'pending');
+      if (status === 'expired') update = update.where('expires_at', '<=', now);
+      if (scope !== 'all') update = 'id' in scope ? update.where('id', '=', scope.id) : update.where('order_id', '=', scope.orderId);
+      return update.returning(['id', 'order_id', 'buyer_id', 'token_id', 'capability', 'marketplace_id']);
+    })
+    .selectFrom('closed')
+    .leftJoin('job_tokens as t', 't.token_id', 'closed.token_id')
+    .select(['closed.id', 'closed.order_id', 'closed.buyer_id', 'closed.token_id', 'closed.capability', 'closed.marketplace_id', 't.tool_id'])
+    .execute();
 }
 
-/** Closes the pending confirmations past their expiry (of one confirmation, or of one order). */
-export async function expireDue(db: Db, scope: { id: string } | { orderId: string }): Promise<void> {
-  const now = new Date();
-  let query = db.updateTable('confirmations').set({ status: 'expired', updated_at: now }).where('status', '=', 'pending').where('expires_at', '<=', now);
-  query = 'id' in scope ? query.where('id', '=', scope.id) : query.where('order_id', '=', scope.orderId);
-  await query.execute();
+/** pending → rejected; the closed confirmation, or undefined when it was not pending. */
+export async function rejectPending(db: Db, id: string): Promise<ClosedConfirmation | undefined> {
+  return (await closePending(db, 'rejected', new Date(), { id }))[0];
+}
+
+/** Closes the pending confirmations past their expiry (of one confirmation, one order, or all) and returns them. */
+export async function expireDue(db: Db, scope: { id: string } | { orderId: string } | 'all', now = new Date()): Promise<ClosedConfirmation[]> {
+  return closePending(db, 'expired', now, scope);
 }
 
 export async function listConfirmations(db: Db, orderId: string, limit = 500): Promise<ConfirmationRecord[]> {

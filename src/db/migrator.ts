@@ -6,7 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 /** Loads every dated file in migrations/ (TypeScript under tsx, JavaScript when compiled). */
-class FolderMigrationProvider implements MigrationProvider {
+export class FolderMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'));
     const migrations: Record<string, Migration> = {};

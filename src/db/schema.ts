@@ -97,17 +97,22 @@ export interface IdempotencyRecordsTable {
   created_at: CreatedAt;
 }
 
+/** Partitioned by month on `time` (see migrations/ and src/audit/partitions.ts). */
 export interface AuditEventsTable {
   id: Generated<string>;
+  time: Timestamp;
+  event: string;
   order_id: string;
+  buyer_id: string | null;
   token_id: string | null;
+  tool_id: string | null;
+  confirmation_id: string | null;
   capability: string;
   marketplace_id: string | null;
   outcome: string;
   http_status: number;
   latency_ms: number;
-  amazon_request_id: string | null;
-  created_at: CreatedAt;
+  amazon_request_ids: ColumnType<string[], string[], never>;
 }
 
 export interface ReportRequestsTable {

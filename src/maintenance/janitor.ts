@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
+import { type AuditSink, confirmationClosedEvent } from '../audit/audit.js';
+import { maintainAuditPartitions, type PartitionMaintenance } from '../audit/partitions.js';
+import { expireDue } from '../confirmations/repository.js';
 import type { Db } from '../db/database.js';
 
 /**
  * Rows whose purpose has passed are deleted, so tables stay the size of what is live:
  * Idempotency-Key records after their 24 h, OAuth states a day after they lapse, report bindings
- * after Amazon's own 90-day retention, pending confirmations past their expiry closed. The audit
- * trail is kept. Idempotent statements: several instances may run them at the same time.
+ * after Amazon's own 90-day retention, pending confirmations past their expiry closed (and audited).
+ * The audit trail keeps AUDIT_RETENTION_DAYS: its monthly partitions are created ahead and dropped
+ * whole once past retention. Idempotent statements: several instances may run them at the same time.
  */
 const DAY_MS = 86_400_000;
 
@@ -14,9 +18,18 @@ export interface JanitorResult {
   oauthStates: number;
   reportBindings: number;
   expiredConfirmations: number;
+  auditPartitions: PartitionMaintenance;
 }
 
-export async function runJanitor(db: Db, now = new Date()): Promise<JanitorResult> {
+export interface JanitorOptions {
+  now?: Date;
+  /** Where expiries are audited. */
+  audit?: AuditSink;
+  auditRetentionDays?: number;
+}
+
+export async function runJanitor(db: Db, options: JanitorOptions = {}): Promise<JanitorResult> {
+  const now = options.now ?? new Date();
   const idempotency = await db.deleteFrom('idempotency_records').where('expires_at', '<=', now).executeTakeFirst();
   const states = await db
     .deleteFrom('oauth_states')
@@ -26,33 +39,41 @@ export async function runJanitor(db: Db, now = new Date()): Promise<JanitorResul
     .deleteFrom('report_requests')
     .where('created_at', '<=', new Date(now.getTime() - 90 * DAY_MS))
     .executeTakeFirst();
-  const confirmations = await db
-    .updateTable('confirmations')
-    .set({ status: 'expired', updated_at: now })
-    .where('status', '=', 'pending')
-    .where('expires_at', '<=', now)
-    .executeTakeFirst();
+  const expired = await expireDue(db, 'all', now);
+  for (const closed of expired) options.audit?.record(confirmationClosedEvent(closed, 'EXPIRED', now));
+  const auditPartitions = await maintainAuditPartitions(db, options.auditRetentionDays ?? 365, now);
   return {
     idempotencyRecords: Number(idempotency.numDeletedRows),
     oauthStates: Number(states.numDeletedRows),
     reportBindings: Number(reports.numDeletedRows),
-    expiredConfirmations: Number(confirmations.numUpdatedRows),
+    expiredConfirmations: expired.length,
+    auditPartitions,
   };
 }
 
-/** Runs the janitor every `intervalMs` (first run after one interval); returns the stop function. */
-export function startJanitor(db: Db, log: Logger, intervalMs = 10 * 60_000): () => void {
-  let running = false;
+export interface JanitorSchedule {
+  db: Db;
+  log: Logger;
+  audit: AuditSink;
+  auditRetentionDays: number;
+  intervalMs?: number;
+}
+
+/** Runs the janitor every `intervalMs` (first run after one interval); the stop function waits for a run in progress. */
+export function startJanitor({ db, log, audit, auditRetentionDays, intervalMs = 10 * 60_000 }: JanitorSchedule): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    runJanitor(db)
+    running = runJanitor(db, { audit, auditRetentionDays })
       .then((result) => log.debug({ ...result }, 'janitor'))
       .catch((error: unknown) => log.warn({ err: { message: (error as Error).message } }, 'janitor failed'))
       .finally(() => {
-        running = false;
+        running = undefined;
       });
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

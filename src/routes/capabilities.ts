@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit } from '../audit/audit.js';
 import { authenticateJobToken } from '../auth/job-tokens.js';
 import { authenticateWithinBudget } from '../auth/failed-auth-budget.js';
 import { bearerToken } from '../auth/secrets.js';
@@ -129,15 +128,26 @@ export async function callCapability(request: FastifyRequest, job: JobContext, c
   }
   const latencyMs = performance.now() - started;
   services.metrics.capabilityCalls.inc({ capability: findCapability(call.capability)?.name ?? 'unknown', outcome });
-  await recordAudit(services.db, {
+  services.audit.record({
+    time: new Date(),
+    event: 'capability_call',
     orderId: job.orderId,
+    buyerId: job.buyerId,
     tokenId: job.tokenId,
+    toolId: job.toolId,
+    confirmationId: confirmationIdOf(result),
     capability: call.capability,
     marketplaceId: trace.marketplaceId ?? null,
     outcome,
     httpStatus: result.statusCode,
     latencyMs,
-    amazonRequestId: trace.amazonRequestIds.at(-1) ?? null,
-  }).catch((error: unknown) => request.log.error({ err: error }, 'audit write failed'));
+    amazonRequestIds: trace.amazonRequestIds,
+  });
   return result;
+}
+
+/** A staged or auto-applied write names its confirmation; the audit links the call to it. */
+function confirmationIdOf(result: CapabilityHttpResult): string | null {
+  const data = (result.body as { data?: { confirmation_id?: unknown } }).data;
+  return typeof data?.confirmation_id === 'string' ? data.confirmation_id : null;
 }

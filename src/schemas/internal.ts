@@ -23,16 +23,40 @@ export const MintTokenResponse = Type.Object({
 
 export const TokenIdParams = Type.Object({ token_id: Type.String({ minLength: 1, maxLength: 100 }) });
 export const OrderIdParams = Type.Object({ order_id: Id('Order id.') });
-export const OrderQuery = Type.Object({ order_id: Id('Order id.') }, { additionalProperties: false });
+
+const NullableString = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});
+
+export const AuditQuery = Type.Object(
+  {
+    order_id: Type.Optional(Id('Only the events of this order.')),
+    buyer_id: Type.Optional(Id('Only the events of this buyer (all their orders).')),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Events at or after this time.' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Events before this time.' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Events per page.' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'next_cursor of the previous page.' })),
+  },
+  { additionalProperties: false },
+);
 
 export const AuditEvent = Type.Object({
   time: Type.String({ format: 'date-time' }),
+  event: Type.String({ description: 'capability_call, confirmation_apply, confirmation_reject or confirmation_expire.' }),
+  order_id: Type.String(),
+  buyer_id: NullableString(),
+  tool_id: NullableString(),
+  confirmation_id: NullableString(),
   capability: Type.String(),
-  marketplace_id: Type.Union([Type.String(), Type.Null()]),
-  outcome: Type.String({ description: 'OK, PENDING_CONFIRMATION, APPLIED, REJECTED_BY_AMAZON or an error code.' }),
-  http_status: Type.Integer(),
+  marketplace_id: NullableString(),
+  outcome: Type.String({ description: 'OK, PENDING_CONFIRMATION, APPLIED, REJECTED_BY_AMAZON, REJECTED, EXPIRED or an error code.' }),
+  http_status: Type.Integer({ description: 'Status the broker answered (0 for an expiry, which answers no request).' }),
   latency_ms: Type.Integer(),
-  amazon_request_id: Type.Union([Type.String(), Type.Null()]),
+  amazon_request_ids: Type.Array(Type.String(), { description: "Amazon's x-amzn-RequestId of every SP-API call made, in order." }),
 });
 
-export const AuditResponse = Type.Object({ ok: Type.Literal(true), data: Type.Object({ events: Type.Array(AuditEvent) }) });
+export const AuditResponse = Type.Object({
+  ok: Type.Literal(true),
+  data: Type.Object({
+    events: Type.Array(AuditEvent),
+    next_cursor: NullableString('Pass as cursor for the next page; null on the last page.'),
+  }),
+});

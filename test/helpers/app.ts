@@ -65,6 +65,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     migrateOnStart: true,
     trustProxy: false,
     bodyLimitBytes: 5 * 1024 * 1024,
+    auditRetentionDays: 365,
+    shutdownTimeoutMs: 10_000,
     ...(REDIS_URL ? { redisUrl: REDIS_URL } : {}),
     ...overrides,
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../src/audit/audit.js';
 import { runJanitor } from '../../src/maintenance/janitor.js';
 import { buildTestApp, randomSuffix, type TestApp } from '../helpers/app.js';
 
@@ -50,8 +51,10 @@ describe('the janitor', () => {
     await db.insertInto('confirmations').values({ ...confirmation, id: 'c-old', expires_at: past }).execute();
     await db.insertInto('confirmations').values({ ...confirmation, id: 'c-live', expires_at: future }).execute();
 
-    const result = await runJanitor(db);
-    expect(result).toEqual({ idempotencyRecords: 1, oauthStates: 1, reportBindings: 1, expiredConfirmations: 1 });
+    const audited: AuditEvent[] = [];
+    const result = await runJanitor(db, { audit: { record: (event) => audited.push(event) } });
+    expect(result).toEqual({ idempotencyRecords: 1, oauthStates: 1, reportBindings: 1, expiredConfirmations: 1, auditPartitions: { created: [], dropped: [] } });
+    expect(audited).toMatchObject([{ event: 'confirmation_expire', confirmationId: 'c-old', orderId: order, buyerId: 'b', outcome: 'EXPIRED' }]);
     expect((await db.selectFrom('idempotency_records').select('idempotency_key').where('order_id', '=', order).execute()).map((r) => r.idempotency_key)).toEqual(['live']);
     expect((await db.selectFrom('report_requests').select('report_id').where('order_id', '=', order).execute()).map((r) => r.report_id)).toEqual(['r-new']);
     const statuses = await db.selectFrom('confirmations').select(['id', 'status']).where('order_id', '=', order).orderBy('id').execute();
@@ -59,6 +62,6 @@ describe('the janitor', () => {
       { id: 'c-live', status: 'pending' },
       { id: 'c-old', status: 'expired' },
     ]);
-    expect(await runJanitor(db)).toEqual({ idempotencyRecords: 0, oauthStates: 0, reportBindings: 0, expiredConfirmations: 0 });
+    expect(await runJanitor(db)).toEqual({ idempotencyRecords: 0, oauthStates: 0, reportBindings: 0, expiredConfirmations: 0, auditPartitions: { created: [], dropped: [] } });
   });
 });

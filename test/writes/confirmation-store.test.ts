@@ -84,10 +84,10 @@ describe('confirmation store', () => {
     const a = await insert({ orderId });
     const b = await insert({ orderId, expiresInMs: -1 });
     expect(await claimPending(db(), b)).toBeUndefined();
-    await expireDue(db(), { orderId });
-    expect(await rejectPending(db(), a)).toBe(true);
-    expect(await rejectPending(db(), a)).toBe(false);
-    expect(await rejectPending(db(), b)).toBe(false);
+    expect((await expireDue(db(), { orderId })).map((c) => c.id)).toEqual([b]);
+    expect(await rejectPending(db(), a)).toMatchObject({ id: a, order_id: orderId });
+    expect(await rejectPending(db(), a)).toBeUndefined();
+    expect(await rejectPending(db(), b)).toBeUndefined();
     const listed = await listConfirmations(db(), orderId);
     expect(Object.fromEntries(listed.map((c) => [c.id, c.status]))).toEqual({ [a]: 'rejected', [b]: 'expired' });
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
+import { auditClosed } from '../../audit/audit.js';
 import { applyConfirmation } from '../../confirmations/apply.js';
 import { expireDue, findConfirmation, listConfirmations, rejectPending } from '../../confirmations/repository.js';
 import { confirmationView } from '../../confirmations/view.js';
@@ -23,8 +24,8 @@ export default async function confirmationRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const { order_id } = request.query as Static<typeof ConfirmationsQuery>;
-      const { db } = request.server.services;
-      await expireDue(db, { orderId: order_id });
+      const { db, audit } = request.server.services;
+      auditClosed(audit, await expireDue(db, { orderId: order_id }), 'EXPIRED');
       return { ok: true as const, data: { confirmations: (await listConfirmations(db, order_id)).map(confirmationView) } };
     },
   );
@@ -61,9 +62,12 @@ export default async function confirmationRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const { id } = request.params as Static<typeof ConfirmationIdParams>;
-      const { db } = request.server.services;
-      await expireDue(db, { id });
-      if (!(await rejectPending(db, id))) {
+      const { db, audit } = request.server.services;
+      auditClosed(audit, await expireDue(db, { id }), 'EXPIRED');
+      const rejected = await rejectPending(db, id);
+      if (rejected) {
+        auditClosed(audit, [rejected], 'REJECTED');
+      } else {
         const record = await findConfirmation(db, id);
         if (!record) throw new BrokerError('INVALID_REQUEST', `unknown confirmation ${id}`, { httpStatus: 404, details: { field: 'id' } });
         // Rejecting what is already closed is a no-op; what was (or is being) sent cannot be taken back.

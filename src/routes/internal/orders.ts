@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import { listAudit } from '../../audit/audit.js';
+import { listAudit } from '../../audit/query.js';
 import { deleteOrder } from '../../auth/job-tokens.js';
 import { BrokerError } from '../../errors.js';
 import { errorResponses } from '../../schemas/envelope.js';
-import { AuditResponse, OrderIdParams, OrderQuery } from '../../schemas/internal.js';
+import { AuditQuery, AuditResponse, OrderIdParams } from '../../schemas/internal.js';
 import { INTERNAL_SECURITY } from './security.js';
 
 export default async function orderRoutes(app: FastifyInstance) {
@@ -33,15 +33,28 @@ export default async function orderRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
-        summary: 'Every capability call of an order',
+        summary: 'The audit trail: capability calls and staged writes applied, rejected or expired',
+        description:
+          'Filter by order, buyer and time range; oldest first, `limit` per page, then pass `next_cursor` as `cursor`. Events are written in batches within ~100 ms; this instance writes its own queue before answering.',
         security: INTERNAL_SECURITY,
-        querystring: OrderQuery,
+        querystring: AuditQuery,
         response: { 200: AuditResponse, ...errorResponses(400, 401) },
       },
     },
     async (request) => {
-      const { order_id } = request.query as Static<typeof OrderQuery>;
-      return { ok: true as const, data: { events: await listAudit(request.server.services.db, order_id) } };
+      const query = request.query as Static<typeof AuditQuery>;
+      const { db, audit } = request.server.services;
+      // What this instance has queued is written first, so a caller sees its own calls.
+      await audit.flush().catch((error: unknown) => request.log.warn({ err: { message: (error as Error).message } }, 'audit flush failed'));
+      const page = await listAudit(db, {
+        orderId: query.order_id,
+        buyerId: query.buyer_id,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        cursor: query.cursor,
+        limit: query.limit ?? 100,
+      });
+      return { ok: true as const, data: page };
     },
   );
 }

@@ -1,0 +1,175 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.js';
+import type { Metrics } from '../metrics.js';
+import type { AuditEvent, AuditSink } from './audit.js';
+import { createMonthPartition, monthStart } from './partitions.js';
+
+export interface AuditLogOptions {
+  /** Rows per multi-row INSERT; a full batch is written at once instead of waiting for the timer. */
+  batchSize?: number;
+  flushIntervalMs?: number;
+  /** Bound of the in-memory queue; beyond it new events are dropped, counted and logged. */
+  maxQueued?: number;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+const DROP_LOG_INTERVAL_MS = 10_000;
+const NO_PARTITION = '23514';
+
+/**
+ * The audit trail, written off the request path: `record` queues the event and returns; a timer
+ * (every ~100 ms) or a full batch (500 rows) writes the queue with multi-row INSERTs. While Postgres
+ * is down the queue keeps what it has and retries with backoff; once full, new events are dropped
+ * and counted (broker_audit_events_dropped_total) — a call never waits for the audit.
+ * `flush()` writes everything queued so far (tests await it; shutdown calls it through `close()`).
+ */
+export class AuditLog implements AuditSink {
+  private readonly queue: AuditEvent[] = [];
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  private readonly maxQueued: number;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private draining = false;
+  private consecutiveFailures = 0;
+  private droppedSinceLog = 0;
+  private lastDropLog = 0;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    options: AuditLogOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.maxQueued = options.maxQueued ?? 50_000;
+    metrics.trackAuditQueue(() => this.queue.length);
+  }
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  record(event: AuditEvent): void {
+    if (this.closed || this.queue.length >= this.maxQueued) {
+      this.drop(1, this.closed ? 'audit log closed' : 'audit queue full');
+      return;
+    }
+    this.queue.push(event);
+    if (this.queue.length >= this.batchSize && !this.draining && this.consecutiveFailures === 0) {
+      this.cancelTimer();
+      this.flushInBackground();
+    } else {
+      this.schedule(this.flushIntervalMs);
+    }
+  }
+
+  /** Writes every queued event; rejects (keeping them queued) when the database refuses. */
+  flush(): Promise<void> {
+    this.cancelTimer();
+    const run = this.chain.then(() => this.drain());
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Stops the timer and writes what is left; what cannot be written is counted as dropped and logged. */
+  async close(): Promise<void> {
+    this.closed = true;
+    try {
+      await this.flush();
+    } catch (error) {
+      this.log.error({ err: { message: (error as Error).message }, lost: this.queue.length }, 'audit events could not be written at shutdown');
+      this.drop(this.queue.splice(0).length, 'shutdown');
+    }
+  }
+
+  private schedule(delayMs: number) {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushInBackground();
+    }, delayMs);
+    // The server keeps the process alive; shutdown flushes explicitly.
+    this.timer.unref();
+  }
+
+  private cancelTimer() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private flushInBackground() {
+    this.flush().then(
+      () => {
+        if (this.consecutiveFailures > 0) this.log.info({ after_failures: this.consecutiveFailures }, 'audit writes resumed');
+        this.consecutiveFailures = 0;
+        if (this.queue.length > 0) this.schedule(this.flushIntervalMs);
+      },
+      (error: unknown) => {
+        this.consecutiveFailures += 1;
+        this.metrics.auditWriteFailures.inc();
+        if (this.consecutiveFailures === 1 || this.consecutiveFailures % 50 === 0) {
+          this.log.warn({ err: { message: (error as Error).message }, queued: this.queue.length, failures: this.consecutiveFailures }, 'audit write failed; retrying');
+        }
+        this.schedule(Math.min(this.flushIntervalMs * 2 ** this.consecutiveFailures, MAX_BACKOFF_MS));
+      },
+    );
+  }
+
+  private async drain() {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, this.batchSize);
+        await this.write(batch);
+        // Only appends happen meanwhile, so the batch is still the queue's head.
+        this.queue.splice(0, batch.length);
+        this.metrics.auditEventsWritten.inc(batch.length);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async write(batch: AuditEvent[], retried = false): Promise<void> {
+    try {
+      await this.db.insertInto('audit_events').values(batch.map(toRow)).execute();
+    } catch (error) {
+      if (retried || (error as { code?: string }).code !== NO_PARTITION) throw error;
+      // The janitor has not created this month yet (or the clock jumped): create it and retry once.
+      const months = new Map(batch.map((event) => [monthStart(event.time).getTime(), monthStart(event.time)]));
+      for (const month of months.values()) await createMonthPartition(this.db, month);
+      await this.write(batch, true);
+    }
+  }
+
+  private drop(count: number, reason: string) {
+    if (count === 0) return;
+    this.metrics.auditEventsDropped.inc(count);
+    this.droppedSinceLog += count;
+    const now = Date.now();
+    if (now - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      this.log.error({ dropped: this.droppedSinceLog, reason, queued: this.queue.length }, 'audit events dropped');
+      this.droppedSinceLog = 0;
+      this.lastDropLog = now;
+    }
+  }
+}
+
+const toRow = (event: AuditEvent) => ({
+  time: event.time,
+  event: event.event,
+  order_id: event.orderId,
+  buyer_id: event.buyerId,
+  token_id: event.tokenId,
+  tool_id: event.toolId,
+  confirmation_id: event.confirmationId,
+  capability: event.capability.slice(0, 100),
+  marketplace_id: event.marketplaceId,
+  outcome: event.outcome,
+  http_status: event.httpStatus,
+  latency_ms: Math.round(event.latencyMs),
+  amazon_request_ids: event.amazonRequestIds,
+});

@@ -15,7 +15,7 @@ export const ListingPatch = Type.Object(
       Type.Array(Type.Record(Type.String(), Type.Unknown()), {
         maxItems: 100,
         description:
-          'Amazon attribute value list, e.g. [{"value":"New title"}]. Required for add and replace. marketplace_id (and language_tag for text attributes) are filled in.',
+          'Amazon attribute value list, e.g. [{"value":"New title"}]. Required for add and replace. marketplace_id (and language_tag for text attributes) are filled in. For delete: the selector values of the instances to delete, e.g. [{"marketplace_id":"ATVPDKIKX0DER","language_tag":"en_US"}]; when omitted, the broker names the listing\'s current instances in the marketplace (Amazon never deletes by attribute name alone).',
       }),
     ),
   },

@@ -1,7 +1,8 @@
 /**
  * patchListingsItem semantics, shared by the Listings Items API and JSON_LISTINGS_FEED PATCH messages.
  * "Only top-level listings item attributes can be patched. Patching nested attributes is not supported."
- * Bad values produce issues (Amazon answers 200 with status INVALID), not HTTP errors.
+ * Bad values produce issues (Amazon answers 200 with status INVALID), not HTTP errors. A delete names
+ * the instances it removes by their selector values; a delete by attribute name alone is INVALID.
  */
 import type { AttrValue, Attributes, ListingIssue } from './catalog-data.js';
 
@@ -64,6 +65,19 @@ export function patchIssues(productType: string, listingProductType: string | un
     const name = m[1] as string;
     if (name.startsWith('fake_') || name.startsWith('invalid_')) {
       issues.push(issue('90000900', 'The attributes are invalid.', [name], ['INVALID_ATTRIBUTE']));
+      continue;
+    }
+    if (p.op === 'delete' && (!p.value || p.value.length === 0 || p.value.some((v) => v.marketplace_id === undefined))) {
+      // "Attributes cannot be deleted by name alone": a delete carries the selector values (marketplace_id,
+      // language_tag, …) of the instances to delete (developer-docs.amazon.com/sp-api/docs/partially-update-a-listing).
+      issues.push(
+        issue(
+          '4000007',
+          `The 'delete' operation on '${p.path}' requires the selector values (such as marketplace_id and language_tag) of the attribute instances to delete; attributes cannot be deleted by name alone.`,
+          [name],
+          ['MISSING_ATTRIBUTE'],
+        ),
+      );
       continue;
     }
     if (p.op !== 'delete' && (!p.value || p.value.length === 0)) {
@@ -129,7 +143,8 @@ export function applyPatches(attributes: Attributes, patches: PatchOperation[], 
         break;
       }
       case 'delete': {
-        const kept = values.length === 0 ? existing.filter((v) => !inScope(v)) : existing.filter((e) => !values.some((v) => sameSlot(e, v)));
+        // Only the instances the selector values name (a delete without them is refused by patchIssues).
+        const kept = existing.filter((e) => !values.some((v) => sameSlot(e, v)));
         if (kept.length > 0) out[name] = kept;
         else delete out[name];
         break;

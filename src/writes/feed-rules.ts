@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { checkAttributeValues, checkPatches } from './listing-rules.js';
+import { checkDeleteSelectors } from './listing-deletes.js';
 import { at, violation, type Violation } from './violations.js';
 
 /**
@@ -104,7 +105,10 @@ function messageViolations(messages: readonly FeedMessageDocument[], base: strin
     for (const name of rule.forbidden) {
       if (message[name as keyof FeedMessageDocument] !== undefined) out.push(violation('FEED_OPERATION_FIELDS', at(here, name), `is not allowed for operationType ${message.operationType}`));
     }
-    if (message.patches) out.push(...checkPatches(message.patches, at(here, 'patches'), ['add', 'replace', 'merge', 'delete']));
+    if (message.patches) {
+      out.push(...checkPatches(message.patches, at(here, 'patches'), ['add', 'replace', 'merge', 'delete']));
+      out.push(...checkDeleteSelectors(message.patches, at(here, 'patches')));
+    }
     for (const [name, values] of Object.entries(message.attributes ?? {})) {
       if (!/^[a-z][a-z0-9_]*$/.test(name)) out.push(violation('FEED_ATTRIBUTE_NAME', at(here, 'attributes', name), 'is not an Amazon attribute name (lower case letters, digits and _)'));
       else out.push(...checkAttributeValues(name, values, at(here, 'attributes', name)));

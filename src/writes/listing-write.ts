@@ -3,8 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
+import { fillDeleteSelectors } from './listing-deletes.js';
 import { describeValues, diffPatches, type Attributes } from './listing-diff.js';
 import { scopePatches, TOP_LEVEL_PATH, type PatchInput } from './listing-rules.js';
+import { refuseErrors } from './violations.js';
 import { amazonIssues, countryOf, orNotFound, refuseAmazonErrors, type StagedWriteWithParams, type WriteContext } from './staged.js';
 
 /**
@@ -107,10 +109,13 @@ export async function stageListingPatch(ctx: WriteContext<unknown>, input: Stage
       severity: 'WARNING',
     });
   }
+  const deletes = fillDeleteSelectors(input.patches, attributes, ctx.marketplace.id, 'params.patches');
+  refuseErrors(deletes.violations);
+  issues.push(...deletes.issues);
   const params: ListingPatchParams = {
     sku: input.sku,
     product_type: productType,
-    patches: scopePatches(input.patches, ctx.marketplace.id, ctx.marketplace.languageTag),
+    patches: scopePatches(deletes.patches, ctx.marketplace.id, ctx.marketplace.languageTag),
     marketplace_id: ctx.marketplace.id,
   };
   const diffPreview = diffPatches(attributes, params.patches, ctx.marketplace.id);

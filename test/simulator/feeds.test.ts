@@ -47,6 +47,8 @@ describe('Feeds API', () => {
         { messageId: 3, sku: NA.unknownSku, operationType: 'PATCH', productType: 'PRODUCT', patches: [{ op: 'delete', path: '/attributes/item_name' }] },
         { messageId: 4, sku: 'SS-MUG-001', operationType: 'PATCH', productType: NA.productTypeBySku['SS-MUG-001'], patches: [{ op: 'replace', path: '/attributes/item_name/0', value: [{ value: 'x' }] }] },
         { messageId: 5, sku: 'NEW-SKU-1', operationType: 'UPDATE', productType: 'HOME', requirements: 'LISTING', attributes: { item_name: [{ value: 'Brand new', marketplace_id: US }], fulfillment_availability: [{ fulfillment_channel_code: 'DEFAULT', quantity: 3 }] } },
+        // A delete by attribute name alone, without selector values: INVALID as in the Listings Items API.
+        { messageId: 6, sku: 'SS-MUG-001', operationType: 'PATCH', productType: NA.productTypeBySku['SS-MUG-001'], patches: [{ op: 'delete', path: '/attributes/bullet_point' }] },
       ],
     };
     const { feedDocumentId } = await upload('application/json', JSON.stringify(feed));
@@ -58,8 +60,8 @@ describe('Feeds API', () => {
     expect(doc.body.compressionAlgorithm).toBe('GZIP');
     const report = gunzipJson((await download(doc.body.url)).bytes);
     expect(report.header).toMatchObject({ sellerId: NA.sellingPartnerId, version: '2.0', feedId: created.body.feedId });
-    expect(report.summary).toMatchObject({ messagesProcessed: 5, messagesAccepted: 3, messagesInvalid: 2 });
-    expect(report.issues.map((i: any) => i.messageId).sort()).toEqual([3, 4]);
+    expect(report.summary).toMatchObject({ messagesProcessed: 6, messagesAccepted: 3, messagesInvalid: 3 });
+    expect(report.issues.map((i: any) => i.messageId).sort()).toEqual([3, 4, 6]);
     expect(report.items.map((i: any) => i.sku).sort()).toEqual(['NEW-SKU-1', NA.outOfStockSku, 'SS-MUG-001'].sort());
     const mug = await c.get(`/listings/2021-08-01/items/${NA.sellingPartnerId}/SS-MUG-001?marketplaceIds=${US}`);
     expect(mug.body.summaries[0].itemName).toBe('Feed title');

@@ -80,13 +80,32 @@ describe('Listings Items API', () => {
       productType: 'PRODUCT',
       patches: [
         { op: 'replace', path: '/attributes/main_product_image_locator', value: [{ media_location: url, marketplace_id: US }] },
-        { op: 'delete', path: '/attributes/other_product_image_locator_2' },
+        { op: 'delete', path: '/attributes/other_product_image_locator_2', value: [{ marketplace_id: US }] },
       ],
     });
     expect(r.body.status).toBe('ACCEPTED');
     const after = await c.get(item('SKU/RED 01+#', '&includedData=summaries,attributes'));
     expect(after.body.summaries[0].mainImage.link).toBe(url);
     expect(after.body.attributes.other_product_image_locator_2).toBeUndefined();
+  });
+
+  it('a delete by attribute name alone is INVALID (selector values name the instances); with them, only those go', async () => {
+    const type = NA.productTypeBySku['SS-MUG-001']!;
+    const before = (await c.get(item('SS-MUG-001', '&includedData=attributes'))).body.attributes.bullet_point;
+    expect(before.length).toBeGreaterThan(0);
+    for (const mode of ['&mode=VALIDATION_PREVIEW', '']) {
+      for (const value of [undefined, [], [{ language_tag: 'en_US' }]]) {
+        const r = await c.patch(item('SS-MUG-001', mode), { productType: type, patches: [{ op: 'delete', path: '/attributes/bullet_point', ...(value ? { value } : {}) }] });
+        expect(r.body.status).toBe('INVALID');
+        expect(r.body.issues).toEqual([expect.objectContaining({ severity: 'ERROR', attributeNames: ['bullet_point'], message: expect.stringMatching(/cannot be deleted by name alone/) })]);
+      }
+    }
+    expect((await c.get(item('SS-MUG-001', '&includedData=attributes'))).body.attributes.bullet_point).toEqual(before);
+    const slot = before[0];
+    const r = await c.patch(item('SS-MUG-001'), { productType: type, patches: [{ op: 'delete', path: '/attributes/bullet_point', value: [{ marketplace_id: slot.marketplace_id, language_tag: slot.language_tag }] }] });
+    expect(r.body.status).toBe('ACCEPTED');
+    const left = (await c.get(item('SS-MUG-001', '&includedData=attributes'))).body.attributes.bullet_point ?? [];
+    expect(left.filter((v: any) => v.marketplace_id === slot.marketplace_id && v.language_tag === slot.language_tag)).toEqual([]);
   });
 
   it('bad values are INVALID with issues, and nothing is applied', async () => {

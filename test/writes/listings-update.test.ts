@@ -117,6 +117,31 @@ describe('listings.update', () => {
     });
   });
 
+  it("fills a delete's selector values from the listing's current instances and says so; Amazon deletes just those", async () => {
+    const sku = NA.outOfStockSku;
+    const { jobToken } = await env.mint();
+    const type = (await env.listing(sku)).summaries[0]!.productType;
+    const current = (await env.listing(sku)).attributes.bullet_point as { marketplace_id: string; language_tag: string }[];
+    expect(current.length).toBeGreaterThan(0);
+    const selectors = [...new Map(current.filter((v) => v.marketplace_id === US).map((v) => [v.language_tag, { marketplace_id: US, language_tag: v.language_tag }])).values()];
+    const data = stagedData(await env.call(jobToken, 'listings.update', { sku, product_type: type, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] }));
+    expect(data.validation.issues).toEqual([
+      { code: 'DELETE_SELECTORS_FILLED', severity: 'INFO', message: expect.stringMatching(/^params\.patches\.0\.value was filled in from the listing's current bullet_point/) },
+    ]);
+    expect(data.confirm.diff_preview).toEqual([{ path: '/attributes/bullet_point', before: current, after: current.some((v) => v.marketplace_id !== US) ? current.filter((v) => v.marketplace_id !== US) : null }]);
+    const mark = env.mark();
+    const applied = await env.apply(data.confirmation_id);
+    expect(applied.json().data).toMatchObject({ status: 'APPLIED', result: { status: 'ACCEPTED' } });
+    expect(env.requestsSince(mark).find(isLiveWrite)?.body).toEqual({ productType: type, patches: [{ op: 'delete', path: '/attributes/bullet_point', value: selectors }] });
+    expect(((await env.listing(sku)).attributes.bullet_point ?? []).filter((v) => (v as { marketplace_id?: string }).marketplace_id === US)).toEqual([]);
+
+    // Nothing left to name: refused on the value field, nothing sent.
+    const mark2 = env.mark();
+    const again = await env.call(jobToken, 'listings.update', { sku, product_type: type, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] });
+    expect(expectError(again, 400, 'INVALID_REQUEST')).toMatch(/^params\.patches\.0\.value is required: the listing has no bullet_point in marketplace ATVPDKIKX0DER.*DELETE_SELECTORS_REQUIRED/);
+    expect(env.requestsSince(mark2).map((r) => r.operation)).toEqual(['getListingsItem']);
+  });
+
   it('refuses broker rule violations before anything is sent, naming the rule and field', async () => {
     const { jobToken, orderId } = await env.mint();
     const mark = env.mark();

@@ -116,6 +116,16 @@ describe('listings.upload_feed', () => {
     expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: missing }), 400, 'INVALID_REQUEST')).toMatch(
       /params\.content\.messages\.0\.patches is required for operationType PATCH/,
     );
+    // Amazon deletes attributes only by their selector values, in feeds as in the Listings Items API.
+    const byName = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] }] };
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: byName }), 400, 'INVALID_REQUEST')).toMatch(
+      /params\.content\.messages\.0\.patches\.0\.value is required for delete: Amazon deletes attributes only by the selector values.*DELETE_SELECTORS_REQUIRED/,
+    );
+    const noMarketplace = structuredClone(byName);
+    noMarketplace.messages[0]!.patches[0] = { op: 'delete', path: '/attributes/bullet_point', value: [{ language_tag: 'en_US' }] } as never;
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: noMarketplace }), 400, 'INVALID_REQUEST')).toMatch(
+      /params\.content\.messages\.0\.patches\.0\.value\.0\.marketplace_id is required/,
+    );
     expect(env.requestsSince(mark)).toEqual([]);
     expect(await env.list(orderId)).toEqual([]);
   });

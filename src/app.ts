@@ -13,6 +13,7 @@ import oauthCallbackRoutes from './routes/oauth-callback.js';
 import mcpRoutes from './routes/mcp.js';
 import opsRoutes from './routes/ops.js';
 import { ErrorEnvelope } from './schemas/envelope.js';
+import { OPENAPI_FRAME, transformDocument } from './api-docs/document.js';
 import { type BrokerServices, createServices, type ServiceOverrides } from './services.js';
 
 declare module 'fastify' {
@@ -26,12 +27,6 @@ export interface BuildOverrides extends ServiceOverrides {
   logStream?: DestinationStream;
 }
 
-export const OPENAPI_INFO = {
-  title: 'SellerShorts capability broker',
-  version: '0.1.0',
-  description:
-    "Lets SellerShorts AI tools call a buyer's Amazon Selling Partner API through scoped, short-lived job tokens. Agents use /api/capabilities; SellerShorts services use /internal/*.",
-};
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -73,25 +68,12 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   });
 
   await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: OPENAPI_INFO,
-      tags: [
-        { name: 'capabilities', description: 'For AI agents, with a job token' },
-        { name: 'internal', description: 'For SellerShorts services, with the internal API key' },
-        { name: 'oauth', description: "Amazon's consent redirect" },
-        { name: 'ops', description: 'Health, readiness, metrics' },
-      ],
-      components: {
-        securitySchemes: {
-          jobToken: { type: 'http', scheme: 'bearer', description: 'job_token minted by POST /internal/job-tokens' },
-          internalKey: { type: 'http', scheme: 'bearer', description: 'INTERNAL_API_KEY' },
-        },
-      },
-    },
+    openapi: OPENAPI_FRAME,
+    transformObject: (built) => ('openapiObject' in built ? transformDocument(built.openapiObject) : built.swaggerObject),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // deepLinking: /docs#/capabilities/callCapability opens that operation (the README links to them).
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, displayOperationId: true } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Ops probes must keep answering however busy a caller is.

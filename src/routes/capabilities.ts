@@ -39,6 +39,8 @@ export default async function capabilityRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['capabilities'],
+        operationId: 'listCapabilities',
+        description: 'The capabilities granted to this job token, each with its description, access (read or write) and params JSON Schema, including working sandbox examples.',
         summary: 'List the capabilities this job token may call',
         security: BEARER,
         response: { 200: CapabilityListResponse, ...errorResponses(401, 404) },
@@ -63,6 +65,7 @@ export default async function capabilityRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['capabilities'],
+        operationId: 'callCapability',
         summary: 'Call a capability',
         description:
           'Checks run in this order: token, order, body shape, capability grant, params, connection, quota, Amazon. An Idempotency-Key header makes retries safe for 24 h.',

@@ -65,6 +65,7 @@ export default async function mcpRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['capabilities'],
+        operationId: 'callMcp',
         summary: 'Model Context Protocol (Streamable HTTP, stateless JSON answers)',
         description: "Tools are the token's granted capabilities, named with _ for . (orders_summary).",
         security: [{ jobToken: [] }],
@@ -95,7 +96,8 @@ export default async function mcpRoutes(app: FastifyInstance) {
     app.route({
       method,
       url: '/mcp',
-      schema: { tags: ['capabilities'], summary: `MCP ${method}: not used by this stateless server`, security: [{ jobToken: [] }] },
+      // Not in the API reference (an operation that can only fail); POST /mcp's description says it.
+      schema: { hide: true },
       handler: async (_request, reply) =>
         reply
           .status(405)

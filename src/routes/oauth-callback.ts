@@ -18,6 +18,7 @@ export default async function oauthCallbackRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['oauth'],
+        operationId: 'amazonOAuthCallback',
         summary: "Amazon's consent redirect",
         description:
           'Verifies the state, exchanges spapi_oauth_code at LWA, stores the refresh token encrypted and one connection per participating marketplace, then redirects to return_to (302) or answers the connections.',

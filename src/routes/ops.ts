@@ -9,11 +9,26 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
 
 /** Liveness, readiness and Prometheus metrics for ops; no credentials needed, nothing secret shown. */
 export default async function opsRoutes(app: FastifyInstance) {
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Process is up', response: { 200: Health } } }, async () => ({ ok: true }));
+  const healthz = {
+    tags: ['ops'],
+    operationId: 'getHealth',
+    summary: 'Process is up',
+    description: 'Liveness: answers 200 while the process runs. It checks nothing else; /readyz checks the dependencies.',
+    response: { 200: Health },
+  };
+  app.get('/healthz', { schema: healthz }, async () => ({ ok: true }));
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], summary: 'Database and Redis reachable', response: { 200: Health, 503: Health } } },
+    {
+      schema: {
+        tags: ['ops'],
+        operationId: 'getReadiness',
+        summary: 'Database and Redis reachable',
+        description: 'Readiness: 200 when Postgres and Redis answer, 503 naming the one that does not (without Redis the broker keeps serving, in its documented degraded mode).',
+        response: { 200: Health, 503: Health },
+      },
+    },
     async (_request, reply) => {
       const { db, store, quota } = app.services;
       const checks: Record<string, string> = {};
@@ -31,7 +46,14 @@ export default async function opsRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
+  const metrics = {
+    tags: ['ops'],
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics',
+    description: 'Prometheus text format: request latency per route and status, capability calls per outcome, Amazon calls and quota waits.',
+    response: { 200: { type: 'string', description: 'Prometheus exposition format' } },
+  };
+  app.get('/metrics', { schema: metrics }, async (_request, reply) => {
     const { registry } = app.services.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
   });

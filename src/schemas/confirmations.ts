@@ -40,7 +40,38 @@ export const ConfirmationItem = Type.Object({
   error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why it failed, once failed.' })),
 });
 
-export const ConfirmationsResponse = Ok(Type.Object({ confirmations: Type.Array(ConfirmationItem, { description: 'Oldest first.' }) }));
+export const ConfirmationsResponse = Ok(
+  Type.Object({ confirmations: Type.Array(ConfirmationItem, { description: 'Oldest first.' }) }),
+  {
+    examples: [
+      {
+        ok: true,
+        data: {
+          confirmations: [
+            {
+              id: 'cnf_Jr0MXC7v6QI1CPj1HXPQ',
+              capability: 'listings.update',
+              status: 'pending',
+              marketplace_id: 'ATVPDKIKX0DER',
+              summary:
+                'Update listing SS-MUG-001 (ASIN B0MP6NVW98) "Northwind Goods Premium Tea Cup, Navy, Small" in United States (ATVPDKIKX0DER): item_name "Northwind Goods Premium Tea Cup, Navy, Small" → "Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey". Amazon\'s validation preview: VALID.',
+              diff_preview: [
+                {
+                  path: '/attributes/item_name',
+                  before: [{ value: 'Northwind Goods Premium Tea Cup, Navy, Small', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
+                  after: [{ value: 'Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
+                },
+              ],
+              validation: { issues: [] },
+              expires_at: '2026-11-30T17:02:11.412Z',
+              created_at: '2026-11-29T17:02:11.412Z',
+            },
+          ],
+        },
+      },
+    ],
+  },
+);
 
 export const ApplyResponse = Ok(
   Type.Object({
@@ -54,4 +85,12 @@ export const ApplyResponse = Ok(
         'listings.update / update_images: { sku, status, submission_id, issues } (status ACCEPTED, or INVALID when REJECTED_BY_AMAZON); listings.upload_feed: { feed_id, feed_document_id }; listings.a_plus_generate: { content_reference_key, warnings }; messaging.request_review: { amazon_order_id, sent }.',
     }),
   }),
+  {
+    examples: [
+      {
+        ok: true,
+        data: { status: 'APPLIED', confirmation_id: 'cnf_Jr0MXC7v6QI1CPj1HXPQ', result: { sku: 'SS-MUG-001', status: 'ACCEPTED', submission_id: 'f1e2d3c4b5a69788', issues: [] } },
+      },
+    ],
+  },
 );

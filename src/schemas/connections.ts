@@ -23,7 +23,22 @@ export const ConnectionsData = Type.Object({
   connections: Type.Array(ConnectionItem, { description: "The buyer's connected marketplaces, default (first connected) first." }),
 });
 
-export const ConnectionsResponse = Ok(ConnectionsData);
+export const ConnectionsResponse = Ok(
+  ConnectionsData,
+  {
+    examples: [
+      {
+        ok: true,
+        data: {
+          connections: [
+            { marketplace_id: 'ATVPDKIKX0DER', region: 'NA', status: 'active', selling_partner_id: 'A1SANDBOXNA0001' },
+            { marketplace_id: 'A2EUQ1WTGCTBG2', region: 'NA', status: 'active', selling_partner_id: 'A1SANDBOXNA0001' },
+          ],
+        },
+      },
+    ],
+  },
+);
 
 export const ImportConnectionBody = Type.Object(
   {
@@ -31,7 +46,7 @@ export const ImportConnectionBody = Type.Object(
     refresh_token: Type.String({ minLength: 1, maxLength: 2048, description: 'LWA refresh token (Atzr|…); stored encrypted, never returned.' }),
     region: RegionSchema,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ selling_partner_id: 'A2SANDBOXEU0002', refresh_token: 'Atzr|sandbox-eu', region: 'EU' }] },
 );
 
 export const AuthorizeBody = Type.Object(
@@ -41,7 +56,7 @@ export const AuthorizeBody = Type.Object(
       Type.String({ maxLength: 2000, pattern: '^https?://', description: 'Where the callback redirects the seller when done.' }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ region: 'NA', return_to: 'https://app.sellershorts.example/connected' }] },
 );
 
 export const AuthorizeResponse = Ok(
@@ -50,6 +65,18 @@ export const AuthorizeResponse = Ok(
     state: Type.String({ description: 'Signed, single-use; valid 10 minutes.' }),
     expires_at: Type.String({ format: 'date-time' }),
   }),
+  {
+    examples: [
+      {
+        ok: true,
+        data: {
+          authorize_url: 'https://sellercentral.amazon.com/apps/authorize/consent?application_id=amzn1.sp.solution.example&state=st_example',
+          state: 'st_example',
+          expires_at: '2026-11-29T17:20:00.000Z',
+        },
+      },
+    ],
+  },
 );
 
 export const OAuthCallbackQuery = Type.Object({

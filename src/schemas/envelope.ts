@@ -15,7 +15,9 @@ export const ErrorEnvelope = Type.Object(
   { $id: 'ErrorEnvelope', description: 'Every failure: a stable code, a readable message, and details where they help.' },
 );
 
-export const Ok = <T extends TSchema>(data: T) => Type.Object({ ok: Type.Literal(true), data });
+/** A success envelope; `options` carry the route's documentation (examples). */
+export const Ok = <T extends TSchema>(data: T, options: { examples?: unknown[]; description?: string } = {}) =>
+  Type.Object({ ok: Type.Literal(true), data }, options);
 
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, Type.Ref('ErrorEnvelope')])) as Record<number, TSchema>;

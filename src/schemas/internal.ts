@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { Ok } from './envelope.js';
 import { CAPABILITY_NAMES } from '../capabilities/index.js';
 
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:@-]+$', description });
@@ -11,15 +12,31 @@ export const MintTokenBody = Type.Object(
     tool_id: Id('Tool whose agent gets the token.'),
     capabilities: Type.Array(CapabilityName, { minItems: 1, maxItems: 50, description: 'Capabilities the token may call.' }),
     auto_apply: Type.Optional(Type.Array(CapabilityName, { maxItems: 50, description: 'Write capabilities applied without confirmation.' })),
-    ttl_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 })),
+    ttl_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86_400, default: 3600, description: 'Lifetime, 60 s to 24 h (default 1 h).' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { order_id: 'ord_1001', buyer_id: 'demo-buyer', tool_id: 'listing-doctor', capabilities: ['listings.get', 'listings.update', 'orders.summary'], ttl_seconds: 3600 },
+    ],
+  },
 );
 
-export const MintTokenResponse = Type.Object({
-  ok: Type.Literal(true),
-  data: Type.Object({ job_token: Type.String(), token_id: Type.String(), expires_at: Type.String({ format: 'date-time' }) }),
-});
+export const MintTokenResponse = Type.Object(
+  {
+    ok: Type.Literal(true),
+    data: Type.Object({
+      job_token: Type.String({ description: 'sst_…: give it to the agent; the broker keeps only its SHA-256.' }),
+      token_id: Type.String({ description: 'Revoke with DELETE /internal/job-tokens/{token_id}.' }),
+      expires_at: Type.String({ format: 'date-time' }),
+    }),
+  },
+  {
+    examples: [
+      { ok: true, data: { job_token: 'sst_Q2hhbmdlTWVJc0FTYW1wbGVUb2tlbk9mNDNDaGFyYWN0ZXJz', token_id: 'tok_7Hq2c9vLxW3mN0pR', expires_at: '2026-11-29T18:00:00.000Z' } },
+    ],
+  },
+);
 
 export const TokenIdParams = Type.Object({ token_id: Type.String({ minLength: 1, maxLength: 100 }) });
 export const OrderIdParams = Type.Object({ order_id: Id('Order id.') });
@@ -53,10 +70,35 @@ export const AuditEvent = Type.Object({
   amazon_request_ids: Type.Array(Type.String(), { description: "Amazon's x-amzn-RequestId of every SP-API call made, in order." }),
 });
 
-export const AuditResponse = Type.Object({
-  ok: Type.Literal(true),
-  data: Type.Object({
+export const AuditResponse = Ok(
+  Type.Object({
     events: Type.Array(AuditEvent),
     next_cursor: NullableString('Pass as cursor for the next page; null on the last page.'),
   }),
-});
+  {
+    examples: [
+      {
+        ok: true,
+        data: {
+          events: [
+            {
+              time: '2026-11-29T17:03:40.020Z',
+              event: 'confirmation_apply',
+              order_id: 'ord_1001',
+              buyer_id: 'demo-buyer',
+              tool_id: 'listing-doctor',
+              confirmation_id: 'cnf_Jr0MXC7v6QI1CPj1HXPQ',
+              capability: 'listings.update',
+              marketplace_id: 'ATVPDKIKX0DER',
+              outcome: 'APPLIED',
+              http_status: 200,
+              latency_ms: 231,
+              amazon_request_ids: ['c8f2d3e5-6a7b-4c9d-8e1f-2a3b4c5d6e7f'],
+            },
+          ],
+          next_cursor: null,
+        },
+      },
+    ],
+  },
+);

@@ -16,6 +16,8 @@ export default async function confirmationRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'listConfirmations',
+        description: "Every confirmation of the order: capability, status (pending, applying, applied, failed, rejected, expired), the summary and diff the buyer sees, Amazon's validation issues, and the result or error once applied.",
         summary: "The staged writes of an order, with their preview, status and result",
         security: INTERNAL_SECURITY,
         querystring: ConfirmationsQuery,
@@ -35,6 +37,7 @@ export default async function confirmationRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'applyConfirmation',
         summary: 'Apply a staged write: it reaches Amazon exactly once',
         description:
           'Applying again (or concurrently) answers the first outcome. APPLIED only when Amazon accepted the write; when Amazon answers and refuses it (a listings patch with status INVALID) the answer is 200 REJECTED_BY_AMAZON with Amazon\'s issues in result, and the confirmation becomes amazon_rejected. A rejected or expired confirmation is 409 INVALID_REQUEST; an Amazon error answer is SP_API_ERROR and the confirmation becomes failed (a later apply answers the same failure, it never re-sends).',
@@ -54,6 +57,8 @@ export default async function confirmationRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'rejectConfirmation',
+        description: '204 for a pending (or already rejected or expired) confirmation; 409 for one that is applying, applied or failed: what was sent cannot be taken back.',
         summary: 'Reject a staged write: it can no longer be applied',
         security: INTERNAL_SECURITY,
         params: ConfirmationIdParams,

@@ -32,6 +32,7 @@ export default async function connectionRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'importAmazonConnection',
         summary: 'Import an existing Amazon authorization (refresh token) for a region',
         description:
           "Proves the refresh token at LWA, reads the seller's marketplace participations and stores one connection per participating marketplace. Replaces the buyer's earlier authorization for that region.",
@@ -60,6 +61,8 @@ export default async function connectionRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'listAmazonConnections',
+        description: 'One entry per connected marketplace with its region, selling partner id, status (active or revoked) and whether it is the default.',
         summary: "List the buyer's Amazon connections",
         security: INTERNAL_SECURITY,
         params: BuyerParams,
@@ -78,6 +81,7 @@ export default async function connectionRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'disconnectAmazon',
         summary: "Disconnect the buyer's Amazon account (every region)",
         description: "Deletes the buyer's authorizations and connections; their calls then get NO_CONNECTION.",
         security: INTERNAL_SECURITY,
@@ -98,6 +102,7 @@ export default async function connectionRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'startAmazonAuthorization',
         summary: "Start Amazon's website authorization workflow",
         description:
           'Returns the Seller Central consent URL for the region with a signed, single-use state (10 minutes). Amazon then redirects the seller to GET /oauth/amazon/callback. Only the primary user of the seller account can authorize an app the first time.',

@@ -13,6 +13,7 @@ export default async function jobTokenRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'mintJobToken',
         summary: 'Mint a job token for an order',
         description: 'The order is registered on first use and bound to that buyer; minting for it with another buyer is 409.',
         security: INTERNAL_SECURITY,
@@ -56,6 +57,8 @@ export default async function jobTokenRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'revokeJobToken',
+        description: 'The token answers INVALID_TOKEN on its next use, on every instance. An unknown token_id is 404.',
         summary: 'Revoke a job token (at once, on every instance)',
         security: INTERNAL_SECURITY,
         params: TokenIdParams,

@@ -13,6 +13,8 @@ export default async function orderRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'deleteOrder',
+        description: 'Idempotent: deleting a deleted order is 204 again; an order never seen is 404 ORDER_NOT_FOUND. A deleted order is final: minting for it again is 409.',
         summary: 'Delete an order: its tokens then answer ORDER_NOT_FOUND and its pending writes close',
         security: INTERNAL_SECURITY,
         params: OrderIdParams,
@@ -33,6 +35,7 @@ export default async function orderRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['internal'],
+        operationId: 'listAuditEvents',
         summary: 'The audit trail: capability calls and staged writes applied, rejected or expired',
         description:
           'Filter by order, buyer and time range; oldest first, `limit` per page, then pass `next_cursor` as `cursor`. Events are written in batches within ~100 ms; this instance writes its own queue before answering.',

@@ -56,6 +56,8 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answers carry job tokens, OAuth states, buyers' data: no cache may keep them (the API docs may be cached).
+    if (!reply.hasHeader('cache-control') && !request.url.startsWith('/docs')) reply.header('cache-control', 'no-store');
   });
   // One log line per request, with its id; headers are not logged (they carry bearer secrets).
   app.addHook('onResponse', async (request, reply) => {

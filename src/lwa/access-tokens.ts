@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import { BrokerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { SharedStore } from '../store/shared-store.js';
-import type { TokenVault } from '../vault/vault.js';
+import { type TokenVault, VaultError } from '../vault/vault.js';
 import { findAuthorization, markAuthorizationRevoked, refreshTokenAad } from '../connections/repository.js';
 import { LwaError, type LwaClient, type LwaTokens } from './client.js';
 
@@ -166,7 +166,15 @@ export class AccessTokenProvider {
     if (!authorization) throw new BrokerError('NO_CONNECTION', 'the buyer has no Amazon connection for this marketplace');
     // A revoked grant stays revoked until the buyer reconnects: no LWA call for it.
     if (authorization.status !== 'active') throw tokenExpired();
-    const refreshToken = vault.decrypt(authorization.refreshTokenCiphertext, refreshTokenAad(authorization.id, authorization.buyerId));
+    let refreshToken: string;
+    try {
+      refreshToken = vault.decrypt(authorization.refreshTokenCiphertext, refreshTokenAad(authorization.id, authorization.buyerId));
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      // Fails closed, loudly: a ciphertext moved from another row, tampered with, or under a dropped key.
+      log.error({ authorization_id: authorizationId, incident: 'refresh_token_unverifiable' }, 'stored refresh token failed authentication; refusing to use it');
+      throw new BrokerError('INTERNAL_ERROR', "the buyer's stored Amazon authorization could not be verified and was not used; the buyer should reconnect Amazon");
+    }
     let tokens: LwaTokens;
     try {
       tokens = await lwa.refresh(refreshToken);

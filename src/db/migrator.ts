@@ -3,7 +3,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+// Run as TypeScript this is src/db/migrator.ts and migrations/ holds .ts files; compiled, it is
+// dist/db/migrator.js and the compiled migrations sit in dist/migrations/ (npm run build).
+const MIGRATIONS_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../migrations/' : '../migrations/', import.meta.url));
 
 /** Loads every dated file in migrations/ (TypeScript under tsx, JavaScript when compiled). */
 export class FolderMigrationProvider implements MigrationProvider {

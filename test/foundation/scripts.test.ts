@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, DATABASE_URL, type TestDatabase } from '../helpers/app.js';
+import { ensureBuild } from '../helpers/build.js';
 
 const run = (script: string, env: Record<string, string>) =>
   spawnSync('npm', ['run', '--silent', script], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
@@ -10,14 +11,16 @@ const run = (script: string, env: Record<string, string>) =>
 describe.skipIf(!DATABASE_URL)('npm scripts against DATABASE_URL', () => {
   let database: TestDatabase;
   beforeAll(async () => {
+    // The scripts run compiled code (node dist/…).
+    await ensureBuild();
     database = await createTestDatabase();
-  });
+  }, 240_000);
   afterAll(async () => database?.drop());
 
   it('`npm run migrate` applies every migration once, then reports the database up to date', async () => {
     const first = run('migrate', { DATABASE_URL: database.url as string });
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/applied: 2026-11-26T00-00-00_initial/);
+    expect(first.stdout).toMatch(/applied: 2026-11-26T00-00-00_initial, .*_audit_partitioned/);
     const again = run('migrate', { DATABASE_URL: database.url as string });
     expect(again.stdout).toContain('database is up to date');
     const client = new pg.Client({ connectionString: database.url });

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { buildApp, type BuildOverrides } from '../../src/app.js';
 import { assertConfig, type Config } from '../../src/config.js';
+import type { Db } from '../../src/db/database.js';
+import type { Database } from '../../src/db/schema.js';
+import { migratedEmbeddedDump, withDatabaseName } from './migrated-template.js';
 
 /**
  * Test apps run against the machine's real Postgres and Redis when DATABASE_URL / REDIS_URL are
@@ -20,18 +27,30 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database on the real server (or nothing to do for PGlite in memory). */
-export async function createTestDatabase(serverUrl: string | undefined = DATABASE_URL): Promise<TestDatabase> {
+/** The run's migrated template (test/global-setup.ts), or undefined outside a vitest run. */
+function migratedTemplate(): string | undefined {
+  try {
+    return inject('migratedTemplate');
+  } catch {
+    return undefined; // imported by a script (bench/), not by a test
+  }
+}
+
+/**
+ * A fresh database on the real server (or nothing to do for PGlite in memory): empty, or with
+ * `migrated` a copy of the run's migrated template — the same tables migrations would create, in a
+ * fraction of the time (the app's own migration step then finds nothing to do).
+ */
+export async function createTestDatabase(serverUrl: string | undefined = DATABASE_URL, options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   if (!serverUrl) return { url: undefined, drop: async () => {} };
+  const template = options.migrated && serverUrl === DATABASE_URL ? migratedTemplate() : undefined;
   const name = `broker_test_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: withDatabaseName(serverUrl, name),
     async drop() {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
@@ -39,6 +58,14 @@ export async function createTestDatabase(serverUrl: string | undefined = DATABAS
       await client.end();
     },
   };
+}
+
+/** An in-memory PGlite loaded from this worker's migrated dump, where the app would otherwise create and migrate one. */
+let embeddedDump: Promise<Blob> | undefined;
+async function embeddedCopy(config: Config): Promise<Db | undefined> {
+  if (config.databaseUrl || !config.dataDir.startsWith('memory://')) return undefined;
+  embeddedDump ??= migratedEmbeddedDump();
+  return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite({ loadDataDir: await embeddedDump })) });
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -92,9 +119,10 @@ export interface TestAppOptions extends BuildOverrides {
 }
 
 export async function buildTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const ownDatabase = options.database ? undefined : await createTestDatabase();
+  const ownDatabase = options.database ? undefined : await createTestDatabase(DATABASE_URL, { migrated: true });
   const database = options.database ?? ownDatabase!;
   const config = testConfig({ ...(database.url ? { databaseUrl: database.url } : {}), ...overrides });
+  const ownEmbedded = options.db ? undefined : await embeddedCopy(config);
   const logs: string[] = [];
   const logStream = options.captureLogs
     ? new Writable({
@@ -106,6 +134,7 @@ export async function buildTestApp(overrides: Partial<Config> = {}, options: Tes
     : options.logStream;
   const app = await buildApp(options.captureLogs ? { ...config, logLevel: 'debug' as const } : config, {
     ...options,
+    ...(ownEmbedded ? { db: ownEmbedded } : {}),
     ...(logStream ? { logStream } : {}),
   });
   await app.ready();
@@ -115,6 +144,7 @@ export async function buildTestApp(overrides: Partial<Config> = {}, options: Tes
     logs,
     async close() {
       await app.close();
+      await ownEmbedded?.destroy();
       await ownDatabase?.drop();
     },
   };

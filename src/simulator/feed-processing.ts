@@ -206,14 +206,30 @@ function newListing(seller: SellerState, sku: string, productType: string, attri
   };
 }
 
+/**
+ * A text feed declared without a charset is read as ISO-8859-1 (the historical default of text/*,
+ * RFC 2616 §3.7.1); Amazon's feeds guide declares `charset=UTF-8` in every text example
+ * (`text/xml; charset=UTF-8`, `text/tab-separated-values; charset=UTF-8`). UTF-8 bytes read as
+ * ISO-8859-1 turn "Café" into "CafÃ©", which the report flags as a warning.
+ */
+function charsetWarning(contentType: string, bytes: Buffer | undefined): string | undefined {
+  if (!bytes || /;\s*charset=/i.test(contentType) || !/^text\//i.test(contentType)) return undefined;
+  if (!bytes.some((b) => b >= 0x80)) return undefined;
+  return `The feed declared no charset (Content-Type '${contentType}'), so it was read as ISO-8859-1 and its non-ASCII characters may be garbled. Declare the encoding, e.g. '${contentType.split(';')[0]}; charset=UTF-8'.`;
+}
+
 /** Generic XML processing report of the other (non-listings) feed types. */
-export function genericProcessingReport(feed: FeedRecord, sellerId: string): FeedResult {
+export function genericProcessingReport(feed: FeedRecord, sellerId: string, input?: { contentType: string; uploaded?: Buffer | undefined }): FeedResult {
+  const warning = input ? charsetWarning(input.contentType, input.uploaded) : undefined;
+  const result = warning
+    ? `<Result><MessageID>1</MessageID><ResultCode>Warning</ResultCode><ResultMessageCode>5001</ResultMessageCode><ResultDescription>${warning.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</ResultDescription></Result>`
+    : '';
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">
   <Header><DocumentVersion>1.02</DocumentVersion><MerchantIdentifier>${sellerId}</MerchantIdentifier></Header>
   <MessageType>ProcessingReport</MessageType>
   <Message><MessageID>1</MessageID><ProcessingReport><DocumentTransactionID>${feed.feedId}</DocumentTransactionID><StatusCode>Complete</StatusCode>
-    <ProcessingSummary><MessagesProcessed>1</MessagesProcessed><MessagesSuccessful>1</MessagesSuccessful><MessagesWithError>0</MessagesWithError><MessagesWithWarning>0</MessagesWithWarning></ProcessingSummary>
+    <ProcessingSummary><MessagesProcessed>1</MessagesProcessed><MessagesSuccessful>1</MessagesSuccessful><MessagesWithError>0</MessagesWithError><MessagesWithWarning>${warning ? 1 : 0}</MessagesWithWarning></ProcessingSummary>${result}
   </ProcessingReport></Message>
 </AmazonEnvelope>
 `;

@@ -166,6 +166,8 @@ export interface FeedInput {
 export interface PreparedFeed {
   feedType: string;
   contentType: string;
+  /** What Amazon is told, on createFeedDocument and on the upload alike: text types say UTF-8. */
+  declaredContentType: string;
   bytes: Buffer;
   /** The normalised JSON listings feed, when that is the type. */
   listings?: ListingsFeedDocument;
@@ -177,7 +179,8 @@ export function prepareFeed(input: FeedInput, sellerId: string): PreparedFeed {
   const feedType = input.feed_type;
   const isListings = feedType === JSON_LISTINGS_FEED;
   const contentType = input.content_type ?? (isListings ? 'application/json' : 'text/xml');
-  const empty = { feedType, contentType, bytes: Buffer.alloc(0) };
+  const declaredContentType = declareCharset(contentType);
+  const empty = { feedType, contentType, declaredContentType, bytes: Buffer.alloc(0) };
   if (RETIRED_FEED_TYPES.has(feedType)) {
     const inventory = feedType === 'POST_INVENTORY_AVAILABILITY_DATA' ? ' (for quantities, PATCH /attributes/fulfillment_availability in it)' : '';
     return { ...empty, violations: [violation('FEED_TYPE_RETIRED', 'params.feed_type', `${feedType} was retired by Amazon on July 31, 2025 with the other legacy XML and flat-file listings feeds; use JSON_LISTINGS_FEED${inventory}`)] };
@@ -209,7 +212,17 @@ export function prepareFeed(input: FeedInput, sellerId: string): PreparedFeed {
   if (bytes.length > MAX_FEED_BYTES) {
     violations.push(violation('FEED_TOO_LARGE', 'params.content', `is ${bytes.length} bytes; the broker accepts feed documents up to ${MAX_FEED_BYTES} bytes (10 MiB): split the feed`));
   }
-  return { feedType, contentType, bytes, ...(listings ? { listings } : {}), violations };
+  return { feedType, contentType, declaredContentType, bytes, ...(listings ? { listings } : {}), violations };
+}
+
+/**
+ * The bytes are always UTF-8 (`Buffer.from(text, 'utf8')`), and a text type without a charset is
+ * read as ISO-8859-1, so flat-file and XML feeds say so: `text/xml; charset=UTF-8`,
+ * `text/tab-separated-values; charset=UTF-8`, `text/plain; charset=UTF-8`, as in Amazon's Feeds API
+ * use-case guide. The upload must repeat the exact string given to createFeedDocument.
+ */
+export function declareCharset(contentType: string): string {
+  return contentType.startsWith('text/') ? `${contentType}; charset=UTF-8` : contentType;
 }
 
 function isJson(text: string): boolean {

@@ -69,7 +69,7 @@ export async function previewListingsFeed(ctx: WriteContext<unknown>, feed: List
 
 export function feedSummary(ctx: WriteContext<unknown>, prepared: PreparedFeed): string {
   const size = prepared.bytes.length < 1024 ? `${prepared.bytes.length} bytes` : `${(prepared.bytes.length / 1024).toFixed(1)} KiB`;
-  const where = `to ${countryOf(ctx)}, ${size} of ${prepared.contentType}`;
+  const where = `to ${countryOf(ctx)}, ${size} of ${prepared.declaredContentType}`;
   if (!prepared.listings) return `Upload a ${prepared.feedType} feed ${where}. Amazon processes it asynchronously: check feeds.status with the feed_id.`;
   const counts = new Map<string, number>();
   for (const m of prepared.listings.messages) counts.set(m.operationType, (counts.get(m.operationType) ?? 0) + 1);
@@ -84,11 +84,11 @@ export async function applyFeed(ctx: WriteContext<unknown>, prepared: PreparedFe
     operation: 'createFeedDocument',
     method: 'POST',
     path: '/feeds/2021-06-30/documents',
-    body: { contentType: prepared.contentType },
+    body: { contentType: prepared.declaredContentType },
   });
   if (!document.feedDocumentId || !document.url) throw new BrokerError('SP_API_ERROR', 'Amazon answered createFeedDocument without feedDocumentId and url', { details: { status: 201, errors: [] } });
   // The upload's Content-Type must equal the one declared to createFeedDocument (REFERENCE §D-8).
-  await ctx.amazon.upload(document.url, prepared.contentType, prepared.bytes);
+  await ctx.amazon.upload(document.url, prepared.declaredContentType, prepared.bytes);
   const { body: feed } = await ctx.amazon.call<{ feedId?: string }>({
     operation: 'createFeed',
     method: 'POST',

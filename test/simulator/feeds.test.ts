@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { client, download, gunzipJson, SEED, start, waitTerminal } from './helpers.js';
@@ -83,6 +83,19 @@ describe('Feeds API', () => {
     expect((await finish((await createFeed('JSON_LISTINGS_FEED', other.feedDocumentId)).body.feedId)).body.processingStatus).toBe('FATAL');
     const broken = await upload('application/json', '{"header":');
     expect((await finish((await createFeed('JSON_LISTINGS_FEED', broken.feedDocumentId)).body.feedId)).body.processingStatus).toBe('FATAL');
+  });
+
+  it('a text feed without a declared charset is read as ISO-8859-1: non-ASCII content gets a warning in the report', async () => {
+    const xml = '<?xml version="1.0"?><AmazonEnvelope><Message>Café</Message></AmazonEnvelope>';
+    const report = async (contentType: string) => {
+      const { feedDocumentId } = await upload(contentType, xml);
+      const done = await finish((await createFeed('POST_ORDER_FULFILLMENT_DATA', feedDocumentId)).body.feedId);
+      const doc = await c.get(`/feeds/2021-06-30/documents/${done.body.resultFeedDocumentId}`);
+      return (await download(doc.body.url)).bytes;
+    };
+    const text = (bytes: Buffer) => (bytes[0] === 0x1f ? gunzipSync(bytes) : bytes).toString('utf8');
+    expect(text(await report('text/xml'))).toMatch(/<MessagesWithWarning>1<\/MessagesWithWarning>.*declared no charset/s);
+    expect(text(await report('text/xml; charset=UTF-8'))).toMatch(/<MessagesWithWarning>0<\/MessagesWithWarning>/);
   });
 
   it('legacy XML / flat-file listings feeds end FATAL', async () => {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
 import type { TestApp } from '../helpers/app.js';
@@ -86,8 +87,9 @@ describe('listings.upload_feed', () => {
     const mark = env.mark();
     expect((await env.apply(data.confirmation_id)).statusCode).toBe(200);
     const calls = env.requestsSince(mark);
-    expect(calls[0]?.body).toEqual({ contentType: 'text/xml' });
-    expect(calls[1]?.headers['content-type']).toBe('text/xml');
+    // Text feeds declare UTF-8, the same string on createFeedDocument and on the upload.
+    expect(calls[0]?.body).toEqual({ contentType: 'text/xml; charset=UTF-8' });
+    expect(calls[1]?.headers['content-type']).toBe('text/xml; charset=UTF-8');
     expect(calls[1]?.rawBody).toBe(xml);
 
     const tsv = stagedData(
@@ -95,7 +97,24 @@ describe('listings.upload_feed', () => {
     );
     const mark2 = env.mark();
     expect((await env.apply(tsv.confirmation_id)).statusCode).toBe(200);
-    expect(env.requestsSince(mark2)[1]?.headers['content-type']).toBe('text/tab-separated-values');
+    expect(env.requestsSince(mark2)[0]?.body).toEqual({ contentType: 'text/tab-separated-values; charset=UTF-8' });
+    expect(env.requestsSince(mark2)[1]?.headers['content-type']).toBe('text/tab-separated-values; charset=UTF-8');
+  });
+
+  it("non-ASCII text feeds reach Amazon as UTF-8: Amazon's processing report has no charset warning", async () => {
+    const { jobToken } = await env.mint();
+    const xml = '<?xml version="1.0" encoding="UTF-8"?><AmazonEnvelope><MessageType>OrderFulfillment</MessageType><Message>Café Crème</Message></AmazonEnvelope>';
+    const data = stagedData(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'POST_ORDER_FULFILLMENT_DATA', content: xml }));
+    const feedId = (await env.apply(data.confirmation_id)).json().data.result.feed_id as string;
+    let feed: { processingStatus: string; resultFeedDocumentId?: string } = { processingStatus: 'IN_QUEUE' };
+    for (let i = 0; i < 50 && !['DONE', 'FATAL', 'CANCELLED'].includes(feed.processingStatus); i++) {
+      await sleep(100);
+      feed = await env.amazonGet(`/feeds/2021-06-30/feeds/${feedId}`);
+    }
+    const doc = await env.amazonGet<{ url: string }>(`/feeds/2021-06-30/documents/${feed.resultFeedDocumentId}`);
+    const bytes = Buffer.from(await (await fetch(doc.url)).arrayBuffer());
+    const report = (bytes[0] === 0x1f ? gunzipSync(bytes) : bytes).toString('utf8');
+    expect(report).toMatch(/<MessagesWithWarning>0<\/MessagesWithWarning>/);
   });
 
   it('refuses retired legacy listings feeds with the reason, and feeds that break the schema, before anything is sent', async () => {

@@ -26,7 +26,7 @@ export function settleFeed(sim: Sim, host: Host, feed: FeedRecord): void {
   if (!seller || !input?.uploaded) result = { outcome: 'FATAL' };
   else if (LEGACY_LISTINGS_FEED_TYPES.includes(feed.feedType)) result = { outcome: 'FATAL' };
   else if (feed.feedType === JSON_LISTINGS_FEED) result = processListingsFeed(feed, seller, input.contentType, input.uploaded);
-  else result = genericProcessingReport(feed, feed.sellerId);
+  else result = genericProcessingReport(feed, feed.sellerId, input);
   feed.outcome = result.outcome;
   if (result.document) {
     const id = documentId(host);

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { createLogger } from './logger.js';
 import { registerFrontDoorRateLimit } from './quota/front-door.js';
 import capabilityRoutes from './routes/capabilities.js';
@@ -42,6 +42,7 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     // One line per request, written by our onResponse hook (Fastify's would add headers and two lines).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),

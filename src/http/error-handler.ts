@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../db/resilient-pool.js';
 import { BrokerError, errorBody, isBrokerError } from '../errors.js';
 
@@ -71,6 +71,19 @@ export function unexpectedError(error: unknown, requestId: string): BrokerError 
     });
   }
   return new BrokerError('INTERNAL_ERROR', `unexpected error; quote request id ${requestId} to support`);
+}
+
+/**
+ * Errors the router raises before any route runs (Fastify's `frameworkErrors`): a URL that is not
+ * valid percent-encoding, or a path parameter over the router's length limit. Same envelope.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const brokerError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new BrokerError('INVALID_REQUEST', 'a path parameter is too long', { httpStatus: 414 })
+      : new BrokerError('INVALID_REQUEST', `malformed request URL (${error.code})`);
+  request.log.info({ code: error.code }, 'request refused by the router');
+  return reply.status(brokerError.httpStatus).send(errorBody(brokerError));
 }
 
 /** The only place that turns failures into HTTP answers. Internals never reach the caller. */

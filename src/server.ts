@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareSandbox, type Sandbox, sandboxBanner, seedDemoBuyer } from './sandbox.js';
+import { installShutdown } from './shutdown.js';
 
 // Only listens and closes gracefully; everything else is buildApp's.
 let config: Config;
@@ -29,19 +30,4 @@ if (sandbox) {
   console.log(sandboxBanner(config, `http://${config.host}:${port}`));
 }
 
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 10_000).unref();
-    void app
-      .close()
-      .then(() => sandbox?.simulator.close())
-      .then(() => {
-        clearTimeout(timer);
-        process.exit(0);
-      });
-  });
-}
+installShutdown(app, { timeoutMs: config.shutdownTimeoutMs, ...(sandbox ? { alsoClose: () => sandbox.simulator.close() } : {}) });

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { BrokerError, isBrokerError } from '../errors.js';
+import { feedOwnerOrder } from '../confirmations/feed-owner.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { defineCapability, type CapabilityContext } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
@@ -70,6 +71,10 @@ export default defineCapability({
   }),
   operations: ['getFeed', 'getFeedDocument'],
   async run(ctx) {
+    const owner = await feedOwnerOrder(ctx.services.db, ctx.params.feed_id);
+    if (owner !== undefined && owner !== ctx.job.orderId) {
+      throw new BrokerError('INVALID_REQUEST', `params.feed_id ${ctx.params.feed_id} is not a feed of this order`, { httpStatus: 404, details: { field: 'params.feed_id' } });
+    }
     const response = await ctx.amazon.call<Json>({
       operation: 'getFeed',
       method: 'GET',

@@ -12,7 +12,7 @@ export default defineCapability({
   name: 'messaging.request_review',
   access: 'write',
   description:
-    "Proposes sending Amazon's standard 'request a review' message (product review and seller feedback) for one order. Amazon allows it once per order, from 5 days after the earliest delivery date to 30 days after the latest delivery date; the broker asks Amazon whether the order is eligible before staging and again before sending. Never selective (do not pick only happy customers) and never incentivised.",
+    "Proposes sending Amazon's standard 'request a review' message (product review and seller feedback) for one order. Amazon allows it once per order, from 5 days after the earliest delivery date to 30 days after the latest delivery date; the broker asks Amazon whether the order is eligible before staging, and Amazon refuses the request itself if it no longer is. Never selective (do not pick only happy customers) and never incentivised.",
   params: Params({
     amazon_order_id: Type.String({ pattern: '^\\d{3}-\\d{7}-\\d{7}$', description: 'Amazon order id, e.g. 123-1234567-1234567.' }),
     marketplace_id: MarketplaceIdParam,
@@ -38,7 +38,7 @@ export default defineCapability({
     };
   },
   async apply(ctx) {
-    await requireEligible(ctx, ctx.params.amazon_order_id);
+    // No second GET: Amazon sometimes lists no action for an eligible order; its answer to the POST decides.
     return sendReviewRequest(ctx, ctx.params.amazon_order_id);
   },
 });

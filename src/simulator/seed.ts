@@ -15,7 +15,7 @@ export interface SellerSpec {
 export interface SeededOrder {
   amazonOrderId: string;
   marketplaceId: string;
-  kind: 'eligible' | 'alreadySolicited' | 'tooEarly' | 'tooLate';
+  kind: 'eligible' | 'eligibleUnlisted' | 'alreadySolicited' | 'tooEarly' | 'tooLate';
   /** Days relative to "now" at simulator start. */
   earliestDeliveryOffsetDays: number;
   latestDeliveryOffsetDays: number;
@@ -57,6 +57,8 @@ export function seededOrders(seller: SellerSpec): SeededOrder[] {
   // Window: [EarliestDeliveryDate + 5 days, LatestDeliveryDate + 30 days] (Solicitations use-case guide).
   for (let i = 0; i < 8; i++) add('eligible', i, -12 - i, -8 - i);
   seller.marketplaceIds.slice(1).forEach((m, i) => add('eligible', 100 + i, -10, -7, m));
+  // Eligible, yet getSolicitationActionsForOrder lists no action for it (models#187): the POST still works.
+  add('eligibleUnlisted', 0, -12, -8);
   add('alreadySolicited', 0, -15, -12);
   add('tooEarly', 0, -2, 1);
   add('tooLate', 0, -70, -60);
@@ -124,6 +126,8 @@ export interface SeededSellerInfo extends SellerSpec {
   unknownAsin: string;
   orders: {
     eligible: string[];
+    /** Eligible, but Amazon's GET lists no solicitation action for it (as Amazon sometimes does). */
+    eligibleUnlisted: string;
     alreadySolicited: string;
     outsideWindow: string;
     tooEarly: string;
@@ -157,6 +161,7 @@ export function describeSeller(spec: SellerSpec): SeededSellerInfo {
     unknownAsin: 'B0NOSUCH00',
     orders: {
       eligible: ofKind('eligible'),
+      eligibleUnlisted: first('eligibleUnlisted'),
       alreadySolicited: first('alreadySolicited'),
       outsideWindow: first('tooLate'),
       tooEarly: first('tooEarly'),

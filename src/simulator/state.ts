@@ -13,6 +13,8 @@ export interface OrderRecord {
   earliestDeliveryDate: number;
   latestDeliveryDate: number;
   solicitedAt?: number;
+  /** getSolicitationActionsForOrder lists no action even while the order is eligible. */
+  actionsUnlisted?: boolean;
 }
 
 export interface SellerState {
@@ -151,6 +153,7 @@ export class SimState {
             earliestDeliveryDate: now + o.earliestDeliveryOffsetDays * day,
             latestDeliveryDate: now + o.latestDeliveryOffsetDays * day,
             solicitedAt: o.kind === 'alreadySolicited' ? now - 3 * day : undefined,
+            ...(o.kind === 'eligibleUnlisted' ? { actionsUnlisted: true } : {}),
           },
         ]),
       ),

@@ -71,6 +71,9 @@ export interface AmazonApiDeps {
 }
 
 const MAX_ATTEMPTS = 3;
+/** The Solicitations API produces application/hal+json (its model's `produces`); the rest answer JSON. */
+const HAL_OPERATIONS = new Set<string>(['getSolicitationActionsForOrder', 'createProductReviewAndSellerFeedbackSolicitation']);
+const acceptFor = (operation: string) => (HAL_OPERATIONS.has(operation) ? 'application/hal+json, application/json' : 'application/json');
 const EXPIRED_TOKEN = /access token.*(expired|revoked|malformed|invalid)/i;
 
 export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
@@ -112,7 +115,10 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
     async function call<T>(req: SpApiRequest): Promise<SpApiResponse<T>> {
       const key: QuotaKey = { sellingPartnerId: seller.sellingPartnerId, region: seller.region, operation: req.operation };
       const isRead = req.method === 'GET';
-      const url = new URL(`${basePath}${req.path}${buildQuery(req.query)}`, base.origin);
+      const url = new URL(`${basePath}/${buildQuery(req.query)}`, base.origin);
+      // The path is sent as built, never through the URL parser: it would drop a SKU "." or ".."
+      // (even percent-encoded) as a dot segment and call another resource.
+      const path = `${basePath}${req.path}`;
       const body = req.body === undefined ? undefined : JSON.stringify(req.body);
       const quotaDeadline = Date.now() + config.quotaMaxWaitMs;
       let tokenRetried = false;
@@ -124,7 +130,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
         const started = performance.now();
         let answer: Answer;
         try {
-          answer = await send(seller.region, url, req.method, token, body);
+          answer = await send(seller.region, url, path, req.method, token, body, acceptFor(req.operation));
         } catch (error) {
           observe(req.operation, 0, started);
           const timedOut = error instanceof TimeoutError;
@@ -201,22 +207,22 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
   }
 
   /** One attempt; the time limit covers connecting, the headers and the whole body. */
-  async function send(region: Region, url: URL, method: string, token: string, body: string | undefined): Promise<Answer> {
+  async function send(region: Region, url: URL, path: string, method: string, token: string, body: string | undefined, accept: string): Promise<Answer> {
     let headers: Record<string, string> = {
       'x-amz-access-token': token,
       'user-agent': USER_AGENT,
-      accept: 'application/json',
+      accept,
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     };
     const now = new Date();
-    if (signer) headers = await signer.sign(region, { method, url, headers, body }, now);
+    if (signer) headers = await signer.sign(region, { method, url, path, headers, body }, now);
     else headers['x-amz-date'] = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new TimeoutError()), config.spapiTimeoutMs);
     try {
       const response: Dispatcher.ResponseData = await poolFor(url.origin).request({
         method: method as Dispatcher.HttpMethod,
-        path: `${url.pathname}${url.search}`,
+        path: `${path}${url.search}`,
         headers,
         body,
         signal: controller.signal,

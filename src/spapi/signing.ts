@@ -38,7 +38,10 @@ class Sha256 {
 
 export interface SignableRequest {
   method: string;
+  /** Origin and query; its pathname is used when `path` is not given. */
   url: URL;
+  /** The encoded path as sent (kept out of the URL parser, which drops "." and ".." segments). */
+  path?: string;
   headers: Record<string, string>;
   body?: string | undefined;
 }
@@ -71,7 +74,7 @@ export class RequestSigner {
         protocol: request.url.protocol,
         hostname: request.url.hostname,
         ...(request.url.port ? { port: Number(request.url.port) } : {}),
-        path: request.url.pathname,
+        path: request.path ?? request.url.pathname,
         query,
         headers: { ...request.headers, host: request.url.host },
         ...(request.body !== undefined ? { body: request.body } : {}),

@@ -73,6 +73,10 @@ export interface DownloadedDocument {
 }
 
 export function encodePathSegment(segment: string): string {
+  // A segment that is "." or ".." would be dropped as a dot segment (a SKU may be exactly that):
+  // encodeURIComponent leaves dots alone, so they are written %2E. The client keeps paths out of
+  // the WHATWG URL parser, which removes even "%2E%2E" segments.
+  if (segment === '.' || segment === '..') return '%2E'.repeat(segment.length);
   // encodeURIComponent leaves !'()* alone; Amazon's SKU rules want every reserved character encoded.
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

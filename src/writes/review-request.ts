@@ -1,14 +1,18 @@
-import { BrokerError } from '../errors.js';
+import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { orNotFound, type WriteContext } from './staged.js';
 
 /**
- * Solicitations API v1 (REFERENCE §B-13, §C.4). Amazon decides eligibility: the order offers the
- * `productReviewAndSellerFeedback` action only from 5 days after the earliest delivery date to 30 days
- * after the latest, and only once per order. The broker asks before staging and again right before
- * sending, since the window can close (or another tool can send it) in between.
+ * Solicitations API v1 (REFERENCE §B-13, §C.4, §F-10). Amazon decides eligibility: the order offers
+ * the `productReviewAndSellerFeedback` action only from 5 days after the earliest delivery date to
+ * 30 days after the latest, and only once per order. The broker asks before staging, so the buyer
+ * is not asked to confirm a request Amazon does not offer. Amazon's GET sometimes lists no action
+ * for an order that is eligible (models#187), so the refusal says so, and the apply does not ask
+ * again: it sends, and Amazon's answer decides. Amazon refuses an order already solicited or outside
+ * the window with 403 Unauthorized, not 400 (models#19, docs#121), which the broker words as such.
  */
 const ACTION = 'productReviewAndSellerFeedback';
+const WINDOW = "Amazon allows one per order, from 5 days after the earliest delivery date to 30 days after the latest delivery date";
 
 const orderPath = (orderId: string) => `/solicitations/v1/orders/${encodePathSegment(orderId)}`;
 
@@ -33,18 +37,32 @@ export async function requireEligible(ctx: WriteContext<unknown>, amazonOrderId:
   if (!offered.includes(ACTION)) {
     throw new BrokerError(
       'INVALID_REQUEST',
-      `params.amazon_order_id ${amazonOrderId} is not eligible for a review request now: Amazon does not offer it, because a review was already requested for this order (Amazon allows one per order) or the order is outside Amazon's window (from 5 days after the earliest delivery date to 30 days after the latest delivery date)`,
-      { details: { field: 'params.amazon_order_id', rule: 'REVIEW_NOT_ELIGIBLE' } },
+      `params.amazon_order_id ${amazonOrderId}: Amazon does not offer a review request for this order now. It offers one only while the order is eligible (${WINDOW}), so a review was most likely already requested or the order is outside that window. Amazon sometimes lists no action for an order that is eligible: if you are sure it is, try again later`,
+      { details: { field: 'params.amazon_order_id', rule: 'REVIEW_NOT_OFFERED' } },
     );
   }
 }
 
+/** Amazon's 403 to the POST itself: the order was already solicited or is outside the window. */
+function refusedByAmazon(error: unknown, amazonOrderId: string): unknown {
+  if (!isBrokerError(error) || error.code !== 'SP_API_ERROR' || (error.details as { status?: unknown } | undefined)?.status !== 403) return error;
+  return new BrokerError(
+    'INVALID_REQUEST',
+    `params.amazon_order_id ${amazonOrderId} is not eligible for a review request: Amazon refused it (403 Unauthorized), as it does when a review was already requested for the order or the order is outside the window (${WINDOW}); nothing was sent`,
+    { details: { ...error.details, field: 'params.amazon_order_id', rule: 'REVIEW_NOT_ELIGIBLE' } },
+  );
+}
+
 export async function sendReviewRequest(ctx: WriteContext<unknown>, amazonOrderId: string) {
-  await ctx.amazon.call({
-    operation: 'createProductReviewAndSellerFeedbackSolicitation',
-    method: 'POST',
-    path: `${orderPath(amazonOrderId)}/solicitations/${ACTION}`,
-    query: { marketplaceIds: ctx.marketplace.id },
-  });
+  try {
+    await ctx.amazon.call({
+      operation: 'createProductReviewAndSellerFeedbackSolicitation',
+      method: 'POST',
+      path: `${orderPath(amazonOrderId)}/solicitations/${ACTION}`,
+      query: { marketplaceIds: ctx.marketplace.id },
+    });
+  } catch (error) {
+    throw refusedByAmazon(error, amazonOrderId);
+  }
   return { amazon_order_id: amazonOrderId, sent: true as const };
 }

@@ -87,16 +87,22 @@ describe('Solicitations API', () => {
     expect(sent.body).toEqual({});
     expect((await actions(id)).body._links.actions).toEqual([]);
     const again = await solicit(id);
-    expect(again.status).toBe(400);
-    expect(again.body.errors[0].code).toBe('InvalidInput');
+    expect(again.status).toBe(403);
+    expect(again.body.errors[0]).toMatchObject({ code: 'Unauthorized', message: 'Access to requested resource is denied.' });
   });
 
-  it('already solicited, outside the window, unknown', async () => {
+  it('sometimes lists no action for an eligible order, and still sends it', async () => {
+    const id = NA.orders.eligibleUnlisted;
+    expect((await actions(id)).body._links.actions).toEqual([]);
+    expect((await solicit(id)).status).toBe(201);
+  });
+
+  it('already solicited, outside the window (403 Unauthorized, as Amazon answers), unknown', async () => {
     expect((await actions(NA.orders.alreadySolicited)).body._links.actions).toEqual([]);
-    expect((await solicit(NA.orders.alreadySolicited)).status).toBe(400);
+    expect((await solicit(NA.orders.alreadySolicited)).status).toBe(403);
     for (const id of [NA.orders.tooEarly, NA.orders.tooLate]) {
       expect((await actions(id)).body._links.actions).toEqual([]);
-      expect((await solicit(id)).status).toBe(400);
+      expect((await solicit(id)).status).toBe(403);
     }
     expect((await actions(NA.orders.unknown)).status).toBe(404);
     expect((await solicit(NA.orders.unknown)).status).toBe(404);

@@ -185,6 +185,28 @@ describe('listings.update', () => {
     expect(env.requestsSince(mark).find(isLiveWrite)?.path).toBe(`/listings/2021-08-01/items/${NA.sellingPartnerId}/SKU%2FRED%2001%2B%23`);
   });
 
+  it("reaches SKUs named '.' and '..', which a URL parser would drop as path segments", async () => {
+    const { jobToken } = await env.mint({ autoApply: ['listings.upload_feed'] });
+    const create = (sku: string, messageId: number) => ({ messageId, sku, operationType: 'UPDATE', productType, requirements: 'LISTING', attributes: { item_name: [{ value: `Dot mug ${messageId}` }] } });
+    const feed = stagedData(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: { header: { version: '2.0' }, messages: [create('.', 1), create('..', 2)] } }));
+    expect(feed.status).toBe('APPLIED');
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // Amazon processes the feed
+    for (const sku of ['.', '..']) {
+      const { jobToken: token } = await env.mint();
+      const mark = env.mark();
+      const data = stagedData(await env.call(token, 'listings.update', { sku, product_type: productType, patches: titlePatch('Dotted Stoneware Mug') }));
+      expect(data.confirm.diff_preview[0]?.before).toEqual([expect.objectContaining({ value: `Dot mug ${sku.length}` })]);
+      const encoded = sku === '.' ? '%2E' : '%2E%2E';
+      expect(env.requestsSince(mark).map((r) => r.path)).toEqual([`/listings/2021-08-01/items/${NA.sellingPartnerId}/${encoded}`, `/listings/2021-08-01/items/${NA.sellingPartnerId}/${encoded}`]);
+      expect((await env.apply(data.confirmation_id)).json().data.status).toBe('APPLIED');
+      // Read back through the broker (a read takes the same path; fetch() itself would drop the segment).
+      const { jobToken: reader } = await env.mint({ capabilities: ['listings.get'] });
+      const read = await env.call(reader, 'listings.get', { sku });
+      expect(read.statusCode, read.body).toBe(200);
+      expect(read.json().data).toMatchObject({ sku, summaries: [expect.objectContaining({ item_name: 'Dotted Stoneware Mug' })] });
+    }
+  });
+
   it("applies at once when the token's auto_apply names the capability", async () => {
     const { jobToken, orderId } = await env.mint({ autoApply: ['listings.update'] });
     const mark = env.mark();

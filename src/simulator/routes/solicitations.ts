@@ -2,9 +2,12 @@
  * Solicitations API v1 (HAL+json): getSolicitationActionsForOrder lists `productReviewAndSellerFeedback`
  * only while the order is eligible; the solicitation can be sent once, within
  * [EarliestDeliveryDate + 5 days, LatestDeliveryDate + 30 days] (Solicitations use-case guide).
+ * As Amazon does (models#19, docs#121, models#187): sending one for an order already solicited or
+ * outside the window answers 403 Unauthorized, not 400; and GET sometimes lists no action for an
+ * order that is eligible (the seeded `eligibleUnlisted` order), while the POST for it succeeds.
  */
 import type { FastifyInstance } from 'fastify';
-import { invalidInput, notFound } from '../errors.js';
+import { notFound, unauthorized } from '../errors.js';
 import { registerOperation, requireMarketplaceIds, type OpRequest } from '../operation.js';
 import type { Host, Sim } from '../sim.js';
 import type { OrderRecord } from '../state.js';
@@ -34,7 +37,7 @@ export function registerSolicitations(app: FastifyInstance, sim: Sim, host: Host
       const [mp] = requireMarketplaceIds(op, { max: 1 }) as [string];
       const order = findOrder(op, mp);
       const base = `/solicitations/v1/orders/${encodeURIComponent(order.amazonOrderId)}`;
-      const eligible = order.solicitedAt === undefined && inWindow(order, Date.now());
+      const eligible = order.solicitedAt === undefined && inWindow(order, Date.now()) && order.actionsUnlisted !== true;
       const actionHref = `${base}/solicitations/${ACTION}?marketplaceIds=${mp}`;
       return {
         status: 200,
@@ -63,18 +66,13 @@ export function registerSolicitations(app: FastifyInstance, sim: Sim, host: Host
     (op) => {
       const [mp] = requireMarketplaceIds(op, { max: 1 }) as [string];
       const order = findOrder(op, mp);
+      // Amazon's answer does not say which rule failed: the same 403 for both.
       if (order.solicitedAt !== undefined) {
-        throw invalidInput(
-          `A productReviewAndSellerFeedback solicitation was already sent for order ${order.amazonOrderId}.`,
-          'Only one productReviewAndSellerFeedback solicitation can be sent per order.',
-        );
+        throw unauthorized(`A productReviewAndSellerFeedback solicitation was already sent for order ${order.amazonOrderId}.`);
       }
       const now = Date.now();
       if (!inWindow(order, now)) {
-        throw invalidInput(
-          `The productReviewAndSellerFeedback action is not available for order ${order.amazonOrderId}.`,
-          'Solicitations can be sent from 5 days after the earliest delivery date until 30 days after the latest delivery date.',
-        );
+        throw unauthorized(`The order ${order.amazonOrderId} is outside the solicitation window.`);
       }
       order.solicitedAt = now;
       return { status: 201, body: {} };

@@ -1,21 +1,23 @@
 import type { TestProject } from 'vitest/node';
-import { createServerTemplate } from './helpers/migrated-template.js';
+import { startServerRun, type TestRun } from './helpers/migrated-template.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The database on DATABASE_URL's server that test databases are copied from (absent for embedded runs). */
-    migratedTemplate: string | undefined;
+    testRun: TestRun;
   }
 }
 
-/** Migrates one template database for the whole run (see helpers/migrated-template.ts), dropped at the end. */
+/**
+ * On a real server: migrates one template database for the whole run (see
+ * helpers/migrated-template.ts) and at the end drops it with every test database left behind.
+ */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const serverUrl = process.env.DATABASE_URL || undefined;
   if (!serverUrl) {
-    project.provide('migratedTemplate', undefined);
+    project.provide('testRun', { template: undefined, databasePrefix: 'broker_test_' });
     return undefined;
   }
-  const template = await createServerTemplate(serverUrl);
-  project.provide('migratedTemplate', template.name);
-  return () => template.drop();
+  const { run, finish } = await startServerRun(serverUrl);
+  project.provide('testRun', run);
+  return finish;
 }

@@ -1,72 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
-import { Kysely } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
-import { inject } from 'vitest';
 import { buildApp, type BuildOverrides } from '../../src/app.js';
 import { assertConfig, type Config } from '../../src/config.js';
-import type { Db } from '../../src/db/database.js';
-import type { Database } from '../../src/db/schema.js';
-import { migratedEmbeddedDump, withDatabaseName } from './migrated-template.js';
+import { createTestDatabase, DATABASE_URL, embeddedCopy, type TestDatabase } from './databases.js';
 
 /**
  * Test apps run against the machine's real Postgres and Redis when DATABASE_URL / REDIS_URL are
  * set (CI sets them), each test app in a database of its own and under a Redis prefix of its own;
  * otherwise against embedded PGlite and the in-process store.
  */
-export const DATABASE_URL = process.env.DATABASE_URL || undefined;
+export { createTestDatabase, DATABASE_URL, type TestDatabase } from './databases.js';
 export const REDIS_URL = process.env.REDIS_URL || undefined;
 
 export const randomSuffix = () => randomBytes(6).toString('hex');
-
-export interface TestDatabase {
-  url: string | undefined;
-  drop(): Promise<void>;
-}
-
-/** The run's migrated template (test/global-setup.ts), or undefined outside a vitest run. */
-function migratedTemplate(): string | undefined {
-  try {
-    return inject('migratedTemplate');
-  } catch {
-    return undefined; // imported by a script (bench/), not by a test
-  }
-}
-
-/**
- * A fresh database on the real server (or nothing to do for PGlite in memory): empty, or with
- * `migrated` a copy of the run's migrated template — the same tables migrations would create, in a
- * fraction of the time (the app's own migration step then finds nothing to do).
- */
-export async function createTestDatabase(serverUrl: string | undefined = DATABASE_URL, options: { migrated?: boolean } = {}): Promise<TestDatabase> {
-  if (!serverUrl) return { url: undefined, drop: async () => {} };
-  const template = options.migrated && serverUrl === DATABASE_URL ? migratedTemplate() : undefined;
-  const name = `broker_test_${randomSuffix()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
-  await admin.end();
-  return {
-    url: withDatabaseName(serverUrl, name),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-/** An in-memory PGlite loaded from this worker's migrated dump, where the app would otherwise create and migrate one. */
-let embeddedDump: Promise<Blob> | undefined;
-async function embeddedCopy(config: Config): Promise<Db | undefined> {
-  if (config.databaseUrl || !config.dataDir.startsWith('memory://')) return undefined;
-  embeddedDump ??= migratedEmbeddedDump();
-  return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite({ loadDataDir: await embeddedDump })) });
-}
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return assertConfig({

@@ -12,12 +12,14 @@ import { migrateToLatest } from '../../src/db/migrator.js';
  * migrated once per run on a real server (test/global-setup.ts), or a loaded data-directory dump of
  * a PGlite migrated once per worker. No vitest import here: global setup runs outside any test.
  */
-export interface MigratedTemplate {
-  name: string;
-  drop(): Promise<void>;
+export interface TestRun {
+  /** The migrated database that test databases are copied from (none for embedded runs). */
+  template: string | undefined;
+  /** Every test database of the run is named with this prefix, so the run can drop what it left. */
+  databasePrefix: string;
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+export async function adminQuery(serverUrl: string, sql: string): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -33,17 +35,33 @@ export const withDatabaseName = (serverUrl: string, name: string): string => {
   return url.toString();
 };
 
-/** A migrated database on the server, not connected to (Postgres copies only idle templates). */
-export async function createServerTemplate(serverUrl: string): Promise<MigratedTemplate> {
-  const name = `broker_template_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const db = createDatabase({ databaseUrl: withDatabaseName(serverUrl, name), dataDir: 'memory://' });
+/** Migrates the run's template on the server; the answer drops it and every test database the run left. */
+export async function startServerRun(serverUrl: string): Promise<{ run: TestRun; finish(): Promise<void> }> {
+  const id = randomBytes(4).toString('hex');
+  const template = `broker_template_${id}`;
+  const databasePrefix = `broker_test_${id}_`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${template}`);
+  // Not connected to afterwards: Postgres copies only a template nobody is connected to.
+  const db = createDatabase({ databaseUrl: withDatabaseName(serverUrl, template), dataDir: 'memory://' });
   try {
     await migrateToLatest(db);
   } finally {
     await db.destroy();
   }
-  return { name, drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    run: { template, databasePrefix },
+    async finish() {
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      try {
+        const left = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [databasePrefix]);
+        for (const { datname } of left.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+        await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
 }
 
 /** A dump of a freshly migrated in-memory PGlite: what every embedded test database starts from. */

@@ -101,7 +101,8 @@ describe('the partitioned audit migration', () => {
       const rows = await db.selectFrom('audit_events').selectAll().execute();
       expect(rows).toMatchObject([{ order_id: 'o-old', buyer_id: 'b-old', event: 'capability_call', outcome: 'OK', amazon_request_ids: ['rid-old'] }]);
       expect(rows[0]!.time.toISOString()).toBe('2026-10-05T10:00:00.123Z');
-      const down = await migrator.migrateDown();
+      // Back to before the audit migration (later migrations, if any, are undone first).
+      const down = await migrator.migrateTo('2026-11-26T01-00-00_idempotency_response_text');
       expect(down.error).toBeUndefined();
       const restored = await sql<{ amazon_request_id: string }>`SELECT amazon_request_id FROM audit_events`.execute(db);
       expect(restored.rows).toEqual([{ amazon_request_id: 'rid-old' }]);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX } from '../../src/capabilities/examples.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
-import { isLiveWrite, NA } from '../writes/helpers.js';
+import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { connectBuyer } from '../helpers/buyers.js';
+import { isLiveWrite } from '../writes/helpers.js';
 
 /**
  * Issue 11, Amazon's side, end to end through the broker's HTTP API (test/spapi and test/lwa test
@@ -21,14 +22,7 @@ describe('Amazon faults through the broker', () => {
   beforeAll(async () => {
     sim = await startSimulator({ rateLimits: false });
     broker = await buildTestApp({ ...simulatorConfig(sim), spapiTimeoutMs: TIMEOUT_MS });
-    buyerId = `buyer-${randomSuffix()}`;
-    const connected = await broker.app.inject({
-      method: 'POST',
-      url: `/internal/buyers/${buyerId}/amazon/connections`,
-      headers: internalHeaders(broker.config),
-      payload: { selling_partner_id: NA.sellingPartnerId, refresh_token: NA.refreshToken, region: 'NA' },
-    });
-    expect(connected.statusCode, connected.body).toBe(201);
+    buyerId = await connectBuyer(broker);
     ({ jobToken } = await mintToken(broker, { buyerId, capabilities: ['listings.get', 'listings.update'] }));
   });
   afterAll(async () => {

@@ -10,15 +10,15 @@ import {
   DATABASE_URL,
   internalHeaders,
   mintToken,
-  randomSuffix,
   REDIS_URL,
   simulatorConfig,
   type TestApp,
   type TestDatabase,
 } from '../helpers/app.js';
+import { connectBuyer } from '../helpers/buyers.js';
 import { childEnvironment, startChildBroker, type ChildBroker } from '../helpers/child-broker.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
-import { isLiveWrite, NA, US } from '../writes/helpers.js';
+import { isLiveWrite, US } from '../writes/helpers.js';
 
 /**
  * Issue 11: the broker process SIGKILLed during an apply — after Amazon answered but before the
@@ -40,14 +40,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a broker killed in the middle of a
     database = await createTestDatabase();
     relay = await TcpRelay.start(database.url!);
     survivor = await buildTestApp(simulatorConfig(sim), { database });
-    buyerId = `buyer-${randomSuffix()}`;
-    const connected = await survivor.app.inject({
-      method: 'POST',
-      url: `/internal/buyers/${buyerId}/amazon/connections`,
-      headers: internalHeaders(survivor.config),
-      payload: { selling_partner_id: NA.sellingPartnerId, refresh_token: NA.refreshToken, region: 'NA' },
-    });
-    expect(connected.statusCode, connected.body).toBe(201);
+    buyerId = await connectBuyer(survivor);
   });
   afterAll(async () => {
     await child?.kill();

@@ -89,6 +89,12 @@ const EXAMPLES: Record<string, Record<string, ErrorExample>> = {
   500: {
     INTERNAL_ERROR: { summary: 'INTERNAL_ERROR: a bug or an unreachable database', value: error('INTERNAL_ERROR', 'unexpected error; quote request id 0f6c… to support') },
   },
+  503: {
+    INTERNAL_ERROR: {
+      summary: "INTERNAL_ERROR (503): the broker's database is unreachable for a moment; retry after Retry-After",
+      value: error('INTERNAL_ERROR', "the broker's database is unavailable; retry shortly (request id 0f6c…)", { retry_after_s: 1 }),
+    },
+  },
   502: {
     SP_API_ERROR: {
       summary: "SP_API_ERROR: Amazon refused or failed; Amazon's status and errors are in details",
@@ -111,14 +117,22 @@ const DESCRIPTIONS: Record<string, string> = {
   429: 'RATE_LIMIT: retry after retry_after_s seconds (also in Retry-After).',
   500: 'INTERNAL_ERROR: quote the request id to support.',
   502: "SP_API_ERROR: Amazon refused or failed; details carry Amazon's status and errors.",
-  503: 'Not ready: the database or Redis is unreachable.',
+  503: "INTERNAL_ERROR: the broker's database is unreachable (a failover, a restart); retry after Retry-After. Answered within seconds, never a hang.",
 };
+
+/** Any call that reaches the database may answer 503 while it is unreachable: every operation that answers the envelope says so. */
+function addDatabaseUnavailable(operation: { responses?: Record<string, Json> }) {
+  const responses = operation.responses ?? {};
+  const envelope = Object.values(responses).find((response) => JSON.stringify(response.content ?? {}).includes('ErrorEnvelope'));
+  if (envelope && !responses['503']) responses['503'] = structuredClone(envelope);
+}
 
 /** Gives every error response of every operation its description and per-code examples. */
 export function documentErrors(document: Json): void {
   const paths = document.paths as Record<string, Record<string, { responses?: Record<string, Json> }>>;
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
+      addDatabaseUnavailable(operation);
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const media = (response.content as Record<string, Json> | undefined)?.['application/json'];
         const isEnvelope = JSON.stringify(media?.schema ?? {}).includes('ErrorEnvelope');

@@ -3,7 +3,7 @@ import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, ReportIdParam, WaitSecondsParam } from './params.js';
 import { SANDBOX } from './examples.js';
 import { ReportAnswer } from './answers.js';
-import { accountHealthSummary, truncateTopLevelArrays } from './reports/render.js';
+import { accountHealthSummary, withTruncation } from './reports/render.js';
 import { SELLER_PERFORMANCE } from './reports/report-types.js';
 import { accountHealthSpec } from './reports/spec.js';
 import { runReport } from './reports/workflow.js';
@@ -28,7 +28,7 @@ export default defineCapability({
       ...(ctx.params.report_id === undefined ? { spec: accountHealthSpec(ctx.marketplace.id) } : { reportId: ctx.params.report_id }),
       waitSeconds: ctx.params.wait_seconds ?? 20,
       amazonReportTypes: [SELLER_PERFORMANCE],
-      render: (document, spec) => ({ summary: accountHealthSummary(document, spec.marketplaceIds[0] ?? ctx.marketplace.id), ...truncateTopLevelArrays(document) }),
+      render: (streamed, spec) => ({ summary: accountHealthSummary(streamed.document, spec.marketplaceIds[0] ?? ctx.marketplace.id), ...withTruncation(streamed) }),
     });
   },
 });

@@ -4,11 +4,17 @@ import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params, ReportIdParam, WaitSecondsParam } from './params.js';
 import { SANDBOX } from './examples.js';
 import { ReportAnswer } from './answers.js';
-import { insightsDigest } from './reports/insights.js';
-import { truncateTopLevelArrays } from './reports/render.js';
+import { firstRows } from './read-helpers/row-keepers.js';
+import { insightsDigest, topAsinKeeper } from './reports/insights.js';
+import { MAX_ARRAY_ITEMS, withTruncation } from './reports/render.js';
+import { ownAsins, renderSearchTerms, SEARCH_TERMS_FIELD, searchTermsKeeper } from './reports/search-terms.js';
 import { amazonReportTypeOf, BRAND_ANALYTICS, SALES_AND_TRAFFIC } from './reports/report-types.js';
 import { analyticsReportSpec, type AnalyticsParams, type ReportSpec } from './reports/spec.js';
 import { runReport } from './reports/workflow.js';
+
+/** Two years of daily rows, with room to spare. */
+const MAX_DAYS_KEPT = 1_000;
+const SEARCH_TERMS = BRAND_ANALYTICS.brand_analytics_search_terms!.amazonReportType;
 
 export const ANALYTICS_REPORT_TYPES = [
   'insights_summary',
@@ -74,6 +80,9 @@ export default defineCapability({
   async run(ctx) {
     const params = ctx.params as AnalyticsParams & { report_id?: string; wait_seconds?: number };
     const requested = params.report_type;
+    // What the keepers learn while the document streams, for render.
+    const topAsins = topAsinKeeper();
+    let own = new Set<string>();
     return runReport(ctx, {
       // With report_id the other report params are not needed: the report already exists.
       ...(params.report_id === undefined ? { spec: analyticsReportSpec(params, ctx.marketplace) } : { reportId: params.report_id }),
@@ -81,10 +90,21 @@ export default defineCapability({
       amazonReportTypes: AMAZON_REPORT_TYPES,
       adjustResumedSpec: (spec: ReportSpec) =>
         requested !== undefined && amazonReportTypeOf(requested) === spec.amazonReportType ? { ...spec, reportType: requested } : spec,
-      render: (document, spec) =>
-        spec.reportType === 'insights_summary'
-          ? { report: insightsDigest(document, { currency: ctx.marketplace.currency, startDate: spec.dataStartTime, endDate: spec.dataEndTime }) }
-          : truncateTopLevelArrays(document),
+      keepers: async (spec) => {
+        if (spec.reportType === 'insights_summary') return (field) => (field === 'salesAndTrafficByAsin' ? topAsins : firstRows(MAX_DAYS_KEPT));
+        if (spec.amazonReportType === SEARCH_TERMS) {
+          own = await ownAsins(ctx);
+          return (field) => (field === SEARCH_TERMS_FIELD ? searchTermsKeeper(own) : firstRows(MAX_ARRAY_ITEMS));
+        }
+        return () => firstRows(MAX_ARRAY_ITEMS);
+      },
+      render: (streamed, spec) => {
+        if (spec.reportType === 'insights_summary') {
+          const fallback = { currency: ctx.marketplace.currency, startDate: spec.dataStartTime, endDate: spec.dataEndTime };
+          return { report: insightsDigest(streamed.document, fallback, { count: streamed.totals.salesAndTrafficByAsin ?? 0, totalSales: topAsins.totalSales() }) };
+        }
+        return spec.amazonReportType === SEARCH_TERMS ? renderSearchTerms(streamed, own) : withTruncation(streamed);
+      },
     });
   },
 });

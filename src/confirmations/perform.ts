@@ -28,6 +28,7 @@ export function trackLiveWrites(api: AmazonApi): { api: AmazonApi; liveWrites: (
     seller: api.seller,
     requestIds: api.requestIds,
     download: (url, options) => api.download(url, options),
+    openDocument: (url, options) => api.openDocument(url, options),
     upload: (url, contentType, body) => api.upload(url, contentType, body),
     async call<T>(request: SpApiRequest) {
       const response = await api.call<T>(request);

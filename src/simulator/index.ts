@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   documentUrlTtlSeconds?: number;
   /** Fastify logger of the hosts; default false. */
   logger?: boolean;
+  /** Rows of every search terms report, generated as a stream (Amazon's are millions); default: a few seeded rows. */
+  searchTermsRows?: number;
 }
 
 export interface RunningSimulator {
@@ -58,6 +60,8 @@ export interface RunningSimulator {
   issueAuthorizationCode(args: { sellingPartnerId: string; refreshToken?: string }): string;
   /** Every issued access token becomes invalid (403 Unauthorized like Amazon). */
   expireAccessTokens(): void;
+  /** Rows of search terms reports finished from now on (undefined: the few seeded rows). */
+  setSearchTermsRows(rows: number | undefined): void;
   /** Changes a listing as the seller would in Seller Central (outside the API), e.g. its product type. */
   editListing(sellingPartnerId: string, sku: string, edit: (listing: ListingRecord) => void): void;
   close(): Promise<void>;
@@ -69,7 +73,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const listenHost = options.host ?? '127.0.0.1';
   const regional = options.regional === true;
   const sim: Sim = {
-    options: { host: listenHost, regional, rateLimits: options.rateLimits !== false },
+    options: { host: listenHost, regional, rateLimits: options.rateLimits !== false, ...(options.searchTermsRows !== undefined ? { searchTermsRows: options.searchTermsRows } : {}) },
     state: new SimState(
       options.clientId ?? LWA_CLIENT_ID,
       options.clientSecret ?? LWA_CLIENT_SECRET,
@@ -123,6 +127,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     revokeRefreshToken: (t) => revokeRefreshToken(sim, t),
     issueAuthorizationCode: (args) => issueAuthorizationCode(sim, args),
     expireAccessTokens: () => expireAccessTokens(sim),
+    setSearchTermsRows: (rows) => {
+      if (rows === undefined) delete sim.options.searchTermsRows;
+      else sim.options.searchTermsRows = rows;
+    },
     editListing: (sellingPartnerId, sku, edit) => {
       const listing = sim.state.sellers.get(sellingPartnerId)?.listings.get(sku);
       if (!listing) throw new Error(`no listing ${sku} of seller ${sellingPartnerId}`);

@@ -9,6 +9,8 @@ export interface ResolvedOptions {
   host: string;
   regional: boolean;
   rateLimits: boolean;
+  /** When set, search terms reports have this many generated rows (streamed); else a few seeded ones. */
+  searchTermsRows?: number;
 }
 
 export interface Sim {

@@ -3,6 +3,7 @@
  * reports, feeds, documents and A+ content.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { generateCompetitorCatalog, generateListings, type CatalogFacts, type ListingRecord } from './catalog-data.js';
 import { marketplace } from './marketplaces.js';
 import { fixedSkus, seededFeed, seededOrders, type SellerSpec } from './seed.js';
@@ -41,6 +42,8 @@ export interface StoredDocument {
   sellerId: string;
   /** Bytes as stored (gzip when `compressed`). */
   content?: Buffer;
+  /** Instead of `content`: the (gzip) bytes generated anew for each download (very large reports). */
+  stream?: () => Readable;
   compressed: boolean;
   contentType: string;
 }

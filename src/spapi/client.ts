@@ -196,6 +196,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
       requestIds,
       call,
       download: (url, opts) => documents.download(url, opts),
+      openDocument: (url, opts) => documents.open(url, opts),
       upload: (url, contentType, body) => documents.upload(url, contentType, body),
     };
   }

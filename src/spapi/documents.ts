@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -7,15 +7,20 @@ import { BrokerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { REGIONS } from '../marketplaces/marketplaces.js';
 import { USER_AGENT, backoffDelay, networkReason, sleep } from './http.js';
-import type { DownloadedDocument } from './types.js';
+import type { DocumentStream, DownloadedDocument } from './types.js';
 
 /**
  * Report and feed documents live at pre-signed URLs Amazon returns (S3). They carry their own
  * query signature, so nothing of ours is sent to them: no access token, no SigV4. Only HTTPS URLs
  * (or a configured SPAPI_ENDPOINT_* origin — how tests and the simulator work), no redirects,
  * a size cap on both the wire bytes and the gunzipped bytes.
+ *
+ * `open` streams a document (gunzipped on the way) so readers never hold it: a week of Amazon's
+ * search terms report is hundreds of MB to GB of JSON. `download` collects a small one into memory.
  */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+/** Streamed documents are never held, so their cap only stops a runaway (or a gzip bomb) eventually. */
+export const DEFAULT_MAX_STREAMED_BYTES = 8 * 1024 * 1024 * 1024;
 const MAX_DOWNLOAD_ATTEMPTS = 3;
 
 export class DocumentTransfer {
@@ -44,9 +49,10 @@ export class DocumentTransfer {
     return url;
   }
 
-  async download(raw: string, options: { compression?: string | undefined; maxBytes?: number } = {}): Promise<DownloadedDocument> {
+  /** Opens a document for reading: its (gunzipped) bytes as they arrive, capped at `maxBytes` on the wire and gunzipped. */
+  async open(raw: string, options: { compression?: string | undefined; maxBytes?: number } = {}): Promise<DocumentStream> {
     const url = this.checkUrl(raw);
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_STREAMED_BYTES;
     const gzip = options.compression?.toUpperCase() === 'GZIP';
     for (let attempt = 1; ; attempt += 1) {
       const started = performance.now();
@@ -85,8 +91,20 @@ export class DocumentTransfer {
         throw documentError(`document is larger than the ${maxBytes}-byte size cap`, { status, max_bytes: maxBytes });
       }
       const contentType = response.headers['content-type'];
-      return { body: await readCapped(response.body, gzip, maxBytes), contentType: typeof contentType === 'string' ? contentType : undefined };
+      return { chunks: cappedChunks(response.body, gzip, maxBytes), contentType: typeof contentType === 'string' ? contentType : undefined };
     }
+  }
+
+  /** A small document read whole into memory (at most `maxBytes`, 50 MiB by default). */
+  async download(raw: string, options: { compression?: string | undefined; maxBytes?: number } = {}): Promise<DownloadedDocument> {
+    const { chunks, contentType } = await this.open(raw, { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES });
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of chunks) {
+      parts.push(chunk);
+      size += chunk.length;
+    }
+    return { body: Buffer.concat(parts, size), contentType };
   }
 
   async upload(raw: string, contentType: string, body: Buffer): Promise<void> {
@@ -126,34 +144,36 @@ export class DocumentTransfer {
   }
 }
 
-/** Reads a body stream to a Buffer, gunzipping on the way when asked; wire and gunzipped sizes both capped. */
-async function readCapped(body: Readable, gzip: boolean, maxBytes: number): Promise<Buffer> {
+/**
+ * A body's bytes as they arrive, gunzipped on the way when asked; wire and gunzipped sizes both
+ * capped. Errors come out as SP_API_ERROR; a reader that stops early closes the download.
+ */
+async function* cappedChunks(body: Readable, gzip: boolean, maxBytes: number): AsyncGenerator<Buffer> {
   const tooLarge = () => documentError(`document is larger than the ${maxBytes}-byte size cap`, { max_bytes: maxBytes });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const cap = async function* (source: AsyncIterable<Buffer>) {
-    let wire = 0;
+  let wire = 0;
+  const capWire = async function* (source: AsyncIterable<Buffer>) {
     for await (const chunk of source) {
       wire += chunk.length;
       if (wire > maxBytes) throw tooLarge();
       yield chunk;
     }
   };
-  const sink = async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) {
+  const out = new PassThrough();
+  // Failures reach the reader through `out`, which pipeline destroys with the error.
+  (gzip ? pipeline(body, capWire, createGunzip(), out) : pipeline(body, capWire, out)).catch(() => {});
+  let size = 0;
+  try {
+    for await (const chunk of out as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > maxBytes) throw tooLarge();
-      chunks.push(chunk);
+      yield chunk;
     }
-  };
-  try {
-    if (gzip) await pipeline(body, cap, createGunzip(), sink);
-    else await pipeline(body, cap, sink);
-    return Buffer.concat(chunks, size);
   } catch (error) {
     if (error instanceof BrokerError) throw error;
     if (String((error as { code?: unknown }).code ?? '').startsWith('Z_')) throw documentError('document is not valid GZIP data');
     throw documentError(`document download failed (${networkReason(error)})`, { status: 0 }, true);
+  } finally {
+    out.destroy();
   }
 }
 

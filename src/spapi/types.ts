@@ -60,6 +60,8 @@ export interface AmazonApi {
   call<T = unknown>(request: SpApiRequest): Promise<SpApiResponse<T>>;
   /** Downloads a report or feed document from the URL Amazon returned: HTTPS (or a configured endpoint host), no redirects, size-capped, gunzipped when `compression` is GZIP. */
   download(url: string, options?: { compression?: string | undefined; maxBytes?: number }): Promise<DownloadedDocument>;
+  /** The same, streamed: the (gunzipped) bytes as they arrive, so a reader never holds a large document. */
+  openDocument(url: string, options?: { compression?: string | undefined; maxBytes?: number }): Promise<DocumentStream>;
   /** Uploads feed content to the URL createFeedDocument returned, with exactly the declared content type. */
   upload(url: string, contentType: string, body: Buffer): Promise<void>;
   /** The Amazon request ids seen so far in this capability call (kept for the audit log). */
@@ -69,6 +71,12 @@ export interface AmazonApi {
 /** A downloaded report or feed document: the (gunzipped) bytes and the Content-Type they came with (its charset). */
 export interface DownloadedDocument {
   body: Buffer;
+  contentType: string | undefined;
+}
+
+/** A report or feed document being read: its (gunzipped) bytes as they arrive, and its Content-Type. */
+export interface DocumentStream {
+  chunks: AsyncIterable<Buffer>;
   contentType: string | undefined;
 }
 

@@ -30,7 +30,28 @@ describe('analytics.fetch: Brand Analytics', () => {
     expect(createBodies(from)[0]).toMatchObject({ reportType: 'GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT', reportOptions: { reportPeriod: 'WEEK' } });
     expect(data.report.reportSpecification).toMatchObject({ reportType: 'GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT' });
     expect(data.report.dataByDepartmentAndSearchTerm[0]).toMatchObject({ searchTerm: expect.any(String), clickedAsin: expect.any(String), searchFrequencyRank: expect.any(Number) });
-    expect(data.truncated).toBeUndefined();
+    expect(data).toMatchObject({ truncated: false, total_rows: data.report.dataByDepartmentAndSearchTerm.length });
+  });
+
+  it("streams a large search terms report and answers a bounded slice: the seller's own ASINs first, then the top ranks", async () => {
+    // Amazon's search terms report covers the whole marketplace: millions of rows (docs#2111).
+    h.sim.setSearchTermsRows(5_000);
+    try {
+      const previousWeek = { start_date: iso(Date.parse(WEEK.start_date) - 7 * DAY), end_date: iso(Date.parse(WEEK.end_date) - 7 * DAY) };
+      const from = mark(h.sim);
+      const data = expectOk(await na.call('analytics.fetch', { report_type: 'brand_analytics_search_terms', ...previousWeek }));
+      expect(data).toMatchObject({ total_rows: 5_000, returned_rows: 2_000, truncated: true, own_asin_rows: 5 });
+      const rows = data.report.dataByDepartmentAndSearchTerm as { clickedAsin: string; searchFrequencyRank: number }[];
+      expect(rows).toHaveLength(2_000);
+      expect(rows.slice(0, 5).every((r) => NA.asins.includes(r.clickedAsin))).toBe(true);
+      expect(rows.slice(5).map((r) => r.searchFrequencyRank)).toEqual(Array.from({ length: 1_995 }, (_, i) => i + 1));
+      expect(data.report.reportSpecification).toMatchObject({ reportType: 'GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT' });
+      // The seller's ASINs come from its listings (kept an hour, so the first search terms report asked).
+      expect(received(h.sim, 'searchListingsItems').length).toBeGreaterThan(0);
+      expect(received(h.sim, 'createReport', from)).toHaveLength(1);
+    } finally {
+      h.sim.setSearchTermsRows(undefined);
+    }
   });
 
   it('sends the ASINs of a search query performance report space-separated; catalog performance takes them optionally', async () => {

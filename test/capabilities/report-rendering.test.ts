@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { charsetOf, decodeDocument, parseJsonDocument } from '../../src/capabilities/read-helpers/document-text.js';
 import { MAX_FEED_ISSUES, summarizeFeedReport } from '../../src/capabilities/read-helpers/feed-report.js';
 import { insightsDigest } from '../../src/capabilities/reports/insights.js';
-import { accountHealthSummary, truncateTopLevelArrays } from '../../src/capabilities/reports/render.js';
+import { accountHealthSummary, MAX_ARRAY_ITEMS, withTruncation } from '../../src/capabilities/reports/render.js';
+import { streamJsonObject } from '../../src/capabilities/read-helpers/json-stream.js';
+import { firstRows } from '../../src/capabilities/read-helpers/row-keepers.js';
 import { BrokerError } from '../../src/errors.js';
 
 const usd = (amount: number) => ({ amount, currencyCode: 'USD' });
@@ -78,12 +80,13 @@ describe('insights digest of the sales and traffic report', () => {
 });
 
 describe('report documents', () => {
-  it('truncates very long top-level arrays and says so', () => {
+  it('truncates very long top-level arrays while streaming and says so', async () => {
+    const stream = async (doc: unknown) => streamJsonObject([Buffer.from(JSON.stringify(doc))], () => firstRows(MAX_ARRAY_ITEMS));
     const rows = Array.from({ length: 1500 }, (_, i) => ({ i }));
-    const out = truncateTopLevelArrays({ reportSpecification: { a: 1 }, dataByAsin: rows, small: [1, 2] });
-    expect((out.report as { dataByAsin: unknown[] }).dataByAsin).toHaveLength(1000);
+    const out = withTruncation(await stream({ reportSpecification: { a: 1 }, dataByAsin: rows, small: [1, 2] }));
+    expect((out.report as { dataByAsin: unknown[] }).dataByAsin).toEqual(rows.slice(0, 1000));
     expect(out.truncated).toEqual([{ field: 'dataByAsin', total: 1500, returned: 1000 }]);
-    expect(truncateTopLevelArrays({ small: [1] })).toEqual({ report: { small: [1] } });
+    expect(withTruncation(await stream({ small: [1] }))).toEqual({ report: { small: [1] } });
   });
 
   it('summarises account health for the marketplace, reading both rating field names', () => {

@@ -1,14 +1,16 @@
-import { BrokerError } from '../../errors.js';
+import { BrokerError, isBrokerError } from '../../errors.js';
 import { encodePathSegment } from '../../spapi/types.js';
 import type { CapabilityContext } from '../types.js';
-import { charsetOf, decodeDocument, fallbackCharsetFor, parseJsonDocument } from '../read-helpers/document-text.js';
+import { charsetOf, decodedChunks } from '../read-helpers/document-text.js';
+import { streamJsonObject, type RowKeeper, type StreamedDocument } from '../read-helpers/json-stream.js';
+import { firstRows } from '../read-helpers/row-keepers.js';
+import { MAX_ARRAY_ITEMS } from './render.js';
 import { record, str, type Json } from '../read-helpers/json.js';
 import type { ReportSpec } from './spec.js';
 
 /** The Reports API 2021-06-30 calls of the workflow (REFERENCE §B-7). */
 export type Ctx = CapabilityContext<unknown>;
 
-const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
 
 export async function getReport(ctx: Ctx, reportId: string): Promise<Json> {
   const response = await ctx.amazon.call<Json>({ operation: 'getReport', method: 'GET', path: `/reports/2021-06-30/reports/${encodePathSegment(reportId)}` });
@@ -34,8 +36,12 @@ export async function createReport(ctx: Ctx, spec: ReportSpec): Promise<string> 
   return reportId;
 }
 
-/** getReportDocument, then the download (streamed, gunzipped, size-capped), decoded and parsed as JSON. */
-export async function downloadReportDocument(ctx: Ctx, documentId: string): Promise<unknown> {
+/**
+ * getReportDocument, then the download streamed (gunzipped) through a streaming JSON parser: the
+ * document is never held, only what `keeperFor` keeps of each top-level array (default: the first
+ * MAX_ARRAY_ITEMS rows).
+ */
+export async function downloadReportDocument(ctx: Ctx, documentId: string, keeperFor: (field: string) => RowKeeper = () => firstRows(MAX_ARRAY_ITEMS)): Promise<StreamedDocument> {
   const response = await ctx.amazon.call<Json>({
     operation: 'getReportDocument',
     method: 'GET',
@@ -44,7 +50,13 @@ export async function downloadReportDocument(ctx: Ctx, documentId: string): Prom
   const body = record(response.body);
   const url = str(body.url);
   if (!url) throw new BrokerError('SP_API_ERROR', 'Amazon answered getReportDocument without a url', { details: { status: response.status, errors: [] } });
-  const document = await ctx.amazon.download(url, { compression: str(body.compressionAlgorithm), maxBytes: MAX_DOCUMENT_BYTES });
-  const text = decodeDocument(document.body, { charset: charsetOf(document.contentType), fallbackCharset: fallbackCharsetFor(ctx.marketplace.countryCode) });
-  return parseJsonDocument(text, 'report document');
+  const document = await ctx.amazon.openDocument(url, { compression: str(body.compressionAlgorithm) });
+  try {
+    return await streamJsonObject(decodedChunks(document.chunks, { charset: charsetOf(document.contentType) }), keeperFor);
+  } catch (error) {
+    if (isBrokerError(error)) throw error;
+    throw new BrokerError('SP_API_ERROR', `Amazon's report document is not JSON as expected (${error instanceof Error ? error.message : String(error)})`, {
+      details: { status: 200, errors: [] },
+    });
+  }
 }

@@ -1,5 +1,7 @@
 import { compact, num, record, records, roundAmount, str, type Json, type Money } from '../read-helpers/json.js';
 import { isoDate, periodStart } from './dates.js';
+import type { RowKeeper } from '../read-helpers/json-stream.js';
+import { lowestRanked } from '../read-helpers/row-keepers.js';
 
 /**
  * `insights_summary`: the broker's digest of GET_SALES_AND_TRAFFIC_REPORT (daily rows, child ASINs)
@@ -83,7 +85,25 @@ function asinRow(row: Json, currency: string, totalSales: number) {
   });
 }
 
-export function insightsDigest(document: unknown, fallback: { currency: string; startDate?: string; endDate?: string }): Json {
+/** While the report streams, the top ASINs by ordered product sales are kept, and all ASINs' sales summed. */
+export function topAsinKeeper(): RowKeeper & { totalSales(): number } {
+  let total = 0;
+  const top = lowestRanked(TOP_ASINS, (row) => -amountOf(record(record(row).salesByAsin).orderedProductSales));
+  return {
+    add(row) {
+      total += amountOf(record(record(row).salesByAsin).orderedProductSales);
+      top.add(row);
+    },
+    rows: () => top.rows(),
+    totalSales: () => total,
+  };
+}
+
+/**
+ * The digest of a sales and traffic document. `asins` gives the count and total sales of every
+ * ASIN row when the document holds only the top ones (see topAsinKeeper).
+ */
+export function insightsDigest(document: unknown, fallback: { currency: string; startDate?: string; endDate?: string }, asins?: { count: number; totalSales: number }): Json {
   const doc = record(document);
   const specification = record(doc.reportSpecification);
   const days = records(doc.salesAndTrafficByDate).map(dayRow);
@@ -97,7 +117,7 @@ export function insightsDigest(document: unknown, fallback: { currency: string; 
   const refunded = sum((d) => d.refunded);
   const shipped = days.some((d) => d.ordersShipped !== undefined) ? sum((d) => d.ordersShipped ?? 0) : undefined;
   const byAsin = records(doc.salesAndTrafficByAsin);
-  const asinTotalSales = byAsin.reduce((total, row) => total + amountOf(record(row.salesByAsin).orderedProductSales), 0);
+  const asinTotalSales = asins?.totalSales ?? byAsin.reduce((total, row) => total + amountOf(record(row.salesByAsin).orderedProductSales), 0);
   const top = byAsin
     .map((row) => ({ row, sales: amountOf(record(row.salesByAsin).orderedProductSales) }))
     .sort((a, b) => b.sales - a.sales)
@@ -128,6 +148,6 @@ export function insightsDigest(document: unknown, fallback: { currency: string; 
     trend_granularity: granularity,
     trend: rows,
     top_asins: top,
-    asin_count: byAsin.length,
+    asin_count: asins?.count ?? byAsin.length,
   };
 }

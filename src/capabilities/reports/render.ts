@@ -1,23 +1,18 @@
 import { compact, isRecord, num, record, records, str, type Json } from '../read-helpers/json.js';
+import type { StreamedDocument } from '../read-helpers/json-stream.js';
 
 /**
  * Rendering of report documents into answers. Amazon's JSON keeps Amazon's field names; only very
- * long top-level arrays are cut (an agent cannot read a million search-term rows anyway) and the
- * answer says so in `truncated`: `[{ field, total, returned }]`.
+ * long top-level arrays are cut while the document streams (an agent cannot read a million rows
+ * anyway) and the answer says so in `truncated`: `[{ field, total, returned }]`.
  */
 export const MAX_ARRAY_ITEMS = 1_000;
 
-export function truncateTopLevelArrays(document: unknown, limit = MAX_ARRAY_ITEMS): Json {
-  if (!isRecord(document)) return { report: document };
-  const truncated: { field: string; total: number; returned: number }[] = [];
-  const report: Json = {};
-  for (const [field, value] of Object.entries(document)) {
-    if (Array.isArray(value) && value.length > limit) {
-      truncated.push({ field, total: value.length, returned: limit });
-      report[field] = value.slice(0, limit);
-    } else report[field] = value;
-  }
-  return truncated.length > 0 ? { report, truncated } : { report };
+export function withTruncation({ document, totals }: StreamedDocument): Json {
+  const truncated = Object.entries(totals)
+    .map(([field, total]) => ({ field, total, returned: Array.isArray(document[field]) ? (document[field] as unknown[]).length : 0 }))
+    .filter((t) => t.total > t.returned);
+  return truncated.length > 0 ? { report: document, truncated } : { report: document };
 }
 
 const rateMetric = (value: unknown) => {

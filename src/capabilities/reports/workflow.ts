@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError, invalidRequest } from '../../errors.js';
 import { str, type Json } from '../read-helpers/json.js';
+import type { RowKeeper, StreamedDocument } from '../read-helpers/json-stream.js';
 import { downloadReportDocument, getReport, type Ctx } from './amazon.js';
 import { findBinding } from './repository.js';
 import { answerFrom, readResult, writeResult, type ReportAnswer } from './result-cache.js';
@@ -29,8 +30,10 @@ export interface ReportRequest {
   amazonReportTypes: readonly string[];
   /** Lets a resume pick among the broker report types that share one Amazon report. */
   adjustResumedSpec?(spec: ReportSpec): ReportSpec;
-  /** Turns the parsed document into the answer's fields (`report`, and anything else). */
-  render(document: unknown, spec: ReportSpec): Json;
+  /** What to keep of each top-level array while the document streams (default: the first 1,000 rows). */
+  keepers?(spec: ReportSpec): Promise<(field: string) => RowKeeper>;
+  /** Turns the streamed document (only the rows kept) into the answer's fields (`report`, and anything else). */
+  render(streamed: StreamedDocument, spec: ReportSpec): Json;
 }
 
 const unknownReport = () => invalidRequest('report_id is not a report this order requested', { field: 'params.report_id' });
@@ -72,8 +75,8 @@ async function fatalReason(ctx: Ctx, report: Json): Promise<string | undefined> 
   const documentId = str(report.reportDocumentId);
   if (!documentId) return undefined;
   try {
-    const document = (await downloadReportDocument(ctx, documentId)) as Json | null;
-    return str(document?.errorDetails) ?? str(document?.message) ?? JSON.stringify(document).slice(0, 300);
+    const { document } = await downloadReportDocument(ctx, documentId);
+    return str(document.errorDetails) ?? str(document.message) ?? JSON.stringify(document).slice(0, 300);
   } catch {
     // the reason is a bonus; the FATAL status is the answer
     return undefined;
@@ -119,8 +122,8 @@ async function finish(ctx: Ctx, request: ReportRequest, reportId: string, spec: 
   } else {
     const documentId = str(report.reportDocumentId);
     if (!documentId) throw new BrokerError('SP_API_ERROR', 'Amazon reports DONE without a reportDocumentId', { details: { status: 200, errors: [], report_id: reportId } });
-    const document = await downloadReportDocument(ctx, documentId);
-    answer = { status: 'DONE', ...baseAnswer(reportId, spec, report), processing_status: 'DONE', ...request.render(document, spec) };
+    const streamed = await downloadReportDocument(ctx, documentId, request.keepers ? await request.keepers(spec) : undefined);
+    answer = { status: 'DONE', ...baseAnswer(reportId, spec, report), processing_status: 'DONE', ...request.render(streamed, spec) };
   }
   answer = withClampNote(answer, spec);
   await writeResult(ctx, reportId, spec.reportType, { kind: 'answer', answer });

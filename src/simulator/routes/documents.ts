@@ -53,7 +53,7 @@ export function registerDocuments(app: FastifyInstance, sim: Sim): void {
     const id = (req.params as { id: string }).id;
     const doc = sim.state.documents.get(id);
     const input = sim.state.feedDocuments.get(id);
-    const content = doc?.content ?? input?.uploaded;
+    const content = doc?.stream?.() ?? doc?.content ?? input?.uploaded;
     if (!content) {
       recorded.status = 404;
       return s3Error(reply, 404, 'NoSuchKey', 'The specified key does not exist.');

@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { invalidInput, notFound } from '../errors.js';
 import { checkMarketplaces, csv, registerOperation, type OpRequest } from '../operation.js';
 import { buildReportDocument } from '../report-documents.js';
-import { calendarDate, decideOutcome, RETIRED_REPORT_TYPES, SUPPORTED_REPORT_TYPES } from '../report-rules.js';
+import { calendarDate, decideOutcome, RETIRED_REPORT_TYPES, SEARCH_TERMS, SUPPORTED_REPORT_TYPES } from '../report-rules.js';
+import { searchTermsDocumentStream } from '../report-search-terms.js';
 import type { Host, Sim } from '../sim.js';
 import type { ReportRecord } from '../state.js';
 import { enumList } from './listings.js';
@@ -101,11 +102,19 @@ export function viewReport(sim: Sim, host: Host, report: ReportRecord): Record<s
     if (!report.reportDocumentId) {
       const seller = sim.state.sellers.get(report.sellerId);
       const range = report.range;
+      const id = documentId(host);
+      const rows = sim.options.searchTermsRows;
+      if (report.outcome === 'DONE' && seller && report.reportType === SEARCH_TERMS && rows !== undefined) {
+        const stream = () => searchTermsDocumentStream(report, seller, range[0], range[1], rows);
+        sim.state.documents.set(id, { id, sellerId: report.sellerId, stream, compressed: true, contentType: 'application/json' });
+        report.reportDocumentId = id;
+        out.reportDocumentId = id;
+        return out;
+      }
       const doc =
         report.outcome === 'DONE' && seller
           ? buildReportDocument(report, seller, range[0], range[1])
           : { content: JSON.stringify({ errorDetails: report.fatalReason ?? 'The report could not be generated.' }), contentType: 'application/json' };
-      const id = documentId(host);
       sim.state.documents.set(id, { id, sellerId: report.sellerId, content: gzipSync(doc.content), compressed: true, contentType: doc.contentType });
       report.reportDocumentId = id;
     }

@@ -6,8 +6,9 @@ import { defineCapability, type CapabilityContext } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';
 import { FeedReportSummarySchema } from './read-helpers/feed-report.js';
-import { charsetOf, decodeDocument, fallbackCharsetFor } from './read-helpers/document-text.js';
-import { summarizeFeedReport, type FeedReportSummary } from './read-helpers/feed-report.js';
+import { charsetOf } from './read-helpers/document-text.js';
+import type { FeedReportSummary } from './read-helpers/feed-report.js';
+import { summarizeFeedReportStream } from './read-helpers/feed-report-stream.js';
 import { compact, record, str, strings, type Json } from './read-helpers/json.js';
 
 /**
@@ -17,7 +18,6 @@ import { compact, record, str, strings, type Json } from './read-helpers/json.js
  * kept per seller and feed for a day: repeated status calls spend nothing but getFeed.
  */
 const SUMMARY_TTL_MS = 24 * 3_600_000;
-const MAX_REPORT_BYTES = 25 * 1024 * 1024;
 
 const summaryKey = (ctx: CapabilityContext<unknown>, feedId: string, documentId: string) =>
   `feeds:report-summary:${ctx.connection.region}:${ctx.connection.sellingPartnerId}:${feedId}:${documentId}`;
@@ -40,10 +40,9 @@ async function processingReport(ctx: CapabilityContext<unknown>, feedId: string,
   const body = record(document.body);
   const url = str(body.url);
   if (!url) throw new BrokerError('SP_API_ERROR', 'Amazon answered getFeedDocument without a url', { details: { status: document.status, errors: [] } });
-  const downloaded = await ctx.amazon.download(url, { compression: str(body.compressionAlgorithm), maxBytes: MAX_REPORT_BYTES });
-  const summary = summarizeFeedReport(
-    decodeDocument(downloaded.body, { charset: charsetOf(downloaded.contentType), fallbackCharset: fallbackCharsetFor(ctx.marketplace.countryCode) }),
-  );
+  // Streamed: a big feed's report lists an issue per message, and only a summary is kept.
+  const downloaded = await ctx.amazon.openDocument(url, { compression: str(body.compressionAlgorithm) });
+  const summary = await summarizeFeedReportStream(downloaded.chunks, charsetOf(downloaded.contentType));
   await ctx.services.store.set(key, JSON.stringify(summary), SUMMARY_TTL_MS).catch(() => {});
   return summary;
 }

@@ -64,7 +64,8 @@ function firstIssues(issues: FeedIssue[]): FeedIssue[] {
     .map(({ issue }) => issue);
 }
 
-function summarizeJson(report: Json): FeedReportSummary {
+/** A JSON processing report; `issuesTotal` when `report.issues` holds only the issues kept while streaming. */
+export function summarizeJson(report: Json, issuesTotal?: number): FeedReportSummary {
   const summary = record(report.summary);
   const issues = records(report.issues).map((i) =>
     compact({
@@ -86,7 +87,7 @@ function summarizeJson(report: Json): FeedReportSummary {
     warnings: num(summary.warnings),
     item_summary: itemSummary ? compact({ items: num(itemSummary.items), errors: num(itemSummary.errors), warnings: num(itemSummary.warnings) }) : undefined,
     issues: firstIssues(issues),
-    issues_total: issues.length,
+    issues_total: issuesTotal ?? issues.length,
   });
 }
 
@@ -98,27 +99,34 @@ const tag = (xml: string, name: string) => {
   return m?.[1] === undefined ? undefined : unescapeXml(m[1]);
 };
 
-function summarizeXml(xml: string): FeedReportSummary {
-  const results = [...xml.matchAll(/<Result>([\s\S]*?)<\/Result>/g)].map((m) => m[1] ?? '');
-  const issues = results.map((r) =>
-    compact({
-      message_id: num(tag(r, 'MessageID')),
-      sku: tag(r, 'SKU'),
-      code: tag(r, 'ResultMessageCode'),
-      severity: (tag(r, 'ResultCode') ?? 'Error').toUpperCase(),
-      message: tag(r, 'ResultDescription') ?? '',
-    }),
-  );
+/** One `<Result>` element's content as an issue. */
+export function xmlIssue(result: string): FeedIssue {
+  return compact({
+    message_id: num(tag(result, 'MessageID')),
+    sku: tag(result, 'SKU'),
+    code: tag(result, 'ResultMessageCode'),
+    severity: (tag(result, 'ResultCode') ?? 'Error').toUpperCase(),
+    message: tag(result, 'ResultDescription') ?? '',
+  });
+}
+
+/** An XML ProcessingReport from its text outside the `<Result>` elements (the summary) and its issues. */
+export function summarizeXmlParts(outside: string, issues: FeedIssue[], counts: { total: number; errors: number }): FeedReportSummary {
   return compact({
     format: 'xml' as const,
-    messages_processed: num(tag(xml, 'MessagesProcessed')),
-    messages_accepted: num(tag(xml, 'MessagesSuccessful')),
-    messages_invalid: num(tag(xml, 'MessagesWithError')),
-    errors: issues.filter((i) => i.severity === 'ERROR').length,
-    warnings: num(tag(xml, 'MessagesWithWarning')),
+    messages_processed: num(tag(outside, 'MessagesProcessed')),
+    messages_accepted: num(tag(outside, 'MessagesSuccessful')),
+    messages_invalid: num(tag(outside, 'MessagesWithError')),
+    errors: counts.errors,
+    warnings: num(tag(outside, 'MessagesWithWarning')),
     issues: firstIssues(issues),
-    issues_total: issues.length,
+    issues_total: counts.total,
   });
+}
+
+function summarizeXml(xml: string): FeedReportSummary {
+  const issues = [...xml.matchAll(/<Result>([\s\S]*?)<\/Result>/g)].map((m) => xmlIssue(m[1] ?? ''));
+  return summarizeXmlParts(xml.replace(/<Result>[\s\S]*?<\/Result>/g, ''), issues, { total: issues.length, errors: issues.filter((i) => i.severity === 'ERROR').length });
 }
 
 export function summarizeFeedReport(text: string): FeedReportSummary {

@@ -42,7 +42,7 @@ export default defineCapability({
   name: 'analytics.fetch',
   access: 'read',
   description:
-    "Fetches an analytics report for a date range (both days included). Start with report_type insights_summary (the default): a small digest of Amazon's sales and traffic report — totals (sales, units, order items, sessions, page views, conversion, buy box %), a daily or weekly trend, and the top 10 ASINs by sales. Other types return Amazon's report JSON with Amazon's field names (very long arrays cut to 1,000 rows, listed in truncated): sales_traffic (daily per child ASIN; report_period WEEK or MONTH for coarser rows), and the Brand Analytics reports for brand-registered sellers: search_terms, market_basket, repeat_purchase, search_query_performance (needs asins), search_catalog_performance. Brand Analytics dates must be whole periods (weeks Sunday to Saturday); report_period is inferred when the dates span exactly one. Reports take time: the call waits up to wait_seconds; if status is IN_PROGRESS, call again with just the report_id. status DONE with report null means Amazon had no data.",
+    "Fetches an analytics report for a date range (both days included). Start with report_type insights_summary (the default): a small digest of Amazon's sales and traffic report — totals (sales, units, order items, sessions, page views, conversion, buy box %), a daily or weekly trend, and the top 10 ASINs by sales. Other types return Amazon's report JSON with Amazon's field names (very long arrays cut to 1,000 rows, listed in truncated; search_terms, millions of rows, answers at most 2,000: the seller's own ASINs first, then the most searched terms, with total_rows): sales_traffic (daily per child ASIN; report_period WEEK or MONTH for coarser rows), and the Brand Analytics reports for brand-registered sellers: search_terms, market_basket, repeat_purchase, search_query_performance (needs asins), search_catalog_performance. Brand Analytics dates must be whole periods (weeks Sunday to Saturday); report_period is inferred when the dates span exactly one. Reports take time: the call waits up to wait_seconds; if status is IN_PROGRESS, call again with just the report_id. status DONE with report null means Amazon had no data.",
   params: Params({
     report_type: Type.Optional(Type.Enum(ANALYTICS_REPORT_TYPES, { description: 'Which report (default insights_summary).' })),
     start_date: DateParam('First day of the report'),
@@ -68,7 +68,16 @@ export default defineCapability({
       description:
         "insights_summary: { date_range, currency_code, totals, trend_granularity, trend, top_asins }; other types: Amazon's report JSON with Amazon's field names.",
     }),
-    { truncated: Type.Optional(Type.Array(Type.Object({ field: Type.String(), total: Type.Integer(), returned: Type.Integer() }), { description: 'Arrays cut to 1,000 rows.' })) },
+    {
+      truncated: Type.Optional(
+        Type.Union([Type.Array(Type.Object({ field: Type.String(), total: Type.Integer(), returned: Type.Integer() })), Type.Boolean()], {
+          description: 'Arrays cut to 1,000 rows: [{ field, total, returned }]. For brand_analytics_search_terms: true when rows were left out of the bounded slice.',
+        }),
+      ),
+      total_rows: Type.Optional(Type.Integer({ description: "brand_analytics_search_terms: rows in Amazon's report (often millions)." })),
+      returned_rows: Type.Optional(Type.Integer({ description: 'brand_analytics_search_terms: rows answered (at most 2,000): own ASINs first, then the lowest searchFrequencyRank.' })),
+      own_asin_rows: Type.Optional(Type.Integer({ description: "brand_analytics_search_terms: answered rows whose clickedAsin is one of the seller's own ASINs." })),
+    },
   ),
   operations: ['createReport', 'getReport', 'getReportDocument'],
   precheck(params) {

@@ -72,7 +72,8 @@ describe('SP-API client against the simulator', () => {
     const { api, calls, seller } = await setup();
     const response = await api.call<{ payload: unknown[] }>(PARTICIPATIONS);
     expect(response.status).toBe(200);
-    expect(response.body.payload).toHaveLength(1);
+    // One retail marketplace, and the three non-retail ones Amazon also lists (REFERENCE §F-5).
+    expect(response.body.payload).toHaveLength(4);
     expect(response.requestId).toBeTruthy();
     expect(api.requestIds).toEqual([response.requestId]);
     const recorded = sim.stats.requests.at(-1)!;

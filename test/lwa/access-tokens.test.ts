@@ -20,6 +20,9 @@ import {
 } from '../helpers/app.js';
 import { importConnection, listConnectionsHttp, newBuyer, newSeller } from '../connections/support.js';
 
+/** The seller's one retail marketplace, plus the three non-retail ones Amazon also lists (REFERENCE §F-5). */
+const PARTICIPATIONS = 4;
+
 const caught = async (promise: Promise<unknown>) =>
   promise.then(
     () => {
@@ -126,7 +129,7 @@ describe('LWA access tokens across two broker instances', () => {
     const again = await importConnection(a, buyer, { selling_partner_id: seller.sellingPartnerId, refresh_token: fresh, region: 'NA' });
     expect(again.statusCode).toBe(201);
     expect(again.json().data.connections[0].status).toBe('active');
-    expect((await fetchParticipations(b.app.services.amazon.forSeller(sellerContext))).length).toBe(1);
+    expect((await fetchParticipations(b.app.services.amazon.forSeller(sellerContext))).length).toBe(PARTICIPATIONS);
   });
 
   it('an LWA outage is a retryable SP_API_ERROR, revokes nothing, and recovers', async () => {
@@ -153,7 +156,7 @@ describe('LWA access tokens across two broker instances', () => {
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('active');
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await fetchParticipations(a.app.services.amazon.forSeller(sellerContext))).length).toBe(1);
+    expect((await fetchParticipations(a.app.services.amazon.forSeller(sellerContext))).length).toBe(PARTICIPATIONS);
     expect(sim.stats.lwaCalls.refresh_token).toBe(2);
   });
 
@@ -162,7 +165,7 @@ describe('LWA access tokens across two broker instances', () => {
     sim.expireAccessTokens();
     sim.stats.reset();
     const participations = await fetchParticipations(b.app.services.amazon.forSeller(sellerContext));
-    expect(participations).toHaveLength(1);
+    expect(participations).toHaveLength(PARTICIPATIONS);
     expect(sim.stats.lwaCalls.refresh_token).toBe(1);
     expect(sim.stats.calls.getMarketplaceParticipations).toBe(2);
     // The other instance picks up the new token from the shared cache.

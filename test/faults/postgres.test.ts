@@ -32,6 +32,7 @@ describe.skipIf(!DATABASE_URL)('Postgres outages through a relay', () => {
 
   beforeAll(async () => {
     process.on('uncaughtException', recordCrash);
+    process.on('unhandledRejection', recordCrash);
     database = await createTestDatabase();
     relay = await TcpRelay.start(database.url!);
     broker = await buildTestApp({ databaseUrl: relay.via(database.url!) }, { database });
@@ -39,6 +40,7 @@ describe.skipIf(!DATABASE_URL)('Postgres outages through a relay', () => {
   });
   afterAll(async () => {
     process.off('uncaughtException', recordCrash);
+    process.off('unhandledRejection', recordCrash);
     await broker?.close();
     await other?.close();
     await relay?.close();

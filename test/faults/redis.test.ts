@@ -16,11 +16,13 @@ describe.skipIf(!REDIS_URL)('Redis cut through a relay', () => {
 
   beforeAll(async () => {
     process.on('uncaughtException', recordCrash);
+    process.on('unhandledRejection', recordCrash);
     relay = await TcpRelay.start(REDIS_URL!);
     broker = await buildTestApp({ redisUrl: relay.via(REDIS_URL!) });
   });
   afterAll(async () => {
     process.off('uncaughtException', recordCrash);
+    process.off('unhandledRejection', recordCrash);
     await broker?.close();
     await relay?.close();
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { REDIS_URL_PATTERN } from './store/redis-client.js';
 
 /**
  * Every setting the broker reads, described and validated once at boot (CONTRACT §2).
@@ -14,7 +15,9 @@ export const ConfigSchema = Type.Object({
   mode: Type.Union([Type.Literal('sandbox'), Type.Literal('production')], { description: 'BROKER_MODE' }),
   databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'DATABASE_URL; unset = embedded PGlite' })),
   dataDir: Type.String({ description: 'BROKER_DATA_DIR: where embedded PGlite keeps its files' }),
-  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'REDIS_URL; unset = in-process store' })),
+  redisUrl: Type.Optional(
+    Type.String({ pattern: REDIS_URL_PATTERN, description: 'REDIS_URL: redis[s]://host:port, or redis[s]+cluster://host:port,host:port (seed nodes); unset = in-process store' }),
+  ),
   /** Prefix of every Redis key, so tests (and several brokers) can share one Redis. */
   redisKeyPrefix: Type.String(),
   internalApiKey: Type.String({ minLength: 16, description: 'INTERNAL_API_KEY' }),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { sha256Hex } from './secrets.js';
 
@@ -23,7 +23,7 @@ const COUNT_FAILURE = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
 
-type FailureCounter = Pick<Redis, 'eval'>;
+type FailureCounter = Pick<RedisClient, 'eval'>;
 
 /** A Map that forgets its oldest entries beyond MAX_ENTRIES (insertion order is age). */
 class BoundedExpiryMap {

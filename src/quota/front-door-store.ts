@@ -1,6 +1,6 @@
 import type { FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { RouteOptions } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 
 /** Fixed-window counter, the same as @fastify/rate-limit's own Redis store (without its back-off options). */
 const INCR_LUA = `
@@ -13,7 +13,7 @@ end
 return {current, ttl}
 `;
 
-type CounterRedis = Redis & { brokerFrontDoorIncr(key: string, windowMs: number): Promise<[number, number]> };
+type CounterRedis = RedisClient & { brokerFrontDoorIncr(key: string, windowMs: number): Promise<[number, number]> };
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
 /**
@@ -27,7 +27,7 @@ export class FrontDoorStore implements FastifyRateLimitStore {
   private lastSweep = Date.now();
 
   constructor(
-    private readonly redis: Redis | undefined,
+    private readonly redis: RedisClient | undefined,
     private readonly nameSpace: string,
     private readonly timeoutMs = 200,
   ) {
@@ -35,7 +35,7 @@ export class FrontDoorStore implements FastifyRateLimitStore {
   }
 
   /** The constructor @fastify/rate-limit's `store` option wants (it calls `new Store(params)`). */
-  static using(redis: Redis | undefined, nameSpace: string, timeoutMs?: number) {
+  static using(redis: RedisClient | undefined, nameSpace: string, timeoutMs?: number) {
     return class extends FrontDoorStore {
       constructor() {
         super(redis, nameSpace, timeoutMs);

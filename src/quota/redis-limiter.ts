@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import { rateOf, type BucketRate } from './rates.js';
 import type { QuotaKey, QuotaLimiter } from './types.js';
@@ -39,7 +39,7 @@ return {math.ceil(wait), 1}
 /** Connection states in which a command may get an answer (others wait for ioredis's reconnects). */
 const USABLE_STATUSES = new Set(['ready', 'wait', 'connecting', 'connect']);
 
-type QuotaRedis = Redis & {
+type QuotaRedis = RedisClient & {
   brokerQuota(bucketKey: string, learnedKey: string, mode: string, rate: number, burst: number, maxWaitMs: number): Promise<unknown>;
 };
 
@@ -53,7 +53,7 @@ export function quotaRedisKey(prefix: string, key: QuotaKey) {
 export const learnedRateRedisKey = (prefix: string, key: QuotaKey) => `${quotaRedisKey(prefix, key)}:rate`;
 
 export interface RedisQuotaLimiterOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   /** Default maxWaitMs of acquire (the config's quotaMaxWaitMs). */

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from './redis-client.js';
 
 /**
  * The small key-value surface the broker shares between instances: locks, the encrypted
@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 export interface SharedStore {
   readonly kind: 'redis' | 'memory';
   /** The Redis connection, for Lua scripts (quota) and @fastify/rate-limit; undefined in memory mode. */
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** SET NX PX: true when this caller now owns the key. */
@@ -24,25 +24,11 @@ const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return
 
 export class RedisStore implements SharedStore {
   readonly kind = 'redis' as const;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
 
   constructor(url: string, readonly prefix: string) {
-    this.redis = new Redis(url, {
-      lazyConnect: true,
-      // Fail fast instead of queueing commands forever while Redis is down: callers degrade.
-      maxRetriesPerRequest: 1,
-      // While disconnected, commands fail at once (callers fall back) instead of queueing.
-      enableOfflineQueue: false,
-      connectTimeout: 2_000,
-      // A Redis that accepts but stops answering (partition, stuck process) must not hang calls:
-      // every user of the store treats a failed command as a cache miss or degrades.
-      commandTimeout: 1_000,
-      keepAlive: 10_000,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
+    this.redis = createRedisClient(url);
     this.redis.defineCommand('compareAndDelete', { numberOfKeys: 1, lua: COMPARE_AND_DELETE });
-    // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
-    this.redis.on('error', () => {});
   }
 
   async connect(): Promise<void> {
@@ -66,7 +52,7 @@ export class RedisStore implements SharedStore {
   }
 
   async deleteIfEquals(key: string, value: string) {
-    const deleted = (await (this.redis as Redis & { compareAndDelete(k: string, v: string): Promise<number> }).compareAndDelete(
+    const deleted = (await (this.redis as RedisClient & { compareAndDelete(k: string, v: string): Promise<number> }).compareAndDelete(
       this.key(key),
       value,
     )) as number;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/store/redis-client.js';
 import { pino, type Logger } from 'pino';
 import type { QuotaKey } from '../../src/quota/types.js';
 
@@ -20,7 +21,9 @@ export function connectRedis(url = REDIS_URL) {
   return redis;
 }
 
-export async function deleteKeys(redis: Redis, prefix: string) {
+/** Deletes a test's keys (tests run these against a single Redis, REDIS_URL). */
+export async function deleteKeys(client: RedisClient, prefix: string) {
+  const redis = client as Redis;
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -58,7 +59,8 @@ describe('secrets at rest and in transit', () => {
   }
 
   async function redisText(): Promise<string[]> {
-    const redis = t.app.services.store.redis;
+    // A single Redis here (REDIS_URL); SCAN per node would be needed on a Cluster.
+    const redis = t.app.services.store.redis as Redis | undefined;
     if (!redis) return [];
     const texts: string[] = [];
     for await (const keys of redis.scanStream({ match: `${t.config.redisKeyPrefix}*`, count: 500 }) as AsyncIterable<string[]>) {
@@ -153,7 +155,8 @@ describe('secrets at rest and in transit', () => {
 
     // Put the victim's own ciphertext back; then move the donor's cached access token onto the victim's cache key.
     await db.updateTable('amazon_authorizations').set({ refresh_token_ciphertext: to.refresh_token_ciphertext }).where('id', '=', to.id).execute();
-    const redis = t.app.services.store.redis;
+    // A single Redis here (REDIS_URL); SCAN per node would be needed on a Cluster.
+    const redis = t.app.services.store.redis as Redis | undefined;
     if (!redis) return;
     const donorCache = await redis.get(`${t.config.redisKeyPrefix}lwa:access:${from.id}`);
     expect(donorCache).toBeTruthy();

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { REGIONS } from '../marketplaces/marketplaces.js';
+import { MARKETPLACE_IDS, REGIONS } from '../marketplaces/marketplaces.js';
 import { Ok } from './envelope.js';
 
 /** Schemas of the connection routes (internal API §4 and the OAuth callback). No schema here carries a secret out. */
@@ -52,11 +52,16 @@ export const ImportConnectionBody = Type.Object(
 export const AuthorizeBody = Type.Object(
   {
     region: Type.Optional(RegionSchema),
+    marketplace_id: Type.Optional(
+      Type.Enum(MARKETPLACE_IDS, {
+        description: "The seller's store: the consent URL is built on that store's own Seller Central host (e.g. sellercentral.amazon.in), and the region follows it. Without it, the region's host.",
+      }),
+    ),
     return_to: Type.Optional(
       Type.String({ maxLength: 2000, pattern: '^https?://', description: 'Where the callback redirects the seller when done.' }),
     ),
   },
-  { additionalProperties: false, examples: [{ region: 'NA', return_to: 'https://app.sellershorts.example/connected' }] },
+  { additionalProperties: false, examples: [{ region: 'NA', return_to: 'https://app.sellershorts.example/connected' }, { marketplace_id: 'A21TJRUUN4KGV' }] },
 );
 
 export const AuthorizeResponse = Ok(

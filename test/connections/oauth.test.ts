@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { MARKETPLACES as AMAZON_MARKETPLACES, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { buildTestApp, internalHeaders, simulatorConfig, type TestApp } from '../helpers/app.js';
 import { newBuyer, newSeller } from './support.js';
 
@@ -54,6 +54,26 @@ describe('OAuth website authorization workflow', () => {
       payload: { region: 'UK' },
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it("builds the consent URL on the named store's own Seller Central host, in that store's region", async () => {
+    // Many stores have their own host (IN, AE, SA, TR, EG, ZA, AU, SG, BR, MX, JP…; REFERENCE §F-8).
+    for (const store of Object.values(AMAZON_MARKETPLACES)) {
+      const data = await authorize(newBuyer(), { marketplace_id: store.id });
+      expect(new URL(data.authorize_url).origin, store.countryCode).toBe(store.sellerCentralUrl);
+      const saved = await t.app.services.db.selectFrom('oauth_states').select('region').where('id', '=', data.state.split('.')[0]!).executeTakeFirst();
+      expect(saved?.region, store.countryCode).toBe(store.region);
+    }
+    const wrongRegion = await t.app.inject({
+      method: 'POST',
+      url: `/internal/buyers/${newBuyer()}/amazon/authorize`,
+      headers: internalHeaders(t.config),
+      payload: { marketplace_id: 'A1VC38T7YXB528', region: 'EU' },
+    });
+    expect(wrongRegion.statusCode).toBe(400);
+    expect(wrongRegion.json().error.details.field).toBe('body.region');
+    const unknown = await t.app.inject({ method: 'POST', url: `/internal/buyers/${newBuyer()}/amazon/authorize`, headers: internalHeaders(t.config), payload: { marketplace_id: 'A2ZV50J4W1RKNI' } });
+    expect(unknown.statusCode).toBe(400);
   });
 
   it('completes: exchanges the code, stores the connections, refuses a replay', async () => {

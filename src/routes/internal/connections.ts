@@ -4,7 +4,7 @@ import { connectSeller } from '../../connections/service.js';
 import { disconnectBuyer, listConnections } from '../../connections/repository.js';
 import type { Connection } from '../../connections/types.js';
 import { BrokerError } from '../../errors.js';
-import { consentUrl } from '../../oauth/consent.js';
+import { consentTarget, consentUrl } from '../../oauth/consent.js';
 import { createOAuthState } from '../../oauth/state.js';
 import {
   AuthorizeBody,
@@ -105,7 +105,7 @@ export default async function connectionRoutes(app: FastifyInstance) {
         operationId: 'startAmazonAuthorization',
         summary: "Start Amazon's website authorization workflow",
         description:
-          'Returns the Seller Central consent URL for the region with a signed, single-use state (10 minutes). Amazon then redirects the seller to GET /oauth/amazon/callback. Only the primary user of the seller account can authorize an app the first time.',
+          'Returns the Seller Central consent URL with a signed, single-use state (10 minutes): on the store\'s own Seller Central host when marketplace_id is given (its region follows), else on the region\'s. Amazon then redirects the seller to GET /oauth/amazon/callback. Only the primary user of the seller account can authorize an app the first time.',
         security: INTERNAL_SECURITY,
         params: BuyerParams,
         body: AuthorizeBody,
@@ -117,11 +117,11 @@ export default async function connectionRoutes(app: FastifyInstance) {
       const body = (request.body ?? {}) as Static<typeof AuthorizeBody>;
       const { config, db, vault } = request.server.services;
       if (!config.spapiAppId) throw new BrokerError('INTERNAL_ERROR', 'SPAPI_APP_ID is not configured: the consent URL needs it');
-      const region = body.region ?? 'NA';
-      const { state, expiresAt } = await createOAuthState(db, vault, { buyerId: buyer_id, region, returnTo: body.return_to });
+      const target = consentTarget({ region: body.region, marketplaceId: body.marketplace_id });
+      const { state, expiresAt } = await createOAuthState(db, vault, { buyerId: buyer_id, region: target.region, returnTo: body.return_to });
       return {
         ok: true,
-        data: { authorize_url: consentUrl(config, region, state), state, expires_at: expiresAt.toISOString() },
+        data: { authorize_url: consentUrl(config, target, state), state, expires_at: expiresAt.toISOString() },
       };
     },
   );

@@ -20,12 +20,11 @@ import { APPLY_LEASE_MS, APPLY_POLL_MS, APPLY_WAIT_MS } from './types.js';
  * - applying: a second apply waits for the outcome (polling) and answers the same.
  * - applied / amazon_rejected: the stored result (APPLIED / REJECTED_BY_AMAZON); failed: the stored
  *   error; rejected / expired: 409 INVALID_REQUEST.
- * - applying past its lease (the owner crashed mid-apply, before or after Amazon's answer): listings
- *   patches are read back from Amazon first (recovery.ts) — already there, recorded as applied
- *   without sending; not there, sent once now; the result's `recovery` says which. Feeds, A+
- *   documents and review requests are not idempotent and Amazon offers no way to look up whether
- *   the lost call landed, so they become `failed` with a message to check Seller Central, and are
- *   never re-sent.
+ * - applying past its lease (the owner crashed mid-apply, before or after Amazon's answer): where
+ *   Amazon can be asked (listings patches read back, review requests' offered action), the broker
+ *   looks before it sends (recovery.ts) and the result's `recovery` says what happened. Feeds and
+ *   A+ documents are not idempotent and Amazon offers no way to look up whether the lost call
+ *   landed, so they become `failed` with a message to check Seller Central, and are never re-sent.
  */
 
 export interface ApplyOptions {

@@ -21,7 +21,8 @@ interface SolicitationActions {
   _embedded?: { actions?: { payload?: { name?: string } }[] };
 }
 
-export async function requireEligible(ctx: WriteContext<unknown>, amazonOrderId: string): Promise<void> {
+/** Whether Amazon lists the review-request action for the order now (an eligible order not yet solicited). */
+export async function reviewOffered(ctx: WriteContext<unknown>, amazonOrderId: string): Promise<boolean> {
   const { body } = await orNotFound(
     () =>
       ctx.amazon.call<SolicitationActions>({
@@ -34,7 +35,11 @@ export async function requireEligible(ctx: WriteContext<unknown>, amazonOrderId:
     `${amazonOrderId} is not an order of this seller in marketplace ${ctx.marketplace.id}`,
   );
   const offered = [...(body._links?.actions ?? []).map((a) => a.name), ...(body._embedded?.actions ?? []).map((a) => a.payload?.name)];
-  if (!offered.includes(ACTION)) {
+  return offered.includes(ACTION);
+}
+
+export async function requireEligible(ctx: WriteContext<unknown>, amazonOrderId: string): Promise<void> {
+  if (!(await reviewOffered(ctx, amazonOrderId))) {
     throw new BrokerError(
       'INVALID_REQUEST',
       `params.amazon_order_id ${amazonOrderId}: Amazon does not offer a review request for this order now. It offers one only while the order is eligible (${WINDOW}), so a review was most likely already requested or the order is outside that window. Amazon sometimes lists no action for an order that is eligible: if you are sure it is, try again later`,

@@ -53,6 +53,9 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   app.addHook('onClose', async () => services.close());
 
   installErrorHandler(app);
+  // Bodies are JSON only: a text/plain body is refused by its content type instead of reaching a
+  // schema as a string ("body must be object" would not say what is wrong).
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorEnvelope);
 
   app.addHook('onSend', async (request, reply) => {

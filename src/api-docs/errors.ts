@@ -43,7 +43,7 @@ const EXAMPLES: Record<string, Record<string, ErrorExample>> = {
     CAPABILITY_NOT_ALLOWED: {
       summary: 'CAPABILITY_NOT_ALLOWED: the token was not granted this capability (or it does not exist)',
       value: error('CAPABILITY_NOT_ALLOWED', 'unknown capability "orders.sumary"; did you mean orders.summary? GET /api/capabilities lists the ones this token may call', {
-        details: { capability: 'orders.sumary' },
+        details: { capability: 'orders.sumary', did_you_mean: 'orders.summary' },
       }),
     },
   },
@@ -65,13 +65,13 @@ const EXAMPLES: Record<string, Record<string, ErrorExample>> = {
     },
     INVALID_REQUEST_conflict: {
       summary: 'INVALID_REQUEST (409): the state does not allow it',
-      value: error('INVALID_REQUEST', 'confirmation cnf_Jr0MXC7v6QI1CPj1HXPQ was rejected; stage the write again', { details: { status: 'rejected' } }),
+      value: error('INVALID_REQUEST', 'confirmation cnf_Jr0MXC7v6QI1CPj1HXPQ was rejected and can no longer be applied', { details: { status: 'rejected' } }),
     },
   },
   413: {
     INVALID_REQUEST: {
       summary: 'INVALID_REQUEST (413): the body is larger than the limit',
-      value: error('INVALID_REQUEST', 'request body is larger than the 16777216-byte (16 MiB) limit (BODY_LIMIT_BYTES)', { details: { limit_bytes: 16777216 } }),
+      value: error('INVALID_REQUEST', 'request body is larger than the 16777216-byte (16 MiB) limit (BODY_LIMIT_BYTES); split the request', { details: { limit_bytes: 16777216 } }),
     },
   },
   422: {
@@ -98,8 +98,8 @@ const EXAMPLES: Record<string, Record<string, ErrorExample>> = {
   502: {
     SP_API_ERROR: {
       summary: "SP_API_ERROR: Amazon refused or failed; Amazon's status and errors are in details",
-      value: error('SP_API_ERROR', 'Amazon answered 404 to getListingsItem: no listing with params.sku "NO-SUCH-SKU" for this seller in ATVPDKIKX0DER', {
-        details: { status: 404, field: 'params.sku', errors: [{ code: 'NOT_FOUND', message: 'SKU not found' }] },
+      value: error('SP_API_ERROR', 'params.sku "NO-SUCH-SKU-404" is not a listing of this seller in marketplace ATVPDKIKX0DER (products.list lists the seller\'s SKUs)', {
+        details: { status: 404, field: 'params.sku', errors: [{ code: 'NotFound', message: "SKU 'NO-SUCH-SKU-404' not found for seller A1SANDBOXNA0001." }] },
       }),
     },
   },

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { feedOwnerOrder } from '../confirmations/feed-owner.js';
 import { encodePathSegment } from '../spapi/types.js';
+import { orNotFound } from '../writes/staged.js';
 import { defineCapability, type CapabilityContext } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';
@@ -18,6 +19,7 @@ import { compact, record, str, strings, type Json } from './read-helpers/json.js
  * kept per seller and feed for a day: repeated status calls spend nothing but getFeed.
  */
 const SUMMARY_TTL_MS = 24 * 3_600_000;
+const FEED_POLL_AFTER_S = 10;
 
 const summaryKey = (ctx: CapabilityContext<unknown>, feedId: string, documentId: string) =>
   `feeds:report-summary:${ctx.connection.region}:${ctx.connection.sellingPartnerId}:${feedId}:${documentId}`;
@@ -65,6 +67,7 @@ export default defineCapability({
     processing_start_time: Type.Optional(Type.String()),
     processing_end_time: Type.Optional(Type.String()),
     result_document_id: Type.Optional(Type.String()),
+    retry_after_s: Type.Optional(Type.Integer({ description: 'While IN_QUEUE or IN_PROGRESS: seconds to wait before asking again.' })),
     processing_report: Type.Optional(Type.Union([FeedReportSummarySchema, Type.Null()], { description: 'Once DONE or FATAL: counts and the first issues of Amazon\'s processing report.' })),
     processing_report_error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String(), retry_after_s: Type.Optional(Type.Integer()) })),
   }),
@@ -74,11 +77,11 @@ export default defineCapability({
     if (owner !== undefined && owner !== ctx.job.orderId) {
       throw new BrokerError('INVALID_REQUEST', `params.feed_id ${ctx.params.feed_id} is not a feed of this order`, { httpStatus: 404, details: { field: 'params.feed_id' } });
     }
-    const response = await ctx.amazon.call<Json>({
-      operation: 'getFeed',
-      method: 'GET',
-      path: `/feeds/2021-06-30/feeds/${encodePathSegment(ctx.params.feed_id)}`,
-    });
+    const response = await orNotFound(
+      () => ctx.amazon.call<Json>({ operation: 'getFeed', method: 'GET', path: `/feeds/2021-06-30/feeds/${encodePathSegment(ctx.params.feed_id)}` }),
+      'params.feed_id',
+      `${ctx.params.feed_id} is not a feed of this seller (listings.upload_feed answers the feed_id once applied)`,
+    );
     const feed = record(response.body);
     const status = str(feed.processingStatus) ?? 'UNKNOWN';
     const documentId = str(feed.resultFeedDocumentId);
@@ -91,6 +94,8 @@ export default defineCapability({
       processing_start_time: str(feed.processingStartTime),
       processing_end_time: str(feed.processingEndTime),
       result_document_id: documentId,
+      // Polling answers say when to ask again (getFeed allows 2 rps; Amazon takes minutes per feed).
+      retry_after_s: status === 'IN_QUEUE' || status === 'IN_PROGRESS' ? FEED_POLL_AFTER_S : undefined,
     });
     if (documentId && (status === 'DONE' || status === 'FATAL')) {
       try {

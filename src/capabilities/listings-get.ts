@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
+import { orNotFound } from '../writes/staged.js';
 import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';
 import { SANDBOX } from './examples.js';
@@ -82,12 +83,18 @@ export default defineCapability({
   operations: ['getListingsItem'],
   async run(ctx) {
     const marketplaceId = ctx.marketplace.id;
-    const response = await ctx.amazon.call<Json>({
-      operation: 'getListingsItem',
-      method: 'GET',
-      path: `/listings/2021-08-01/items/${encodePathSegment(ctx.connection.sellingPartnerId)}/${encodePathSegment(ctx.params.sku)}`,
-      query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, issueLocale: ctx.marketplace.languageTag },
-    });
+    // Amazon's 404 stays SP_API_ERROR (the contract's code for Amazon's errors), naming the param.
+    const response = await orNotFound(
+      () =>
+        ctx.amazon.call<Json>({
+          operation: 'getListingsItem',
+          method: 'GET',
+          path: `/listings/2021-08-01/items/${encodePathSegment(ctx.connection.sellingPartnerId)}/${encodePathSegment(ctx.params.sku)}`,
+          query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, issueLocale: ctx.marketplace.languageTag },
+        }),
+      'params.sku',
+      `${JSON.stringify(ctx.params.sku)} is not a listing of this seller in marketplace ${marketplaceId} (products.list lists the seller's SKUs)`,
+    );
     const item = record(response.body);
     return compact({
       sku: str(item.sku) ?? ctx.params.sku,

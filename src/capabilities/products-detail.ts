@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
+import { orNotFound } from '../writes/staged.js';
 import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';
@@ -34,12 +35,17 @@ export default defineCapability({
     const marketplaceId = ctx.marketplace.id;
     const asin = ctx.params.asin;
     return cachedRead(ctx.services.store, ctx.amazon, 'getCatalogItem', { marketplaceId, asin }, CATALOG_CACHE_TTL_MS, async () => {
-      const response = await ctx.amazon.call<Json>({
-        operation: 'getCatalogItem',
-        method: 'GET',
-        path: `/catalog/2022-04-01/items/${encodePathSegment(asin)}`,
-        query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA },
-      });
+      const response = await orNotFound(
+        () =>
+          ctx.amazon.call<Json>({
+            operation: 'getCatalogItem',
+            method: 'GET',
+            path: `/catalog/2022-04-01/items/${encodePathSegment(asin)}`,
+            query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA },
+          }),
+        'params.asin',
+        `${asin} is not in Amazon's catalog for marketplace ${marketplaceId} (catalog.search finds ASINs)`,
+      );
       const item = record(response.body);
       const identifiers = records(records(item.identifiers).find((e) => e.marketplaceId === marketplaceId)?.identifiers).map((i) =>
         compact({ type: str(i.identifierType), value: str(i.identifier) }),

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../db/resilient-pool.js';
 import { BrokerError, errorBody, isBrokerError } from '../errors.js';
+import { expectedShape, knownFields } from './expected-shape.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -9,50 +10,78 @@ interface ValidationIssue {
   keyword?: string;
 }
 
-/** "body.params.page_size must be <= 20": names the field, as agents need to fix their call. */
-export function describeValidation(issues: ValidationIssue[], context: string): { message: string; field: string } {
+/**
+ * "params.asins must be array (expected an array of strings, e.g. ["B0MP6NVW98"])": names the field
+ * and, from `schema` (the schema validated against, whose examples work in the sandbox), the shape
+ * it expects, as agents need to fix their call.
+ */
+export function describeValidation(issues: ValidationIssue[], context: string, schema?: unknown): { message: string; field: string } {
   const useful = issues.filter((i) => i.keyword !== 'anyOf' && i.keyword !== 'boolean');
   const first = useful[0] ?? issues[0] ?? {};
-  let field = [context, ...(first.instancePath ?? '').split('/').filter(Boolean)].join('.');
+  const path = (first.instancePath ?? '').split('/').filter(Boolean);
+  let field = [context, ...path].join('.');
   let message = first.message ?? 'is invalid';
+  let hint = expectedShape(schema, path);
   const params = first.params ?? {};
-  if (first.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
-    field = `${field}.${String(params.additionalProperty)}`;
+  const unknownField = first.keyword === 'additionalProperties' ? (params.additionalProperty ?? (Array.isArray(params.additionalProperties) ? params.additionalProperties[0] : undefined)) : undefined;
+  if (first.keyword === 'additionalProperties' && unknownField !== undefined) {
+    field = `${field}.${String(unknownField)}`;
     message = 'is not a known field';
-  } else if (first.keyword === 'additionalProperties' && Array.isArray(params.additionalProperties)) {
-    field = `${field}.${String(params.additionalProperties[0])}`;
-    message = 'is not a known field';
+    const known = knownFields(schema, path);
+    hint = known.length > 0 ? ` (known fields: ${known.join(', ')})` : '';
   } else if (first.keyword === 'required') {
     const missing = params.missingProperty ?? (Array.isArray(params.requiredProperties) ? params.requiredProperties[0] : undefined);
-    if (missing !== undefined) field = `${field}.${String(missing)}`;
+    if (missing !== undefined) {
+      field = `${field}.${String(missing)}`;
+      hint = expectedShape(schema, [...path, String(missing)]);
+    }
     message = 'is required';
   } else if (first.keyword === 'const' || first.keyword === 'enum') {
     const allowed = issues
       .filter((i) => i.instancePath === first.instancePath && (i.keyword === 'const' || i.keyword === 'enum'))
       .flatMap((i) => (i.params?.allowedValue !== undefined ? [i.params.allowedValue] : ((i.params?.allowedValues as unknown[]) ?? [])));
     message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+    hint = '';
   }
-  return { message: `${field} ${message}`, field };
+  return { message: `${field} ${message}${hint}`, field };
 }
 
-/** Fastify's own client errors (parsing, content type, size) mapped to the contract. */
-function fromFastifyError(error: FastifyError): BrokerError | undefined {
+const MIB = 1024 * 1024;
+const describeBytes = (bytes: number) => `${bytes}-byte (${bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${(bytes / MIB).toFixed(1)} MiB`})`;
+
+/** Fastify's own client errors (parsing, content type, size) mapped to the contract, saying what is accepted. */
+function fromFastifyError(error: FastifyError, request: FastifyRequest): BrokerError | undefined {
+  const contentType = request.headers['content-type'];
   if (error.validation) {
-    const { message, field } = describeValidation(error.validation as ValidationIssue[], error.validationContext ?? 'body');
+    const context = error.validationContext ?? 'body';
+    const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context];
+    const { message, field } = describeValidation(error.validation as ValidationIssue[], context, schema);
     return new BrokerError('INVALID_REQUEST', message, { details: { field } });
   }
   switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new BrokerError('INVALID_REQUEST', 'request body is too large', { httpStatus: 413 });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limit = request.server.initialConfig.bodyLimit ?? 0;
+      return new BrokerError('INVALID_REQUEST', `request body is larger than the ${describeBytes(limit)} limit (BODY_LIMIT_BYTES); split the request`, {
+        httpStatus: 413,
+        details: { limit_bytes: limit },
+      });
+    }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new BrokerError('INVALID_REQUEST', 'unsupported content type: send application/json');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new BrokerError('INVALID_REQUEST', `unsupported content type ${contentType ?? '(none)'}: send the body as JSON with Content-Type: application/json`, {
+        details: { field: 'Content-Type' },
+      });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new BrokerError('INVALID_REQUEST', 'request body is not valid JSON');
+      return new BrokerError('INVALID_REQUEST', 'the body is empty but Content-Type says application/json: send a JSON body (e.g. {}) or no Content-Type header', {
+        details: { field: 'body' },
+      });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new BrokerError('INVALID_REQUEST', `request body is not valid JSON (${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, '').trim() || 'parse error'})`, {
+        details: { field: 'body' },
+      });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new BrokerError('INVALID_REQUEST', 'invalid content length');
+      return new BrokerError('INVALID_REQUEST', 'Content-Length does not match the body sent');
   }
-  if (error instanceof SyntaxError) return new BrokerError('INVALID_REQUEST', 'request body is not valid JSON');
+  if (error instanceof SyntaxError) return new BrokerError('INVALID_REQUEST', `request body is not valid JSON (${error.message})`, { details: { field: 'body' } });
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return new BrokerError('INVALID_REQUEST', 'invalid request', { httpStatus: status });
   return undefined;
@@ -89,7 +118,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 /** The only place that turns failures into HTTP answers. Internals never reach the caller. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | BrokerError, request, reply) => {
-    let brokerError = isBrokerError(error) ? error : fromFastifyError(error as FastifyError);
+    let brokerError = isBrokerError(error) ? error : fromFastifyError(error as FastifyError, request);
     if (!brokerError) {
       request.log.error({ err: error }, 'unexpected error');
       brokerError = unexpectedError(error, request.id);

@@ -1,5 +1,6 @@
 import { CAPABILITIES } from '../capabilities/index.js';
-import type { JobContext } from '../capabilities/types.js';
+import type { Capability, JobContext } from '../capabilities/types.js';
+import { ERROR_CODES } from '../errors.js';
 
 /**
  * A Model Context Protocol server on the Streamable HTTP transport (CONTRACT §5), stateless:
@@ -25,9 +26,35 @@ export interface JsonRpcResponse {
 
 export const RPC = { PARSE_ERROR: -32700, INVALID_REQUEST: -32600, METHOD_NOT_FOUND: -32601, INVALID_PARAMS: -32602 } as const;
 
-/** Model APIs reject dots in tool names: orders.summary ⇄ orders_summary. */
+/**
+ * Model APIs reject dots in tool names: orders.summary ⇄ orders_summary. The capability's own dotted
+ * name is accepted as an alias in tools/call, since agents read it in docs and descriptions.
+ */
 export const toolName = (capability: string) => capability.replace(/\./g, '_');
-export const capabilityOfTool = (tool: string) => CAPABILITIES.find((c) => toolName(c.name) === tool)?.name;
+export const capabilityOfTool = (tool: string) => CAPABILITIES.find((c) => toolName(c.name) === tool || c.name === tool)?.name;
+
+/** structuredContent of a failed call (isError: true): the broker's error, as REST answers it. */
+const ToolError = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: ERROR_CODES },
+        message: { type: 'string' },
+        retry_after_s: { type: 'integer' },
+        details: { type: 'object' },
+      },
+    },
+  },
+};
+
+/** What structuredContent holds: the capability's answer (REST's data), or the error when isError. */
+export function outputSchema(capability: Capability) {
+  return { type: 'object' as const, anyOf: [JSON.parse(JSON.stringify(capability.answer)) as Record<string, unknown>, ToolError] };
+}
 
 export function listTools(job: JobContext) {
   return CAPABILITIES.filter((c) => job.capabilities.includes(c.name)).map((c) => ({
@@ -35,6 +62,7 @@ export function listTools(job: JobContext) {
     title: c.name,
     description: c.access === 'write' ? `${c.description} (Write: staged for the buyer's confirmation.)` : c.description,
     inputSchema: c.params,
+    outputSchema: outputSchema(c),
     annotations: { readOnlyHint: c.access === 'read', destructiveHint: false, openWorldHint: true },
   }));
 }

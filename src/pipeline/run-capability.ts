@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Compile } from 'typebox/compile';
 import Value from 'typebox/value';
-import { CAPABILITIES, findCapability } from '../capabilities/index.js';
+import { CAPABILITIES, CAPABILITY_NAMES, findCapability } from '../capabilities/index.js';
 import type { Capability, CapabilityContext, JobContext } from '../capabilities/types.js';
 import { findConnection } from '../connections/repository.js';
 import { stageOrApplyWrite } from '../confirmations/staging.js';
 import { BrokerError } from '../errors.js';
+import { closestName } from '../http/did-you-mean.js';
 import { describeValidation } from '../http/error-handler.js';
 import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
@@ -14,6 +15,22 @@ export interface CapabilityCall {
   capability: string;
   provider: string;
   params?: Record<string, unknown> | undefined;
+}
+
+/** Near misses are suggested among the token's own capabilities first, then among all. */
+function closestCapability(name: string, job: JobContext): string | undefined {
+  return closestName(name, job.capabilities) ?? closestName(name, CAPABILITY_NAMES);
+}
+
+function unknownCapabilityMessage(name: string, job: JobContext): string {
+  const closest = closestCapability(String(name), job);
+  const hint = closest ? ` did you mean ${closest}?` : '';
+  return `unknown capability ${JSON.stringify(name)};${hint} GET /api/capabilities lists the ones this token may call`;
+}
+
+function suggestion(name: string, job: JobContext): { did_you_mean?: string } {
+  const closest = closestCapability(String(name), job);
+  return closest ? { did_you_mean: closest } : {};
 }
 
 /** Filled in as the call progresses, so the audit log and `meta` know how far it got. */
@@ -31,7 +48,7 @@ export function validateParams(capability: Capability, raw: unknown): Record<str
   const params = Value.Default(capability.params, structuredClone(raw ?? {})) as Record<string, unknown>;
   const validator = validators.get(capability.name);
   if (validator && !validator.Check(params)) {
-    const { message, field } = describeValidation([...validator.Errors(params)], 'params');
+    const { message, field } = describeValidation([...validator.Errors(params)], 'params', capability.params);
     throw new BrokerError('INVALID_REQUEST', message, { details: { field } });
   }
   return params;
@@ -59,8 +76,8 @@ export async function runCapability(
       'CAPABILITY_NOT_ALLOWED',
       capability
         ? `capability ${capability.name} is not granted to this job token`
-        : `unknown capability ${JSON.stringify(call.capability)}; GET /api/capabilities lists the ones this token may call`,
-      { details: { capability: call.capability } },
+        : unknownCapabilityMessage(call.capability, job),
+      { details: { capability: call.capability, ...suggestion(call.capability, job) } },
     );
   }
 

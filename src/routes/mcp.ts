@@ -9,7 +9,9 @@ import {
   listTools,
   RPC,
   rpcError,
+  toolName,
 } from '../mcp/protocol.js';
+import { didYouMean } from '../http/did-you-mean.js';
 import { authenticate, callCapability, requireJob } from './capabilities.js';
 
 interface ToolOutcome {
@@ -32,8 +34,11 @@ async function handle(request: FastifyRequest, message: JsonRpcRequest): Promise
       const name = message.params?.name;
       const args = message.params?.arguments;
       const capability = typeof name === 'string' ? capabilityOfTool(name) : undefined;
-      if (!capability || !requireJob(request).capabilities.includes(capability)) {
-        return rpcError(id, RPC.INVALID_PARAMS, `unknown tool ${JSON.stringify(name)}`);
+      const granted = requireJob(request).capabilities;
+      if (!capability || !granted.includes(capability)) {
+        const tools = granted.map(toolName);
+        const hint = typeof name === 'string' ? didYouMean(name, tools) : '';
+        return rpcError(id, RPC.INVALID_PARAMS, `unknown tool ${JSON.stringify(name)};${hint} tools/list names the tools of this token (${tools.join(', ')})`);
       }
       const params = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
       // The same code path as POST /api/capabilities: checks, quota, audit, metrics.
@@ -67,9 +72,17 @@ export default async function mcpRoutes(app: FastifyInstance) {
         tags: ['capabilities'],
         operationId: 'callMcp',
         summary: 'Model Context Protocol (Streamable HTTP, stateless JSON answers)',
-        description: "Tools are the token's granted capabilities, named with _ for . (orders_summary).",
+        description:
+          "Model Context Protocol over Streamable HTTP, stateless: every POST carries JSON-RPC 2.0 (initialize, ping, tools/list, tools/call) and gets a JSON answer; GET and DELETE /mcp answer 405 (no stream, no session). Tools are the token's granted capabilities, named with _ for . (orders_summary; the dotted name is accepted too), each with the capability's params as inputSchema (with sandbox examples) and its answer as outputSchema. A tool call runs exactly like POST /api/capabilities; a broker error answers isError: true with the error in structuredContent.",
         security: [{ jobToken: [] }],
-        body: { description: 'A JSON-RPC 2.0 message or batch' },
+        body: {
+          description: 'A JSON-RPC 2.0 message or batch',
+          examples: [
+            { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'my-agent', version: '1.0.0' } } },
+            { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+            { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'listings_get', arguments: { sku: 'SS-MUG-001' } } },
+          ],
+        },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { DiffEntry } from '../capabilities/types.js';
 import { TOP_LEVEL_PATH, type PatchInput } from './listing-rules.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * The before/after of a listing patch, per attribute path, computed from the attributes Amazon
@@ -65,11 +66,9 @@ export function diffAttributes(before: Attributes, attributes: Attributes, fullR
   return entries;
 }
 
-/** A short text of a value list for summaries: the first value's text, or the count. */
+/** A short readable text of a value list for summaries: the first value, and how many more. */
 export function describeValues(values: unknown): string {
   if (!Array.isArray(values) || values.length === 0) return 'nothing';
-  const first = values[0] as Value | undefined;
-  const text = first?.value ?? first?.media_location;
-  const shown = typeof text === 'string' ? `"${text.length > 60 ? `${text.slice(0, 57)}…` : text}"` : JSON.stringify(first ?? null).slice(0, 60);
+  const shown = describeValue(values[0]);
   return values.length > 1 ? `${shown} (+${values.length - 1} more)` : shown;
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { Compile } from 'typebox/compile';
 import { CAPABILITIES, CAPABILITY_NAMES } from '../../src/capabilities/index.js';
 import { SANDBOX } from '../../src/capabilities/examples.js';
@@ -29,6 +31,27 @@ describe('params examples', () => {
     expect(na.encodedSku).toBe(SANDBOX.encodedSku);
     expect(na.orders.eligible).toContain(SANDBOX.reviewableOrderId);
     expect(na.feedId).toBe(SANDBOX.feedId);
+  });
+
+  it('run through MCP too, and each structuredContent matches the tool\'s outputSchema', async () => {
+    const { jobToken } = await caller(h, CAPABILITY_NAMES);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormatsModule.default(ajv);
+    const list = await h.testApp.app.inject({ method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${jobToken}` }, payload: { jsonrpc: '2.0', id: 0, method: 'tools/list' } });
+    const tools = list.json().result.tools as { name: string; inputSchema: { examples: Record<string, unknown>[] }; outputSchema: object }[];
+    expect(tools).toHaveLength(CAPABILITY_NAMES.length);
+    for (const tool of tools) {
+      const response = await h.testApp.app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: { authorization: `Bearer ${jobToken}` },
+        payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool.name, arguments: tool.inputSchema.examples[0] } },
+      });
+      const result = response.json().result as { isError: boolean; structuredContent: unknown };
+      expect(result.isError, `${tool.name}: ${JSON.stringify(result.structuredContent)}`).toBe(false);
+      const validate = ajv.compile(tool.outputSchema);
+      expect(validate(result.structuredContent), `${tool.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
   });
 
   for (const capability of CAPABILITIES) {

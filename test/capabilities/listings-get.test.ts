@@ -53,7 +53,9 @@ describe('listings.get', () => {
   it('answers an unknown SKU with SP_API_ERROR carrying 404 and Amazon\'s errors', async () => {
     const response = await na.call('listings.get', { sku: NA.unknownSku });
     expect(response.statusCode).toBe(502);
-    const error = expectError(response, 'SP_API_ERROR');
+    // details.field names the param to fix, as writes do.
+    const error = expectError(response, 'SP_API_ERROR', 'params.sku');
+    expect(error.message).toContain(`params.sku "${NA.unknownSku}" is not a listing of this seller`);
     expect(error.details.status).toBe(404);
     expect(error.details.errors).toEqual([expect.objectContaining({ code: 'NotFound', message: expect.stringContaining(NA.unknownSku) })]);
   });

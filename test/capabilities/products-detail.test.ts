@@ -60,7 +60,8 @@ describe('products.detail', () => {
   it("answers an unknown ASIN with SP_API_ERROR carrying 404 and Amazon's errors", async () => {
     const response = await na.call('products.detail', { asin: NA.unknownAsin });
     expect(response.statusCode).toBe(502);
-    const error = expectError(response, 'SP_API_ERROR');
+    const error = expectError(response, 'SP_API_ERROR', 'params.asin');
+    expect(error.message).toContain(`params.asin ${NA.unknownAsin} is not in Amazon's catalog`);
     expect(error.details.status).toBe(404);
     expect(error.details.errors[0]).toMatchObject({ code: 'NotFound' });
   });

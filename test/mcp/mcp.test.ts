@@ -62,6 +62,29 @@ describe('MCP (Streamable HTTP)', () => {
     expect(audit.json().data.events.map((e: { outcome: string }) => e.outcome)).toEqual(['INVALID_REQUEST', 'NO_CONNECTION']);
   });
 
+  it('gives every tool an outputSchema, accepts the dotted capability name and hints at near misses', async () => {
+    const orderId = `order-${randomSuffix()}`;
+    const { jobToken } = await mintToken(testApp, { orderId, capabilities: ['orders.summary', 'listings.get'] });
+    const tools = (await rpc(jobToken, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).json().result.tools as { outputSchema: { type: string; anyOf: unknown[] } }[];
+    for (const tool of tools) {
+      expect(tool.outputSchema.type).toBe('object');
+      expect(tool.outputSchema.anyOf).toHaveLength(2);
+    }
+    // orders.summary is an alias of orders_summary: it runs (and fails later, on the missing connection).
+    const dotted = await rpc(jobToken, {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'orders.summary', arguments: { start_date: '2026-11-01', end_date: '2026-11-02', granularity: 'DAY' } },
+    });
+    expect(dotted.json().result).toMatchObject({ isError: true, structuredContent: { error: { code: 'NO_CONNECTION' } } });
+    const nearMiss = await rpc(jobToken, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'listing_get', arguments: {} } });
+    expect(nearMiss.json().error).toEqual({
+      code: -32602,
+      message: 'unknown tool "listing_get"; did you mean listings_get? tools/list names the tools of this token (orders_summary, listings_get)',
+    });
+  });
+
   it('answers batches, unknown methods and bad messages in JSON-RPC terms', async () => {
     const { jobToken } = await mintToken(testApp, { capabilities: ['orders.summary'] });
     const batch = await rpc(jobToken, [

@@ -115,7 +115,7 @@ export function analyticsReportSpec(params: AnalyticsParams, marketplace: { id: 
   const options: Record<string, string> = { reportPeriod: period };
   if (rule.asins === undefined && params.asins !== undefined) throw invalidRequest(`asins is not used by ${reportType}`, { field: 'params.asins' });
   if (rule.asins?.required && (params.asins === undefined || params.asins.length === 0)) {
-    throw invalidRequest(`${reportType} needs asins (up to ${MAX_ASIN_OPTION_LENGTH} characters of space-separated ASINs)`, { field: 'params.asins' });
+    throw invalidRequest(`${reportType} needs asins: a list of ASINs, e.g. ["B0MP6NVW98"] (Amazon takes up to ${MAX_ASIN_OPTION_LENGTH} characters of them)`, { field: 'params.asins' });
   }
   if (rule.asins && params.asins !== undefined) {
     const joined = [...new Set(params.asins)].join(' ');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ImageFetcher, type ImageSourceOverrides } from './writes/image-fetch.js';
 import type { Config } from './config.js';
 import { createDatabase, type Db, MIGRATION_TIMEOUTS } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
@@ -30,12 +31,16 @@ export interface BrokerServices {
   failedAuth: FailedAuthBudget;
   /** The batching audit writer: `record` never waits; `flush()` writes what is queued. */
   audit: AuditLog;
+  /** Fetches A+ images from the agent's image_url under the image URL rules. */
+  images: ImageFetcher;
   close(): Promise<void>;
 }
 
 export interface ServiceOverrides {
   db?: Db;
   store?: SharedStore;
+  /** Tests only: image origins fetched without the https/public-address rules (never a config variable). */
+  imageSources?: ImageSourceOverrides;
 }
 
 /** Postgres migrates through a pool of its own without time limits; PGlite is one database, so through `db`. */
@@ -79,6 +84,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     keyPrefix: config.redisKeyPrefix,
   });
   const audit = new AuditLog(db, log, metrics);
+  const images = new ImageFetcher(config.spapiTimeoutMs, overrides.imageSources);
   const stopJanitor = startJanitor({ db, log, audit, auditRetentionDays: config.auditRetentionDays });
   return {
     config,
@@ -91,11 +97,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     metrics,
     failedAuth,
     audit,
+    images,
     async close() {
       await stopJanitor();
       // In-flight calls have finished (Fastify closes routes first): their events are queued.
       await audit.close();
       await amazon.close();
+      await images.close();
       await quota.close();
       if (!overrides.store) await store.close();
       if (!overrides.db) await db.destroy();

@@ -4,6 +4,7 @@ import { AsinParam, MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';
 import { WriteAnswer } from './answers.js';
 import { checkContentDocument } from '../writes/aplus-rules.js';
+import { checkAplusImages } from '../writes/aplus-images.js';
 import { applyAplus, stageAplus, type AplusParams } from '../writes/aplus-write.js';
 import { refuseErrors } from '../writes/violations.js';
 
@@ -11,7 +12,7 @@ export default defineCapability({
   name: 'listings.a_plus_generate',
   access: 'write',
   description:
-    "Proposes an A+ Content document (Amazon's enhanced brand content) and the ASINs it applies to, in Amazon's A+ format: name, content_type EBC, an en-US style locale and 1–100 modules, each {contentModuleType, <its object>} e.g. {contentModuleType:'STANDARD_TEXT', standardText:{headline:{value:'…'}, body:{textList:[{value:'…'}]}}}. Images are uploadDestinationIds from Amazon's Uploads API, not URLs. Not allowed in any text: prices or promotions ($, % off, discount, free, sale, buy now…), contact details (e-mail, phone, URL), time-sensitive words (new, now, latest, limited time, holidays) or guarantee/warranty/return claims. Amazon validates it before staging; after the buyer confirms it is created and submitted for Amazon's approval.",
+    "Proposes an A+ Content document (Amazon's enhanced brand content) and the ASINs it applies to, in Amazon's A+ format: name, content_type EBC, an en-US style locale and 1–100 modules, each {contentModuleType, <its object>} e.g. {contentModuleType:'STANDARD_TEXT', standardText:{headline:{value:'…'}, body:{textList:[{value:'…'}]}}}. Each image component gives image_url (an https URL of a JPEG, PNG or TIFF, at most 3 MiB) instead of Amazon's uploadDestinationId: after the buyer confirms, the broker fetches it and uploads it through Amazon's Uploads API. Not allowed in any text: prices or promotions ($, % off, discount, free, sale, buy now…), contact details (e-mail, phone, URL), time-sensitive words (new, now, latest, limited time, holidays) or guarantee/warranty/return claims. Amazon validates it before staging; after the buyer confirms it is created and submitted for Amazon's approval.",
   params: Params({
     content_document: Type.Object(
       {
@@ -45,11 +46,18 @@ export default defineCapability({
     },
   ]),
   answer: WriteAnswer(
-    Type.Object({ content_reference_key: Type.String({ description: "Amazon's id of the A+ document, submitted for approval." }), warnings: Type.Array(Type.Unknown()) }),
+    Type.Union([
+      Type.Object({ content_reference_key: Type.String({ description: "Amazon's id of the A+ document, submitted for approval." }), warnings: Type.Array(Type.Unknown()) }),
+      Type.Object(
+        { errors: Type.Array(Type.Unknown()), warnings: Type.Array(Type.Unknown()) },
+        { description: "REJECTED_BY_AMAZON: Amazon's validation errors once the images were uploaded; nothing was created." },
+      ),
+    ]),
   ),
-  operations: ['validateContentDocumentAsinRelations', 'createContentDocument', 'postContentDocumentAsinRelations', 'postContentDocumentApprovalSubmission'],
+  operations: ['createUploadDestinationForResource', 'validateContentDocumentAsinRelations', 'createContentDocument', 'postContentDocumentAsinRelations', 'postContentDocumentApprovalSubmission'],
   async stage(ctx) {
-    refuseErrors(checkContentDocument(ctx.params.content_document.content_module_list));
+    const modules = ctx.params.content_document.content_module_list;
+    refuseErrors([...checkAplusImages(modules, ctx.services.images, 'params.content_document.content_module_list'), ...checkContentDocument(modules)]);
     return stageAplus(ctx, ctx.params as AplusParams);
   },
   async apply(ctx) {

@@ -17,8 +17,8 @@ import type { StoredError } from './types.js';
  *   succeeded): `failed`, with the error stored and replayed by every later apply — never re-sent.
  */
 
-/** Calls that change nothing live at Amazon: an empty feed document, a validation. */
-const NOT_LIVE = new Set(['createFeedDocument', 'validateContentDocumentAsinRelations']);
+/** Calls that change nothing live at Amazon: an empty feed document, a validation, an image upload destination. */
+const NOT_LIVE = new Set(['createFeedDocument', 'validateContentDocumentAsinRelations', 'createUploadDestinationForResource']);
 const SAFE_BEFORE_SENDING = new Set(['RATE_LIMIT', 'TOKEN_EXPIRED', 'NO_CONNECTION']);
 
 /** Wraps an AmazonApi to count the writes Amazon accepted during this apply. */
@@ -30,6 +30,7 @@ export function trackLiveWrites(api: AmazonApi): { api: AmazonApi; liveWrites: (
     download: (url, options) => api.download(url, options),
     openDocument: (url, options) => api.openDocument(url, options),
     upload: (url, contentType, body) => api.upload(url, contentType, body),
+    uploadToDestination: (url, headers, file) => api.uploadToDestination(url, headers, file),
     async call<T>(request: SpApiRequest) {
       const response = await api.call<T>(request);
       const preview = request.query?.mode === 'VALIDATION_PREVIEW';

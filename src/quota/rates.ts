@@ -32,6 +32,8 @@ export const MODEL_RATES: Readonly<Record<OperationName, BucketRate>> = {
   postContentDocumentApprovalSubmission: { rate: 10, burst: 10 },
   getSolicitationActionsForOrder: { rate: 1, burst: 5 },
   createProductReviewAndSellerFeedbackSolicitation: { rate: 1, burst: 5 },
+  // uploads_2020-11-01.json (amzn/selling-partner-api-models; not among the copied models, REFERENCE §F-6).
+  createUploadDestinationForResource: { rate: 0.1, burst: 5 },
 };
 
 /**

@@ -11,6 +11,7 @@ import { registerListings } from './routes/listings.js';
 import { registerReports } from './routes/reports.js';
 import { registerSales } from './routes/sales.js';
 import { registerSellers } from './routes/sellers.js';
+import { registerUploads } from './routes/uploads.js';
 import { registerSolicitations } from './routes/solicitations.js';
 import type { Host, Sim } from './sim.js';
 
@@ -28,6 +29,7 @@ export function buildHostApp(sim: Sim, host: Host, addSeller: Parameters<typeof 
   registerReports(app, sim, host);
   registerFeeds(app, sim, host);
   registerAplus(app, sim, host);
+  registerUploads(app, sim, host);
   registerSolicitations(app, sim, host);
   registerDocuments(app, sim);
   registerControl(app, sim, addSeller);

@@ -42,7 +42,12 @@ export const RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   postContentDocumentApprovalSubmission: { rate: 10, burst: 10 },
   getSolicitationActionsForOrder: { rate: 1, burst: 5 },
   createProductReviewAndSellerFeedbackSolicitation: { rate: 1, burst: 5 },
+  // Uploads API (uploads_2020-11-01.json, not among the copied models; REFERENCE §F-6): 0.1 per second, burst 5.
+  createUploadDestinationForResource: { rate: 0.1, burst: 5 },
 };
+
+/** Operations whose model is not among the copied ones (their rate comes from REFERENCE's notes). */
+export const NOT_IN_COPIED_MODELS = ['createUploadDestinationForResource'];
 
 /** `x-amzn-RateLimit-Limit` value: Amazon prints decimals ("2.0", "0.0167"). */
 export function formatRate(rate: number): string {

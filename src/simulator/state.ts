@@ -18,6 +18,17 @@ export interface OrderRecord {
   actionsUnlisted?: boolean;
 }
 
+/** An upload destination issued by createUploadDestinationForResource, and what was uploaded to it. */
+export interface UploadDestinationRecord {
+  id: string;
+  sellerId: string;
+  resource: string;
+  marketplaceId: string;
+  contentMD5: string;
+  contentType: string;
+  uploaded?: Buffer;
+}
+
 export interface SellerState {
   spec: SellerSpec;
   listings: Map<string, ListingRecord>;
@@ -114,6 +125,7 @@ export class SimState {
   readonly reports = new Map<string, ReportRecord>();
   readonly documents = new Map<string, StoredDocument>();
   readonly feedDocuments = new Map<string, FeedDocumentRecord>();
+  readonly uploadDestinations = new Map<string, UploadDestinationRecord>();
   readonly feeds = new Map<string, FeedRecord>();
   readonly aplus = new Map<string, AplusRecord>();
   readonly catalog = new Map<string, CatalogFacts>();

@@ -23,6 +23,7 @@ import {
   sleep,
 } from './http.js';
 import { RequestSigner } from './signing.js';
+import { postToUploadDestination } from './upload-destinations.js';
 import type { AmazonApi, SellerContext, SpApiRequest, SpApiResponse } from './types.js';
 
 /**
@@ -198,6 +199,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
       download: (url, opts) => documents.download(url, opts),
       openDocument: (url, opts) => documents.open(url, opts),
       upload: (url, contentType, body) => documents.upload(url, contentType, body),
+      uploadToDestination: (url, headers, file) => postToUploadDestination(config, url, headers, file),
     };
   }
 

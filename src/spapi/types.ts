@@ -20,6 +20,7 @@ export type OperationName =
   | 'validateContentDocumentAsinRelations'
   | 'postContentDocumentAsinRelations'
   | 'postContentDocumentApprovalSubmission'
+  | 'createUploadDestinationForResource'
   | 'getSolicitationActionsForOrder'
   | 'createProductReviewAndSellerFeedbackSolicitation';
 
@@ -64,6 +65,8 @@ export interface AmazonApi {
   openDocument(url: string, options?: { compression?: string | undefined; maxBytes?: number }): Promise<DocumentStream>;
   /** Uploads feed content to the URL createFeedDocument returned, with exactly the declared content type. */
   upload(url: string, contentType: string, body: Buffer): Promise<void>;
+  /** Posts a file to the destination createUploadDestinationForResource issued (multipart, its URL's fields first). */
+  uploadToDestination(url: string, headers: Record<string, string>, file: { bytes: Buffer; contentType: string }): Promise<void>;
   /** The Amazon request ids seen so far in this capability call (kept for the audit log). */
   readonly requestIds: string[];
 }

@@ -26,7 +26,11 @@ const Paragraph = Type.Object({ textList: Type.Array(Text, { minItems: 1, maxIte
 const WithUnits = Type.Object({ value: Type.Integer(), units: Type.String({ minLength: 1 }) }, strict);
 const Image = Type.Object(
   {
-    uploadDestinationId: Type.String({ minLength: 1, description: 'From the Uploads API: A+ images are uploaded, never given as URLs.' }),
+    image_url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description: 'https URL of a JPEG, PNG or TIFF (at most 3 MiB). At apply the broker fetches it and uploads it through Amazon\'s Uploads API; Amazon\'s uploadDestinationId is never given by the agent.',
+    }),
     imageCropSpecification: Type.Object(
       { size: Type.Object({ width: WithUnits, height: WithUnits }, strict), offset: opt(Type.Object({ x: WithUnits, y: WithUnits }, strict)) },
       strict,

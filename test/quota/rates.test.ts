@@ -28,7 +28,9 @@ function modelRates(): Map<string, { rate: number; burst: number }> {
 
 describe.skipIf(!haveModels)('OPERATION_RATES against the SP-API models', () => {
   const fromModels = haveModels ? modelRates() : new Map();
-  const operations = Object.keys(MODEL_RATES) as OperationName[];
+  // The Uploads API model is not among the copied models (REFERENCE §F-6 quotes its rate).
+  const NOT_COPIED = new Set<OperationName>(['createUploadDestinationForResource']);
+  const operations = (Object.keys(MODEL_RATES) as OperationName[]).filter((operation) => !NOT_COPIED.has(operation));
 
   it.each(operations)('%s matches the rate and burst in its model description', (operation) => {
     expect(fromModels.get(operation), `no rate table for ${operation} in the models`).toEqual(MODEL_RATES[operation]);

@@ -1,19 +1,46 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { client, CONTENT_DOCUMENT, SEED, sleep, start } from './helpers.js';
+import { client, contentDocumentWith, SEED, sleep, start, uploadAplusImage } from './helpers.js';
 
 const NA = SEED.sellers.NA;
 const US = 'ATVPDKIKX0DER';
 
 
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+
 describe('A+ Content API', () => {
   let sim: RunningSimulator;
   let c: Awaited<ReturnType<typeof client>>;
+  let CONTENT_DOCUMENT: ReturnType<typeof contentDocumentWith>;
   beforeAll(async () => {
     sim = await start({ rateLimits: false, reportTimings: { inQueueMs: 10, inProgressMs: 10 } });
     c = await client(sim);
+    CONTENT_DOCUMENT = contentDocumentWith(await uploadAplusImage(c, PNG));
   });
   afterAll(() => sim.close());
+
+  it('accepts only image ids the Uploads API issued and that were uploaded, with the declared MD5', async () => {
+    for (const id of ['sc/abc.jpg', 'aplus-media/sc/not-issued']) {
+      const r = await c.post(`/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: contentDocumentWith(id) });
+      expect(r.status).toBe(400);
+      expect(r.body.errors[0].message).toMatch(/Invalid uploadDestinationId/);
+    }
+    // Issued but never uploaded: refused too.
+    const md5 = createHash('md5').update(PNG).digest('base64');
+    const dest = await c.post(`/uploads/2020-11-01/uploadDestinations/aplus/2020-11-01/contentDocuments?marketplaceIds=${US}&contentMD5=${encodeURIComponent(md5)}&contentType=image/png`);
+    expect(dest.status).toBe(201);
+    expect(dest.body.payload).toMatchObject({ uploadDestinationId: expect.any(String), url: expect.any(String), headers: {} });
+    expect((await c.post(`/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: contentDocumentWith(dest.body.payload.uploadDestinationId) })).status).toBe(400);
+    // The upload must match the declared MD5; a missing contentMD5 or another resource is refused.
+    const url = new URL(dest.body.payload.url);
+    const form = new FormData();
+    for (const [name, value] of url.searchParams) form.append(name, value);
+    form.append('file', new Blob([Buffer.from('other bytes')], { type: 'image/png' }));
+    expect((await fetch(`${url.origin}${url.pathname}`, { method: 'POST', body: form })).status).toBe(400);
+    expect((await c.post(`/uploads/2020-11-01/uploadDestinations/aplus/2020-11-01/contentDocuments?marketplaceIds=${US}&contentType=image/png`)).status).toBe(400);
+    expect((await c.post(`/uploads/2020-11-01/uploadDestinations/other/resource?marketplaceIds=${US}&contentMD5=${encodeURIComponent(md5)}&contentType=image/png`)).status).toBe(400);
+  });
 
   it('runs the create → validate → relate → submit workflow', async () => {
     const created = await c.post(`/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: CONTENT_DOCUMENT });

@@ -11,7 +11,8 @@ import type { RunningSimulator } from '../../src/simulator/index.js';
 import {
   accessToken,
   call,
-  CONTENT_DOCUMENT,
+  client,
+  contentDocumentWith,
   download,
   gunzipJson,
   isoDay,
@@ -23,8 +24,13 @@ import {
   SEED,
   start,
   waitTerminal,
+  uploadAplusImage,
   type Answer,
 } from './helpers.js';
+
+/** For the error-status samples: a document without images (no upload needed). */
+const TEXT_ONLY_DOCUMENT = { ...contentDocumentWith('unused'), contentModuleList: contentDocumentWith('unused').contentModuleList.slice(0, 1) };
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 3)]);
 
 if (!MODELS_PRESENT) console.warn(`[simulator conformance] SKIPPED: Amazon models not found at ${MODELS_DIR}`);
 
@@ -134,8 +140,8 @@ describe.skipIf(!MODELS_PRESENT)('conformance with Amazon models', () => {
     ['getFeeds', 'GET', '/feeds/2021-06-30/feeds?feedTypes=JSON_LISTINGS_FEED'],
     ['getFeed', 'GET', '/feeds/2021-06-30/feeds/1'],
     ['getFeedDocument', 'GET', '/feeds/2021-06-30/documents/x'],
-    ['createContentDocument', 'POST', `/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: CONTENT_DOCUMENT }],
-    ['validateContentDocumentAsinRelations', 'POST', `/aplus/2020-11-01/contentAsinValidations?marketplaceId=${US}&asinSet=${NA.asins[0]}`, { contentDocument: CONTENT_DOCUMENT }],
+    ['createContentDocument', 'POST', `/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: TEXT_ONLY_DOCUMENT }],
+    ['validateContentDocumentAsinRelations', 'POST', `/aplus/2020-11-01/contentAsinValidations?marketplaceId=${US}&asinSet=${NA.asins[0]}`, { contentDocument: TEXT_ONLY_DOCUMENT }],
     ['getSolicitationActionsForOrder', 'GET', `/solicitations/v1/orders/${NA.orders.eligible[0]}?marketplaceIds=${US}`],
     ['createProductReviewAndSellerFeedbackSolicitation', 'POST', `/solicitations/v1/orders/${NA.orders.unknown}/solicitations/productReviewAndSellerFeedback?marketplaceIds=${US}`],
   ];
@@ -273,6 +279,8 @@ describe.skipIf(!MODELS_PRESENT)('conformance with Amazon models', () => {
   });
 
   it('A+ and solicitations answers match the model', async () => {
+    const CONTENT_DOCUMENT = contentDocumentWith(await uploadAplusImage(await client(sim), PNG));
+    conforms('createContentDocument', await api('POST', `/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: contentDocumentWith('not-issued') }));
     const created = await api('POST', `/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: CONTENT_DOCUMENT });
     conforms('createContentDocument', created);
     conforms('createContentDocument', await api('POST', `/aplus/2020-11-01/contentDocuments?marketplaceId=${US}`, { contentDocument: { ...CONTENT_DOCUMENT, locale: 'en_US' } }));

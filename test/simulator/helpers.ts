@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** Shared helpers of the simulator tests. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -107,8 +108,8 @@ export function lastFullMonth(now = Date.now()): { start: string; end: string } 
   return { start: new Date(first).toISOString().slice(0, 10), end: new Date(last).toISOString().slice(0, 10) };
 }
 
-/** A valid A+ content document (two modules). */
-export const CONTENT_DOCUMENT = {
+/** A valid A+ content document (two modules); its image id must come from `uploadAplusImage`. */
+export const contentDocumentWith = (uploadDestinationId: string) => ({
   name: 'Northwind mug story',
   contentType: 'EBC',
   locale: 'en-US',
@@ -119,10 +120,24 @@ export const CONTENT_DOCUMENT = {
       standardSingleSideImage: {
         imagePositionType: 'LEFT',
         block: {
-          image: { uploadDestinationId: 'sc/abc.jpg', imageCropSpecification: { size: { width: { value: 300, units: 'pixels' }, height: { value: 300, units: 'pixels' } } }, altText: 'A blue mug' },
+          image: { uploadDestinationId, imageCropSpecification: { size: { width: { value: 300, units: 'pixels' }, height: { value: 300, units: 'pixels' } } }, altText: 'A blue mug' },
           body: { textList: [{ value: 'Holds 12 oz.' }] },
         },
       },
     },
   ],
-};
+});
+
+/** The Uploads API flow for one A+ image: createUploadDestinationForResource, then the multipart POST. */
+export async function uploadAplusImage(c: { post(path: string, body?: unknown): Promise<{ status: number; body: any }> }, bytes: Buffer, contentType = 'image/png'): Promise<string> {
+  const md5 = createHash('md5').update(bytes).digest('base64');
+  const dest = await c.post(`/uploads/2020-11-01/uploadDestinations/aplus/2020-11-01/contentDocuments?marketplaceIds=ATVPDKIKX0DER&contentMD5=${encodeURIComponent(md5)}&contentType=${encodeURIComponent(contentType)}`);
+  if (dest.status !== 201) throw new Error(`createUploadDestinationForResource answered ${dest.status}`);
+  const url = new URL(dest.body.payload.url);
+  const form = new FormData();
+  for (const [name, value] of url.searchParams) form.append(name, value);
+  form.append('file', new Blob([bytes], { type: contentType }));
+  const posted = await fetch(`${url.origin}${url.pathname}`, { method: 'POST', body: form });
+  if (posted.status !== 204) throw new Error(`upload answered ${posted.status}: ${await posted.text()}`);
+  return dest.body.payload.uploadDestinationId as string;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAplusText, checkContentDocument, checkModule } from '../../src/writes/aplus-rules.js';
 
-const image = { uploadDestinationId: 'aplus-media/abc.jpg', imageCropSpecification: { size: { width: { value: 970, units: 'pixels' }, height: { value: 600, units: 'pixels' } } }, altText: 'Mug on a table' };
+const image = { image_url: 'https://images.example.com/mug.png', imageCropSpecification: { size: { width: { value: 970, units: 'pixels' }, height: { value: 600, units: 'pixels' } } }, altText: 'Mug on a table' };
 export const textModule = (value = 'Stoneware mug, glazed by hand.') => ({ contentModuleType: 'STANDARD_TEXT', standardText: { headline: { value: 'Made to last' }, body: { textList: [{ value }] } } });
 const codes = (modules: Record<string, unknown>[]) => checkContentDocument(modules).map((v) => v.code);
 
@@ -38,7 +38,7 @@ describe('A+ module structure', () => {
       [{ contentModuleType: 'STANDARD_SINGLE_SIDE_IMAGE', standardSingleSideImage: { block: {} } }, 'standardSingleSideImage.imagePositionType'],
       [{ contentModuleType: 'STANDARD_IMAGE_TEXT_OVERLAY', standardImageTextOverlay: { overlayColorType: 'BLUE' } }, 'standardImageTextOverlay.overlayColorType'],
       [{ contentModuleType: 'STANDARD_COMPANY_LOGO', standardCompanyLogo: { companyLogo: { ...image, altText: 'a'.repeat(101) } } }, 'standardCompanyLogo.companyLogo.altText'],
-      [{ contentModuleType: 'STANDARD_COMPANY_LOGO', standardCompanyLogo: { companyLogo: { altText: 'x', imageCropSpecification: image.imageCropSpecification } } }, 'standardCompanyLogo.companyLogo.uploadDestinationId'],
+      [{ contentModuleType: 'STANDARD_COMPANY_LOGO', standardCompanyLogo: { companyLogo: { altText: 'x', imageCropSpecification: image.imageCropSpecification } } }, 'standardCompanyLogo.companyLogo.image_url'],
       [{ contentModuleType: 'STANDARD_TECH_SPECS', standardTechSpecs: { specificationList: [{ label: { value: 'a' } }] } }, 'standardTechSpecs.specificationList'],
       [{ contentModuleType: 'STANDARD_FOUR_IMAGE_TEXT_QUADRANT', standardFourImageTextQuadrant: { block1: {}, block2: {}, block3: {} } }, 'standardFourImageTextQuadrant.block4'],
       [{ contentModuleType: 'STANDARD_COMPARISON_TABLE', standardComparisonTable: { productColumns: [{ position: 1, title: 't'.repeat(81) }] } }, 'standardComparisonTable.productColumns.0.title'],

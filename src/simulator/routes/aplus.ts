@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { contentDocumentErrors, documentTexts } from '../aplus-schema.js';
 import { invalidInput, notFound } from '../errors.js';
+import { unknownUploadDestinations } from './uploads.js';
 import { checkMarketplaces, csv, registerOperation, type OpRequest } from '../operation.js';
 import type { Host, Sim } from '../sim.js';
 import type { AplusRecord } from '../state.js';
@@ -27,7 +28,22 @@ function contentDocument(op: OpRequest): Record<string, unknown> {
   const errors = contentDocumentErrors(body.contentDocument);
   if (body.contentDocument === undefined) throw invalidInput('Missing required field: contentDocument.', 'The request body requires contentDocument.');
   if (errors.length > 0) throw invalidInput('The content document is invalid.', errors.slice(0, 20).join(' '));
+  // Images are ids the Uploads API issued to this seller, with the image uploaded (A+ use-case guide).
+  const unknown = unknownUploadDestinations(op.sim, op.sellerId, uploadDestinationIds(body.contentDocument));
+  if (unknown.length > 0) {
+    throw invalidInput(
+      `Invalid uploadDestinationId: ${unknown.slice(0, 5).join(', ')}.`,
+      'Upload each image through createUploadDestinationForResource (resource aplus/2020-11-01/contentDocuments) and use the uploadDestinationId it issued.',
+    );
+  }
   return body.contentDocument as Record<string, unknown>;
+}
+
+/** Every ImageComponent.uploadDestinationId in a document. */
+function uploadDestinationIds(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(uploadDestinationIds);
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === 'uploadDestinationId' && typeof value === 'string' ? [value] : uploadDestinationIds(value)));
 }
 
 export function policyViolations(doc: unknown): string[] {

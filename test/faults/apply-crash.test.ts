@@ -16,6 +16,7 @@ import {
   type TestDatabase,
 } from '../helpers/app.js';
 import { connectBuyer } from '../helpers/buyers.js';
+import { ensureBuild } from '../helpers/build.js';
 import { childEnvironment, startChildBroker, type ChildBroker } from '../helpers/child-broker.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
 import { isLiveWrite, US } from '../writes/helpers.js';
@@ -36,12 +37,13 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a broker killed in the middle of a
   let buyerId: string;
 
   beforeAll(async () => {
+    await ensureBuild();
     sim = await startSimulator({ rateLimits: false });
     database = await createTestDatabase();
     relay = await TcpRelay.start(database.url!);
     survivor = await buildTestApp(simulatorConfig(sim), { database });
     buyerId = await connectBuyer(survivor);
-  });
+  }, 240_000);
   afterAll(async () => {
     await child?.kill();
     await survivor?.close();

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST, ensureBuild } from '../helpers/build.js';
 import { buildTestApp, callCapability, createTestDatabase, DATABASE_URL, internalHeaders, mintToken, randomSuffix, type TestApp, type TestDatabase } from '../helpers/app.js';
 
 describe.skipIf(!DATABASE_URL)('two broker instances sharing Postgres', () => {
@@ -32,8 +34,10 @@ describe.skipIf(!DATABASE_URL)('two broker instances sharing Postgres', () => {
 });
 
 describe('the server process', () => {
+  beforeAll(() => ensureBuild(), 240_000);
+
   it('refuses to start in production naming every missing variable', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const result = spawnSync(process.execPath, [path.join(DIST, 'server.js')], {
       env: { PATH: process.env.PATH ?? '', LWA_CLIENT_ID: 'amzn1.application-oa2-client.test', REDIS_URL: 'redis://127.0.0.1:6379' },
       encoding: 'utf8',
       timeout: 20_000,

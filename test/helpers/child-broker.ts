@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import type { Config } from '../../src/config.js';
+import { DIST, ensureBuild } from './build.js';
 
 /**
- * A real broker process (`src/server.ts` in production mode) for tests that must kill it
+ * A real broker process (the compiled `dist/server.js` in production mode) for tests that must kill it
  * (SIGKILL leaves no chance to clean up, unlike closing an in-process app).
  */
 export interface ChildBroker {
@@ -38,8 +40,10 @@ export function childEnvironment(config: Config, overrides: Record<string, strin
   };
 }
 
-export function startChildBroker(env: Record<string, string>): Promise<ChildBroker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the compiled broker (`npm start`); call ensureBuild() in a beforeAll first, where a rebuild has time. */
+export async function startChildBroker(env: Record<string, string>): Promise<ChildBroker> {
+  await ensureBuild();
+  const child = spawn(process.execPath, [path.join(DIST, 'server.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {

@@ -1,6 +1,8 @@
-/** `npm run simulator` (src/simulator/main.ts) starts, prints its credentials and answers LWA. */
+/** `npm run simulator` (node dist/simulator/main.js) starts, prints its credentials and answers LWA. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DIST, ensureBuild } from '../helpers/build.js';
 
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<{ match: RegExpMatchArray; output: string }> {
   return new Promise((resolve, reject) => {
@@ -25,12 +27,13 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
 
 describe('npm run simulator', () => {
   let child: ChildProcess | undefined;
+  beforeAll(() => ensureBuild(), 240_000);
   afterEach(() => {
     if (child && child.exitCode === null) child.kill('SIGTERM');
   });
 
   it('listens, prints the seeded credentials and serves LWA', async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
+    child = spawn(process.execPath, [path.join(DIST, 'simulator/main.js')], {
       cwd: process.cwd(),
       env: { ...process.env, SIMULATOR_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

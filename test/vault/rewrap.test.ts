@@ -11,6 +11,7 @@ import { migrateToLatest } from '../../src/db/migrator.js';
 import { rewrapSecrets } from '../../src/vault/rewrap.js';
 import { TokenVault, VaultError } from '../../src/vault/vault.js';
 import { DATABASE_URL, createTestDatabase, type TestDatabase } from '../helpers/app.js';
+import { DIST, ensureBuild } from '../helpers/build.js';
 
 const run = promisify(execFile);
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
@@ -93,9 +94,10 @@ describe('npm run vault:rewrap', () => {
   let dataDir: string | undefined;
 
   beforeAll(async () => {
+    await ensureBuild();
     database = await createTestDatabase();
     if (!DATABASE_URL) dataDir = mkdtempSync(path.join(tmpdir(), 'vault-rewrap-'));
-  });
+  }, 240_000);
   afterAll(async () => {
     await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -109,8 +111,9 @@ describe('npm run vault:rewrap', () => {
     await db.destroy();
 
     const env = { ...process.env, VAULT_KEYS: `${NEW},${OLD}`, ...(database.url ? { DATABASE_URL: database.url } : { BROKER_DATA_DIR: dataDir }) };
-    const cli = path.resolve('src/vault/rewrap-cli.ts');
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', cli], { env });
+    // What `npm run vault:rewrap` runs.
+    const cli = path.join(DIST, 'vault/rewrap-cli.js');
+    const { stdout, stderr } = await run(process.execPath, [cli], { env });
     expect(stdout).toContain('3 re-encrypted');
     for (const secret of [NEW, OLD].map((k) => k.split(':')[1]!)) expect(stdout + stderr).not.toContain(secret);
 
@@ -121,7 +124,7 @@ describe('npm run vault:rewrap', () => {
       await db.destroy();
     }
 
-    const bad = await run(process.execPath, ['--import', 'tsx', cli], { env: { ...env, VAULT_KEYS: 'k1:c2hvcnQ=' } }).catch((e: { stderr: string; code: number }) => e);
+    const bad = await run(process.execPath, [cli], { env: { ...env, VAULT_KEYS: 'k1:c2hvcnQ=' } }).catch((e: { stderr: string; code: number }) => e);
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toContain('must decode to 32 bytes');
   }, 60_000);

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -30,6 +33,24 @@ describe.skipIf(!DATABASE_URL)('npm scripts against DATABASE_URL', () => {
     expect(tables.rows.map((r) => r.tablename)).toEqual(
       expect.arrayContaining(['orders', 'job_tokens', 'amazon_authorizations', 'amazon_connections', 'confirmations', 'idempotency_records', 'audit_events', 'report_requests']),
     );
+  });
+
+  it('`npm run migrate` names its target and fails with one clear line when it cannot reach it', () => {
+    const unreachable = run('migrate', { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/nowhere' });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stdout).toContain('migrating postgres://postgres:***@127.0.0.1:1/nowhere');
+    const lines = unreachable.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^migrate: failed on postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
+    expect(unreachable.stderr + unreachable.stdout).not.toContain('hunter2');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'broker-migrate-'));
+    try {
+      const embedded = run('migrate', { DATABASE_URL: '', BROKER_DATA_DIR: dataDir });
+      expect(embedded.status, embedded.stderr).toBe(0);
+      expect(embedded.stdout).toContain(`migrating the embedded database in ${dataDir} (PGlite; set DATABASE_URL to migrate Postgres)`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('`npm run vault:rewrap` refuses a missing or invalid keyring without echoing it, and rewraps with a valid one', () => {

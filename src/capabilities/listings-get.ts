@@ -90,7 +90,7 @@ export default defineCapability({
           operation: 'getListingsItem',
           method: 'GET',
           path: `/listings/2021-08-01/items/${encodePathSegment(ctx.connection.sellingPartnerId)}/${encodePathSegment(ctx.params.sku)}`,
-          query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, issueLocale: ctx.marketplace.languageTag },
+          query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, issueLocale: ctx.connection.languageTag },
         }),
       'params.sku',
       `${JSON.stringify(ctx.params.sku)} is not a listing of this seller in marketplace ${marketplaceId} (products.list lists the seller's SKUs)`,

@@ -21,6 +21,7 @@ const connectionColumns = [
   'c.region',
   'c.selling_partner_id',
   'c.authorization_id',
+  'c.language_tag',
   'a.status',
 ] as const;
 
@@ -30,6 +31,7 @@ interface ConnectionRow {
   region: string;
   selling_partner_id: string;
   authorization_id: string;
+  language_tag: string | null;
   status: 'active' | 'revoked';
 }
 
@@ -40,6 +42,7 @@ const toConnection = (row: ConnectionRow): Connection => ({
   sellingPartnerId: row.selling_partner_id,
   authorizationId: row.authorization_id,
   status: row.status,
+  languageTag: row.language_tag ?? findMarketplace(row.marketplace_id)?.languageTag ?? 'en_US',
 });
 
 /**
@@ -109,6 +112,8 @@ export interface ImportAuthorizationInput {
   refreshToken: string;
   /** Participating marketplaces of the region, in Amazon's order (the first becomes the default if the buyer has none). */
   marketplaceIds: readonly string[];
+  /** Amazon's defaultLanguageCode per marketplace, where it gave one. */
+  languageTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -176,9 +181,12 @@ export async function importAuthorization(
             authorization_id: id,
             region: input.region,
             selling_partner_id: input.sellingPartnerId,
+            language_tag: input.languageTags?.[marketplaceId] ?? null,
           })
           .onConflict((oc) =>
-            oc.columns(['buyer_id', 'marketplace_id']).doUpdateSet({ authorization_id: id, selling_partner_id: input.sellingPartnerId }),
+            oc
+              .columns(['buyer_id', 'marketplace_id'])
+              .doUpdateSet({ authorization_id: id, selling_partner_id: input.sellingPartnerId, language_tag: input.languageTags?.[marketplaceId] ?? null }),
           )
           .execute();
       }

@@ -4,7 +4,7 @@ import type { Region } from '../marketplaces/marketplaces.js';
 import { type AmazonApi, encodePathSegment } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
 import { importAuthorization } from './repository.js';
-import { cacheParticipations, fetchParticipations, participatingMarketplaceIds } from './status.js';
+import { cacheParticipations, fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './status.js';
 import type { Connection } from './types.js';
 
 /** What the import route and the OAuth callback share: prove the grant, read participations, store. */
@@ -37,6 +37,8 @@ export async function connectSeller(services: ConnectServices, input: ConnectSel
     sellingPartnerId: input.sellingPartnerId,
     refreshToken: input.refreshToken,
     marketplaceIds,
+    // Listing text is tagged with Amazon's own language code for each store, not a table of ours.
+    languageTags: languageTagsOf(participations),
   });
   // Tokens of a replaced grant must not outlive it; the fresh one saves the next call an LWA refresh.
   await services.amazon.accessTokens.forget(authorizationId);

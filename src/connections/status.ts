@@ -8,7 +8,7 @@ import type { AmazonApi } from '../spapi/types.js';
  * The answer only lists the marketplaces of the region whose host was called.
  */
 export interface MarketplaceParticipation {
-  marketplace: { id: string; name?: string; countryCode?: string; defaultCurrencyCode?: string; domainName?: string };
+  marketplace: { id: string; name?: string; countryCode?: string; defaultCurrencyCode?: string; defaultLanguageCode?: string; domainName?: string };
   participation: { isParticipating: boolean; hasSuspendedListings: boolean };
   storeName?: string;
 }
@@ -78,6 +78,19 @@ export function participatingMarketplaceIds(participations: MarketplaceParticipa
  * marketplaces (e.g. A2ZV50J4W1RKNI Non-Amazon, AHRY1CZE9ZY4H, A1MQXOICRS2Z7M) as participating
  * (docs#1260, models#1367); no capability can use them.
  */
+/** A language tag as listings take it (`en_US`, `ar_AE`): letters, underscore, region. */
+const LANGUAGE_TAG = /^[a-z]{2,3}_[A-Z]{2}$/;
+
+/** Amazon's defaultLanguageCode per marketplace (Sellers API), where it looks like a language tag. */
+export function languageTagsOf(participations: MarketplaceParticipation[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const p of participations) {
+    const tag = p.marketplace.defaultLanguageCode;
+    if (typeof tag === 'string' && LANGUAGE_TAG.test(tag)) tags[p.marketplace.id] = tag;
+  }
+  return tags;
+}
+
 export function toConnectStatus(sellingPartnerId: string, region: Region, participations: MarketplaceParticipation[]): ConnectStatusData {
   const marketplaces = participations.flatMap((p) => {
     const known = findMarketplace(p.marketplace.id);

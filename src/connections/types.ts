@@ -8,6 +8,11 @@ export interface Connection {
   sellingPartnerId: string;
   authorizationId: string;
   status: 'active' | 'revoked';
+  /**
+   * The language tag of listing text in this marketplace (e.g. `en_US`): Amazon's defaultLanguageCode
+   * from getMarketplaceParticipations, or the broker's table for connections made before it was kept.
+   */
+  languageTag: string;
 }
 
 /** A stored authorization (one per buyer and region); the refresh token stays encrypted. */

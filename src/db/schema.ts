@@ -46,6 +46,8 @@ export interface AmazonConnectionsTable {
   authorization_id: string;
   region: string;
   selling_partner_id: string;
+  /** Amazon's defaultLanguageCode of the marketplace (participations); NULL for rows connected before it was kept. */
+  language_tag: string | null;
   /** Connection order: the buyer's default marketplace is the first one connected. */
   seq: Generated<string>;
   connected_at: CreatedAt;

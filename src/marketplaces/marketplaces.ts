@@ -19,6 +19,10 @@ export interface Marketplace {
   sellerCentralUrl: string;
   /** IANA zone Amazon reports this marketplace's days in. */
   timeZone: string;
+  /**
+   * Fallback only: listings use the language tag Amazon gives per connection (getMarketplaceParticipations
+   * defaultLanguageCode, kept on the connection); this one serves connections made before it was kept.
+   */
   languageTag: string;
 }
 

@@ -115,7 +115,7 @@ export async function stageListingPatch(ctx: WriteContext<unknown>, input: Stage
   const params: ListingPatchParams = {
     sku: input.sku,
     product_type: productType,
-    patches: scopePatches(deletes.patches, ctx.marketplace.id, ctx.marketplace.languageTag),
+    patches: scopePatches(deletes.patches, ctx.marketplace.id, ctx.connection.languageTag),
     marketplace_id: ctx.marketplace.id,
   };
   const diffPreview = diffPatches(attributes, params.patches, ctx.marketplace.id);

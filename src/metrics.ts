@@ -76,6 +76,41 @@ export class Metrics {
     this.auditQueueSource = depth;
   }
 
+  readonly confirmations = new Counter({
+    name: 'broker_confirmations_total',
+    help: 'Staged writes by what happened: staged, applied, amazon_rejected, rejected, expired, apply_error',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  private quotaDegradedSource: () => boolean = () => false;
+  private readinessSource: () => Promise<Record<string, boolean>> = async () => ({});
+
+  readonly quotaDegraded: Gauge = new Gauge({
+    name: 'broker_quota_degraded',
+    help: '1 while the quota limiter runs on its local fallback because Redis does not answer',
+    registers: [this.registry],
+    collect: () => {
+      this.quotaDegraded.set(this.quotaDegradedSource() ? 1 : 0);
+    },
+  });
+
+  readonly ready: Gauge<'check'> = new Gauge({
+    name: 'broker_ready',
+    help: "1 when a dependency /readyz checks answers (check: database, redis), 0 when it does not",
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      for (const [check, ok] of Object.entries(await this.readinessSource())) this.ready.set({ check }, ok ? 1 : 0);
+    },
+  });
+
+  /** The quota limiter and the readiness checks report at scrape time. */
+  trackHealth(sources: { quotaDegraded: () => boolean; readiness: () => Promise<Record<string, boolean>> }) {
+    this.quotaDegradedSource = sources.quotaDegraded;
+    this.readinessSource = sources.readiness;
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

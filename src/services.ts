@@ -13,6 +13,7 @@ import { startJanitor } from './maintenance/janitor.js';
 import { FailedAuthBudget } from './auth/failed-auth-budget.js';
 import { AuditLog } from './audit/audit-log.js';
 import { maintainAuditPartitions } from './audit/partitions.js';
+import { readinessChecks } from './readiness.js';
 
 /**
  * The broker's long-lived parts, built once per app from a validated config and closed with it.
@@ -85,6 +86,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const audit = new AuditLog(db, log, metrics);
   const images = new ImageFetcher(config.spapiTimeoutMs, overrides.imageSources);
+  metrics.trackHealth({
+    quotaDegraded: () => quota.degraded,
+    readiness: async () => {
+      const checks = await readinessChecks({ db, store, quota }, 1_000);
+      return { database: checks.database === 'ok', [store.kind === 'redis' ? 'redis' : 'store']: (checks.redis ?? checks.store) === 'ok' };
+    },
+  });
   const stopJanitor = startJanitor({ db, log, audit, auditRetentionDays: config.auditRetentionDays });
   return {
     config,

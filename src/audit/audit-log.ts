@@ -53,6 +53,8 @@ export class AuditLog implements AuditSink {
   }
 
   record(event: AuditEvent): void {
+    const confirmation = confirmationStatus(event);
+    if (confirmation) this.metrics.confirmations.inc({ status: confirmation });
     if (this.closed || this.queue.length >= this.maxQueued) {
       this.drop(1, this.closed ? 'audit log closed' : 'audit queue full');
       return;
@@ -155,6 +157,22 @@ export class AuditLog implements AuditSink {
       this.droppedSinceLog = 0;
       this.lastDropLog = now;
     }
+  }
+}
+
+/** What an event says about a staged write, for broker_confirmations_total (undefined: nothing). */
+function confirmationStatus(event: AuditEvent): string | undefined {
+  switch (event.event) {
+    case 'capability_call':
+      if (event.outcome === 'PENDING_CONFIRMATION') return 'staged';
+      return event.outcome === 'APPLIED' || event.outcome === 'REJECTED_BY_AMAZON' ? confirmationStatus({ ...event, event: 'confirmation_apply' }) : undefined;
+    case 'confirmation_apply':
+      if (event.outcome === 'APPLIED') return 'applied';
+      return event.outcome === 'REJECTED_BY_AMAZON' ? 'amazon_rejected' : 'apply_error';
+    case 'confirmation_reject':
+      return 'rejected';
+    case 'confirmation_expire':
+      return 'expired';
   }
 }
 

@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { sql } from 'kysely';
+import { readinessChecks } from '../readiness.js';
 
 const Health = Type.Object({ ok: Type.Boolean(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
-
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
 
 /** Liveness, readiness and Prometheus metrics for ops; no credentials needed, nothing secret shown. */
 export default async function opsRoutes(app: FastifyInstance) {
@@ -30,17 +27,7 @@ export default async function opsRoutes(app: FastifyInstance) {
       },
     },
     async (_request, reply) => {
-      const { db, store, quota } = app.services;
-      const checks: Record<string, string> = {};
-      await withTimeout(sql`select 1`.execute(db), 2_000).then(
-        () => (checks.database = 'ok'),
-        () => (checks.database = 'unreachable'),
-      );
-      await withTimeout(store.ping(), 2_000).then(
-        () => (checks[store.kind === 'redis' ? 'redis' : 'store'] = 'ok'),
-        () => (checks.redis = 'unreachable'),
-      );
-      if (quota.degraded) checks.quota = 'degraded: local fallback limiter';
+      const checks = await readinessChecks(app.services);
       const ok = Object.values(checks).every((value) => value === 'ok');
       return reply.status(ok ? 200 : 503).send({ ok, checks });
     },
@@ -50,7 +37,7 @@ export default async function opsRoutes(app: FastifyInstance) {
     tags: ['ops'],
     operationId: 'getMetrics',
     summary: 'Prometheus metrics',
-    description: 'Prometheus text format: request latency per route and status, capability calls per outcome, Amazon calls and quota waits.',
+    description: 'Prometheus text format: request latency per route and status, capability calls per outcome, Amazon calls and quota waits, LWA refreshes, confirmations, the audit queue, readiness and the Node.js process (event-loop lag, memory). ops/grafana and ops/prometheus use them.',
     response: { 200: { type: 'string', description: 'Prometheus exposition format' } },
   };
   app.get('/metrics', { schema: metrics }, async (_request, reply) => {

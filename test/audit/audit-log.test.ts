@@ -113,6 +113,24 @@ describe('the audit log', () => {
   });
 });
 
+describe('broker_confirmations_total', () => {
+  it('counts staged writes by what happened to them, from the audit events', async () => {
+    const metrics = new Metrics();
+    const audit = new AuditLog(testApp.app.services.db, silent, metrics, { flushIntervalMs: 60_000 });
+    const orderId = `order-${randomSuffix()}`;
+    audit.record(event(orderId, { outcome: 'PENDING_CONFIRMATION' }));
+    audit.record(event(orderId, { outcome: 'OK' }));
+    audit.record(event(orderId, { event: 'confirmation_apply', outcome: 'APPLIED' }));
+    audit.record(event(orderId, { event: 'confirmation_apply', outcome: 'REJECTED_BY_AMAZON' }));
+    audit.record(event(orderId, { event: 'confirmation_apply', outcome: 'TOKEN_EXPIRED' }));
+    audit.record(event(orderId, { event: 'confirmation_reject', outcome: 'REJECTED' }));
+    audit.record(event(orderId, { event: 'confirmation_expire', outcome: 'EXPIRED' }));
+    const values = (await metrics.confirmations.get()).values.map((v) => [v.labels.status, v.value]);
+    expect(Object.fromEntries(values)).toEqual({ staged: 1, applied: 1, amazon_rejected: 1, apply_error: 1, rejected: 1, expired: 1 });
+    await audit.close();
+  });
+});
+
 describe('audit partitions', () => {
   it('creates the coming months ahead and drops whole months past retention', async () => {
     const db = testApp.app.services.db;

@@ -11,6 +11,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../helpers/app.js';
+import { watchForCrashes } from '../helpers/crashes.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
 
 /**
@@ -27,20 +28,18 @@ describe.skipIf(!DATABASE_URL)('Postgres outages through a relay', () => {
   let broker: TestApp;
   /** A second instance of the same deployment, with a direct connection (Postgres is up for it). */
   let other: TestApp;
-  const crashes: unknown[] = [];
-  const recordCrash = (error: unknown) => crashes.push(error);
+  const watch = watchForCrashes();
+  const { crashes } = watch;
 
   beforeAll(async () => {
-    process.on('uncaughtException', recordCrash);
-    process.on('unhandledRejection', recordCrash);
+    watch.start();
     database = await createTestDatabase();
     relay = await TcpRelay.start(database.url!);
     broker = await buildTestApp({ databaseUrl: relay.via(database.url!) }, { database });
     other = await buildTestApp({ internalApiKey: broker.config.internalApiKey }, { database });
   });
   afterAll(async () => {
-    process.off('uncaughtException', recordCrash);
-    process.off('unhandledRejection', recordCrash);
+    watch.stop();
     await broker?.close();
     await other?.close();
     await relay?.close();

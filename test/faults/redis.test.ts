@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, callCapability, mintToken, REDIS_URL, type TestApp } from '../helpers/app.js';
+import { watchForCrashes } from '../helpers/crashes.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
 
 /**
@@ -11,18 +12,16 @@ import { TcpRelay } from '../helpers/tcp-relay.js';
 describe.skipIf(!REDIS_URL)('Redis cut through a relay', () => {
   let relay: TcpRelay;
   let broker: TestApp;
-  const crashes: unknown[] = [];
-  const recordCrash = (error: unknown) => crashes.push(error);
+  const watch = watchForCrashes();
+  const { crashes } = watch;
 
   beforeAll(async () => {
-    process.on('uncaughtException', recordCrash);
-    process.on('unhandledRejection', recordCrash);
+    watch.start();
     relay = await TcpRelay.start(REDIS_URL!);
     broker = await buildTestApp({ redisUrl: relay.via(REDIS_URL!) });
   });
   afterAll(async () => {
-    process.off('uncaughtException', recordCrash);
-    process.off('unhandledRejection', recordCrash);
+    watch.stop();
     await broker?.close();
     await relay?.close();
   });

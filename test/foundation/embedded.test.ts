@@ -9,6 +9,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'broker-embedded-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('embedded storage (no DATABASE_URL, no REDIS_URL)', () => {
+  // Two starts of PGlite on disk: ~12 s alone, over 30 s on a busy two-core machine.
   it('migrates PGlite on disk, uses the in-process store, and keeps data across restarts', async () => {
     const config = testConfig({ dataDir, databaseUrl: undefined, redisUrl: undefined });
     delete (config as { databaseUrl?: string }).databaseUrl;
@@ -24,5 +25,5 @@ describe('embedded storage (no DATABASE_URL, no REDIS_URL)', () => {
     const second = await buildApp(config);
     expect((await callCapability(second, jobToken, 'products.list')).json().error.code).toBe('NO_CONNECTION');
     await second.close();
-  });
+  }, 60_000);
 });

@@ -52,10 +52,13 @@ export interface BrokerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `src/server.ts` as its own process (a real broker instance) and waits until it is ready. */
-export async function startBrokerProcess(env: Record<string, string>): Promise<BrokerProcess> {
+/**
+ * Starts `src/server.ts` as its own process (a real broker instance) and waits until it is ready;
+ * `compiled` runs `dist/server.js` as production does (`npm run build` first).
+ */
+export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean } = {}): Promise<BrokerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, options.compiled ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../src/connections/repository.js';
 import { MARKETPLACES as AMAZON_MARKETPLACES, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { buildTestApp, callCapability, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { connectBuyer } from '../helpers/buyers.js';
 
 /**
  * Listing text carries the language tag Amazon gives for the store (getMarketplaceParticipations
@@ -14,19 +15,13 @@ const SELLER = { sellingPartnerId: 'A9SAUDISELLER01', refreshToken: 'Atzr|saudi-
 describe('language tags per connection', () => {
   let sim: RunningSimulator;
   let t: TestApp;
-  const buyerId = `buyer-${randomSuffix()}`;
+  let buyerId: string;
 
   beforeAll(async () => {
     sim = await startSimulator({ rateLimits: false });
     sim.addSeller(SELLER);
     t = await buildTestApp(simulatorConfig(sim));
-    const imported = await t.app.inject({
-      method: 'POST',
-      url: `/internal/buyers/${buyerId}/amazon/connections`,
-      headers: internalHeaders(t.config),
-      payload: { selling_partner_id: SELLER.sellingPartnerId, refresh_token: SELLER.refreshToken, region: 'EU' },
-    });
-    expect(imported.statusCode, imported.body).toBe(201);
+    buyerId = await connectBuyer(t, { ...SELLER, region: 'EU' });
   });
   afterAll(async () => {
     await t?.close();

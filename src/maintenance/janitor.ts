@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type AuditSink, confirmationClosedEvent } from '../audit/audit.js';
 import { maintainAuditPartitions, type PartitionMaintenance } from '../audit/partitions.js';
 import { expireDue } from '../confirmations/repository.js';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /**
@@ -28,24 +29,34 @@ export interface JanitorOptions {
   auditRetentionDays?: number;
 }
 
+/**
+ * Deletes rows older than `before` a batch at a time: after a long backlog (the janitor stopped for
+ * days) one unbounded DELETE could outlast the pool's per-query time limit and fail on every run.
+ */
+const DELETE_BATCH = 5_000;
+
+async function deleteInBatches(db: Db, table: 'idempotency_records' | 'oauth_states' | 'report_requests', column: 'expires_at' | 'created_at', before: Date): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await sql`DELETE FROM ${sql.table(table)} WHERE ctid IN (SELECT ctid FROM ${sql.table(table)} WHERE ${sql.ref(column)} <= ${before} LIMIT ${DELETE_BATCH})`.execute(db);
+    const batch = Number(result.numAffectedRows ?? 0n);
+    deleted += batch;
+    if (batch < DELETE_BATCH) return deleted;
+  }
+}
+
 export async function runJanitor(db: Db, options: JanitorOptions = {}): Promise<JanitorResult> {
   const now = options.now ?? new Date();
-  const idempotency = await db.deleteFrom('idempotency_records').where('expires_at', '<=', now).executeTakeFirst();
-  const states = await db
-    .deleteFrom('oauth_states')
-    .where('expires_at', '<=', new Date(now.getTime() - DAY_MS))
-    .executeTakeFirst();
-  const reports = await db
-    .deleteFrom('report_requests')
-    .where('created_at', '<=', new Date(now.getTime() - 90 * DAY_MS))
-    .executeTakeFirst();
+  const idempotency = await deleteInBatches(db, 'idempotency_records', 'expires_at', now);
+  const states = await deleteInBatches(db, 'oauth_states', 'expires_at', new Date(now.getTime() - DAY_MS));
+  const reports = await deleteInBatches(db, 'report_requests', 'created_at', new Date(now.getTime() - 90 * DAY_MS));
   const expired = await expireDue(db, 'all', now);
   for (const closed of expired) options.audit?.record(confirmationClosedEvent(closed, 'EXPIRED', now));
   const auditPartitions = await maintainAuditPartitions(db, options.auditRetentionDays ?? 365, now);
   return {
-    idempotencyRecords: Number(idempotency.numDeletedRows),
-    oauthStates: Number(states.numDeletedRows),
-    reportBindings: Number(reports.numDeletedRows),
+    idempotencyRecords: idempotency,
+    oauthStates: states,
+    reportBindings: reports,
     expiredConfirmations: expired.length,
     auditPartitions,
   };

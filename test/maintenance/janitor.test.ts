@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit.js';
 import { runJanitor } from '../../src/maintenance/janitor.js';
@@ -63,5 +64,14 @@ describe('the janitor', () => {
       { id: 'c-old', status: 'expired' },
     ]);
     expect(await runJanitor(db)).toEqual({ idempotencyRecords: 0, oauthStates: 0, reportBindings: 0, expiredConfirmations: 0, auditPartitions: { created: [], dropped: [] } });
+  });
+  it('works through a large backlog in batches, each statement inside the per-query time limit', async () => {
+    const db = testApp.app.services.db;
+    const order = `order-backlog-${randomSuffix()}`;
+    await sql`INSERT INTO idempotency_records (order_id, idempotency_key, fingerprint, state, lease_expires_at, expires_at)
+      SELECT ${order}, 'k' || n, 'f', 'done', now() - interval '2 days', now() - interval '1 day' FROM generate_series(1, 12001) AS n`.execute(db);
+    const result = await runJanitor(db);
+    expect(result.idempotencyRecords).toBe(12_001);
+    expect(await db.selectFrom('idempotency_records').select('idempotency_key').where('order_id', '=', order).execute()).toEqual([]);
   });
 });

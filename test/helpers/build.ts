@@ -21,7 +21,10 @@ function newestMtime(entry: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
 }
 
-const upToDate = () => (statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0) >= Math.max(...INPUTS.map((i) => newestMtime(path.join(ROOT, i))));
+const mtime = (file: string) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+/** When dist/ was last built: our stamp, or tsc's own build info after `npm ci` / `npm run build`. */
+const builtAt = () => Math.max(mtime(STAMP), Math.min(mtime(path.join(DIST, '.tsbuildinfo')), mtime(path.join(DIST, 'migrations', '.tsbuildinfo'))));
+const upToDate = () => builtAt() >= Math.max(...INPUTS.map((i) => newestMtime(path.join(ROOT, i))));
 
 async function lock(): Promise<void> {
   mkdirSync(path.dirname(LOCK), { recursive: true });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { CAPABILITY_NAMES } from './capabilities/index.js';
 import type { Config } from './config.js';
 import { connectSeller } from './connections/service.js';
 import { findConnection } from './connections/repository.js';
@@ -60,6 +62,19 @@ export async function prepareSandbox(config: Config, env: NodeJS.ProcessEnv = pr
   };
 }
 
+/**
+ * The simulator keeps its state in memory, so a restart brings back Amazon's seeded world. The
+ * broker's sandbox data (tokens, orders, confirmations, report ids, connections, audit) is emptied
+ * at start with it, so nothing points at feeds, reports or applied writes the simulator forgot.
+ * The banner says so. Only sandbox mode calls this.
+ */
+export async function resetSandboxData(app: FastifyInstance): Promise<void> {
+  const { rows } = await sql<{ tablename: string }>`
+    select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely_migration%'`.execute(app.services.db);
+  if (rows.length === 0) return;
+  await sql`truncate table ${sql.join(rows.map((row) => sql.table(row.tablename)))} cascade`.execute(app.services.db);
+}
+
 export async function seedDemoBuyer(app: FastifyInstance): Promise<void> {
   if (await findConnection(app.services.db, DEMO_BUYER)) return;
   await connectSeller(app.services, { buyerId: DEMO_BUYER, region: 'NA', sellingPartnerId: 'A1SANDBOXNA0001', refreshToken: 'Atzr|sandbox-na' });
@@ -72,7 +87,7 @@ export function sandboxBanner(config: Config, baseUrl: string): string {
     order_id: `demo-order-${randomBytes(3).toString('hex')}`,
     buyer_id: DEMO_BUYER,
     tool_id: 'demo-tool',
-    capabilities: ['orders.summary', 'connect.status', 'products.list', 'listings.get', 'analytics.fetch'],
+    capabilities: CAPABILITY_NAMES,
   });
   const call = JSON.stringify({
     capability: 'orders.summary',
@@ -85,8 +100,10 @@ export function sandboxBanner(config: Config, baseUrl: string): string {
     `  listening on      ${baseUrl}   (API docs: ${baseUrl}/docs)`,
     `  internal API key  ${config.internalApiKey}`,
     `  demo buyer        ${DEMO_BUYER} (connected to simulated seller A1SANDBOXNA0001: US, CA, MX)`,
+    `  seeded world      docs/sandbox.md; the simulator lists it at ${config.spapiEndpoints.NA}/_sim/fixtures`,
+    "  each start        resets the broker's sandbox data (tokens, orders, confirmations, report ids): the simulator starts again from its seeded world",
     '',
-    'Mint a job token and call orders.summary:',
+    `Mint a job token for all ${CAPABILITY_NAMES.length} capabilities and call orders.summary (README: Quick start has a read, a report and a write):`,
     '',
     `TOKEN=$(curl -s -X POST ${baseUrl}/internal/job-tokens -H 'authorization: Bearer ${config.internalApiKey}' -H 'content-type: application/json' -d '${mint}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).data.job_token')`,
     `curl -s -X POST ${baseUrl}/api/capabilities -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '${call}'`,

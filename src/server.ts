@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { prepareSandbox, type Sandbox, sandboxBanner, seedDemoBuyer } from './sandbox.js';
+import { prepareSandbox, resetSandboxData, type Sandbox, sandboxBanner, seedDemoBuyer } from './sandbox.js';
 import { installShutdown } from './shutdown.js';
 
 // Only listens and closes gracefully; everything else is buildApp's.
@@ -22,7 +22,10 @@ if (config.mode === 'sandbox') {
 }
 
 const app = await buildApp(config);
-if (sandbox) await seedDemoBuyer(app);
+if (sandbox) {
+  await resetSandboxData(app);
+  await seedDemoBuyer(app);
+}
 await app.listen({ port: config.port, host: config.host });
 if (sandbox) {
   const address = app.server.address();

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultSettings } from './faults.js';
+import { fixtures } from './fixtures.js';
 import { expireAccessTokens, issueAuthorizationCode, revokeRefreshToken } from './lwa.js';
 import { bodyOf } from './operation.js';
 import type { Sim } from './sim.js';
@@ -16,6 +17,7 @@ export function registerControl(app: FastifyInstance, sim: Sim, addSeller: (s: {
     return typeof b === 'object' && b !== null ? (b as Record<string, unknown>) : {};
   };
   app.get('/_sim/stats', async () => sim.stats.toJSON());
+  app.get('/_sim/fixtures', async () => fixtures());
   app.get('/_sim/requests', async () => sim.stats.requests);
   app.post('/_sim/reset', async (_req, reply) => {
     sim.stats.reset();

@@ -131,7 +131,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
         const started = performance.now();
         let answer: Answer;
         try {
-          answer = await send(seller.region, url, path, req.method, token, body, acceptFor(req.operation));
+          answer = await send(seller.region, { url, path, method: req.method, token, body, accept: acceptFor(req.operation) });
         } catch (error) {
           observe(req.operation, 0, started);
           const timedOut = error instanceof TimeoutError;
@@ -209,8 +209,18 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
     body: unknown;
   }
 
+  /** One attempt's request: `url` gives the origin and query, `path` the encoded path as sent. */
+  interface Outgoing {
+    url: URL;
+    path: string;
+    method: string;
+    token: string;
+    body: string | undefined;
+    accept: string;
+  }
+
   /** One attempt; the time limit covers connecting, the headers and the whole body. */
-  async function send(region: Region, url: URL, path: string, method: string, token: string, body: string | undefined, accept: string): Promise<Answer> {
+  async function send(region: Region, { url, path, method, token, body, accept }: Outgoing): Promise<Answer> {
     let headers: Record<string, string> = {
       'x-amz-access-token': token,
       'user-agent': USER_AGENT,

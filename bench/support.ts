@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'undici';
-import type { RunningSimulator } from '../src/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/app.js';
 
 /** Shared plumbing of the benchmarks: databases, free ports, broker processes, percentiles. */
@@ -28,7 +28,7 @@ export async function createBenchDatabase(): Promise<TestDatabase & { url: strin
 }
 
 /** The environment of a production-mode broker process pointed at a simulator. */
-export function brokerEnv(sim: RunningSimulator, databaseUrl: string, internalKey: string): Record<string, string> {
+export function brokerEnv(sim: SimulatorUrls, databaseUrl: string, internalKey: string): Record<string, string> {
   return {
     BROKER_MODE: 'production',
     DATABASE_URL: databaseUrl,
@@ -46,6 +46,12 @@ export function brokerEnv(sim: RunningSimulator, databaseUrl: string, internalKe
   };
 }
 
+/** Where a simulator (in process or not) answers. */
+export interface SimulatorUrls {
+  lwaTokenUrl: string;
+  endpoints: { NA: string; EU: string; FE: string };
+}
+
 export interface BrokerProcess {
   url: string;
   child: ChildProcess;
@@ -54,11 +60,13 @@ export interface BrokerProcess {
 
 /**
  * Starts `src/server.ts` as its own process (a real broker instance) and waits until it is ready;
- * `compiled` runs `dist/server.js` as production does (`npm run build` first).
+ * `compiled` runs `dist/server.js` as production does (`npm run build` first); `nodeOptions` go
+ * before the script (e.g. --cpu-prof).
  */
-export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean } = {}): Promise<BrokerProcess> {
+export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean; nodeOptions?: string[] } = {}): Promise<BrokerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, options.compiled ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'], {
+  const script = options.compiled ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -79,13 +87,66 @@ export async function startBrokerProcess(env: Record<string, string>, options: {
   return {
     url,
     child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
+}
+
+/** A child process serving HTTP at `url`, started by `spawnServer`. */
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node --import tsx <script>` and waits until it prints `readyLine`. */
+export async function spawnServer(script: string, env: Record<string, string>, port: number, readyLine: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      if (seen.includes(readyLine)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.stdout?.resume();
+  return { url: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+}
+
+/** The SP-API simulator in a process of its own (Amazon's quotas on), so it never shares a thread with the load. */
+export async function startSimulatorProcess(): Promise<ServerProcess & SimulatorUrls> {
+  const port = await freePort();
+  const server = await spawnServer('src/simulator/main.ts', { SIMULATOR_PORT: String(port), SIMULATOR_RATE_LIMITS: 'true' }, port, 'listening on');
+  return { ...server, lwaTokenUrl: `${server.url}/auth/o2/token`, endpoints: { NA: server.url, EU: server.url, FE: server.url } };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Resident memory of a process and all its descendants (a broker's cluster workers included), in bytes. */
+export function treeRss(pid: number): number {
+  let total = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const current = pending.pop() as number;
+    try {
+      const status = readFileSync(`/proc/${current}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      for (const task of readFileSync(`/proc/${current}/task/${current}/children`, 'utf8').split(' ').filter(Boolean)) pending.push(Number(task));
+    } catch {
+      // the process is gone
+    }
+  }
+  return total;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -14,6 +14,7 @@ import { FailedAuthBudget } from './auth/failed-auth-budget.js';
 import { AuditLog } from './audit/audit-log.js';
 import { maintainAuditPartitions } from './audit/partitions.js';
 import { readinessChecks } from './readiness.js';
+import { createLookupCaches, type LookupCaches } from './cache/index.js';
 
 /**
  * The broker's long-lived parts, built once per app from a validated config and closed with it.
@@ -34,6 +35,8 @@ export interface BrokerServices {
   audit: AuditLog;
   /** Fetches A+ images from the agent's image_url under the image URL rules. */
   images: ImageFetcher;
+  /** In-process caches of token and connection lookups, invalidated through Postgres notifications. */
+  caches: LookupCaches;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const metrics = new Metrics();
   const quota = createQuotaLimiter({ config, store, log });
   const amazon = createAmazonApiFactory({ config, db, store, vault, quota, log, metrics });
+  const caches = await createLookupCaches({ databaseUrl: config.databaseUrl, db, log });
   const failedAuth = new FailedAuthBudget({
     perMinute: config.failedAuthPerMinute,
     redis: store.kind === 'redis' ? store.redis : undefined,
@@ -103,6 +107,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     quota,
     amazon,
     metrics,
+    caches,
     failedAuth,
     audit,
     images,
@@ -110,6 +115,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       await stopJanitor();
       // In-flight calls have finished (Fastify closes routes first): their events are queued.
       await audit.close();
+      await caches.close();
       await amazon.close();
       await images.close();
       await quota.close();

@@ -3,11 +3,13 @@ import type { Db } from '../db/database.js';
 import { BrokerError } from '../errors.js';
 import type { JobContext } from '../capabilities/types.js';
 import { randomId, sha256Hex } from './secrets.js';
+import type { LookupCache } from '../cache/lookup-cache.js';
 
 /**
  * Job tokens: long random secrets handed to a tool's agent, stored only as a SHA-256 hash, each
- * bound to one order, buyer, tool, granted capabilities and expiry. Every request reads the row,
- * so a revocation or an order deletion is seen at once by every broker instance.
+ * bound to one order, buyer, tool, granted capabilities and expiry. Every request checks the row
+ * (cached in process for a few seconds, dropped on every instance when it changes — see
+ * src/cache), so a revocation or an order deletion is seen at once by every broker instance.
  */
 const TOKEN_PREFIX = 'sst_';
 const TOKEN_PATTERN = /^sst_[A-Za-z0-9_-]{43}$/;
@@ -72,11 +74,24 @@ export async function mintJobToken(db: Db, request: MintRequest): Promise<Minted
 
 const invalidToken = (message: string) => new BrokerError('INVALID_TOKEN', message);
 
-/** Resolves a presented job token, checking token then order (the contract's first two checks). */
-export async function authenticateJobToken(db: Db, presented: string | undefined): Promise<JobContext> {
-  if (!presented) throw invalidToken('missing job token: send Authorization: Bearer <job_token>');
-  if (!TOKEN_PATTERN.test(presented)) throw invalidToken('malformed job token');
-  const row = await db
+/** What a token check needs: the token row with its order's state (one row, or none for an unknown token). */
+interface TokenRow {
+  token_id: string;
+  order_id: string;
+  buyer_id: string;
+  tool_id: string;
+  capabilities: string[];
+  auto_apply: string[];
+  expires_at: Date;
+  revoked_at: Date | null;
+  live_order_id: string | null;
+  order_deleted_at: Date | null;
+}
+
+export type TokenCache = LookupCache<TokenRow | undefined>;
+
+function loadTokenRow(db: Db, tokenHash: string): Promise<TokenRow | undefined> {
+  return db
     .selectFrom('job_tokens as t')
     .leftJoin('orders as o', 'o.order_id', 't.order_id')
     .select([
@@ -91,8 +106,26 @@ export async function authenticateJobToken(db: Db, presented: string | undefined
       'o.order_id as live_order_id',
       'o.deleted_at as order_deleted_at',
     ])
-    .where('t.token_hash', '=', sha256Hex(presented))
+    .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/**
+ * Resolves a presented job token, checking token then order (the contract's first two checks).
+ * With a cache, the row comes from memory for a few seconds; the invalidation triggers drop it the
+ * moment the token or its order changes (unknown tokens are never kept).
+ */
+export async function authenticateJobToken(
+  db: Db,
+  presented: string | undefined,
+  options: { cache?: TokenCache; tokenHash?: string } = {},
+): Promise<JobContext> {
+  if (!presented) throw invalidToken('missing job token: send Authorization: Bearer <job_token>');
+  if (!TOKEN_PATTERN.test(presented)) throw invalidToken('malformed job token');
+  const tokenHash = options.tokenHash ?? sha256Hex(presented);
+  const row = options.cache
+    ? await options.cache.get(tokenHash, () => loadTokenRow(db, tokenHash), (r) => (r ? [`token:${tokenHash}`, `order:${r.order_id}`] : undefined))
+    : await loadTokenRow(db, tokenHash);
   if (!row) throw invalidToken('unknown job token');
   if (row.revoked_at) throw invalidToken('job token was revoked');
   if (row.expires_at.getTime() <= Date.now()) throw invalidToken('job token has expired');

@@ -16,6 +16,11 @@ export interface DatabaseOptions {
   onConnectionError?: (error: Error) => void;
 }
 
+const embedded = new WeakMap<Db, PGlite>();
+
+/** The PGlite behind an embedded database (its notifications are heard in process), else undefined. */
+export const embeddedPglite = (db: Db): PGlite | undefined => embedded.get(db);
+
 /**
  * Postgres through `pg` when DATABASE_URL is set; otherwise embedded PGlite under `dataDir`
  * (`memory://` keeps it in memory, for tests). Same schema, same migrations.
@@ -27,7 +32,10 @@ export function createDatabase(options: DatabaseOptions): Db {
   }
   const inMemory = options.dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
-  return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(inMemory ? undefined : options.dataDir)) });
+  const pglite = new PGlite(inMemory ? undefined : options.dataDir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  embedded.set(db, pglite);
+  return db;
 }
 
 /** Migrations may run long (an index on a big table, waiting for another instance's lock): no time limits. */

@@ -3,7 +3,7 @@ import { Compile } from 'typebox/compile';
 import Value from 'typebox/value';
 import { CAPABILITIES, CAPABILITY_NAMES, findCapability } from '../capabilities/index.js';
 import type { Capability, CapabilityContext, JobContext } from '../capabilities/types.js';
-import { findConnection } from '../connections/repository.js';
+import { lookupConnection } from '../connections/lookup.js';
 import { stageOrApplyWrite } from '../confirmations/staging.js';
 import { BrokerError } from '../errors.js';
 import { closestName } from '../http/did-you-mean.js';
@@ -87,7 +87,7 @@ export async function runCapability(
     throw new BrokerError('INVALID_REQUEST', `unknown marketplace id ${requestedMarketplace}`, { details: { field: 'params.marketplace_id' } });
   }
 
-  const connection = await findConnection(services.db, job.buyerId, requestedMarketplace);
+  const connection = await lookupConnection(services.db, services.caches.connections, job.buyerId, requestedMarketplace);
   if (!connection) {
     throw new BrokerError(
       'NO_CONNECTION',

@@ -1,4 +1,5 @@
-import { bearerToken, sha256Hex } from '../auth/secrets.js';
+import { requestBearer } from '../auth/bearer.js';
+import { sha256Hex } from '../auth/secrets.js';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
@@ -13,8 +14,8 @@ import { FrontDoorStore } from './front-door-store.js';
 const bearerKey = (credential: string) => `bearer:${sha256Hex(credential)}`;
 
 export function frontDoorKey(request: FastifyRequest): string {
-  const credential = bearerToken(request.headers.authorization);
-  return credential ? bearerKey(credential) : `ip:${request.ip}`;
+  const { hash } = requestBearer(request);
+  return hash ? `bearer:${hash}` : `ip:${request.ip}`;
 }
 
 export interface FrontDoorOptions {

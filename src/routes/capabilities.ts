@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateJobToken } from '../auth/job-tokens.js';
 import { authenticateWithinBudget } from '../auth/failed-auth-budget.js';
-import { bearerToken } from '../auth/secrets.js';
+import { requestBearer } from '../auth/bearer.js';
 import { CAPABILITIES, findCapability } from '../capabilities/index.js';
 import type { JobContext } from '../capabilities/types.js';
 import { BrokerError, errorBody, isBrokerError } from '../errors.js';
@@ -21,9 +21,10 @@ const BEARER = [{ jobToken: [] }];
 
 /** The token and order checks come first, before the body is even parsed. */
 export async function authenticate(request: FastifyRequest) {
-  const { db, failedAuth } = request.server.services;
-  const presented = bearerToken(request.headers.authorization);
-  request.job = await authenticateWithinBudget(failedAuth, request.ip, presented, () => authenticateJobToken(db, presented));
+  const { db, failedAuth, caches } = request.server.services;
+  const bearer = requestBearer(request);
+  const options = { cache: caches.tokens, ...(bearer.hash ? { tokenHash: bearer.hash } : {}) };
+  request.job = await authenticateWithinBudget(failedAuth, request.ip, bearer.token, () => authenticateJobToken(db, bearer.token, options));
 }
 
 export function requireJob(request: FastifyRequest): JobContext {

@@ -21,6 +21,14 @@ async function requireInternalKey(request: FastifyRequest) {
 /** Every /internal/* route: SellerShorts services only, behind the internal API key. */
 export default async function internalRoutes(app: FastifyInstance) {
   app.addHook('onRequest', requireInternalKey);
+  // A change reported here (a revoked token, a deleted order, a disconnect) must already be heard by
+  // the cache invalidation channel of every instance when its caller reads the answer.
+  app.addHook('onSend', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    await request.server.services.caches.feed?.barrier().catch((error: unknown) => {
+      request.log.warn({ err: { message: (error as Error).message } }, 'cache invalidation barrier failed; caches expire within seconds');
+    });
+  });
   await app.register(jobTokenRoutes);
   await app.register(orderRoutes);
   await app.register(connectionRoutes);

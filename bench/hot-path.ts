@@ -1,0 +1,99 @@
+import { cpus } from 'node:os';
+import { closedLoop, openLoop, type Call, type LoadResult } from './load.js';
+import { startHotPath } from './hot-path-fixture.js';
+import { treeRss } from './support.js';
+
+/**
+ * bench/hot-path (issue 13): the broker's own cost per call against a bare floor, in one process
+ * tree — the simulator (Amazon's quotas on) in its own process, the floor (bench/floor.ts), the
+ * broker (BENCH_WORKERS cluster workers) and this process generating load with BENCH_CONNECTIONS
+ * connections, rotating through the job tokens of BENCH_SELLERS connected sellers (enough that no
+ * seller's 5 rps getListingsItem quota binds). Rounds alternate floor → broker listings.get →
+ * broker connect.status (participations cached), so a busy machine weighs on all three alike.
+ * Then, at half the broker's measured listings.get throughput, each target's latency open-loop.
+ */
+const SELLERS = Number(process.env.BENCH_SELLERS ?? 800);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
+const WORKERS = process.env.BENCH_WORKERS ?? '2';
+
+type Target = 'floor' | 'broker_listings_get' | 'broker_connect_status';
+
+export async function runHotPathBench() {
+  const world = await startHotPath({ sellers: SELLERS, workers: WORKERS });
+  try {
+    const targets: Record<Target, { url: string; calls: Call[] }> = {
+      floor: { url: world.floor.url, calls: world.listingsCalls },
+      broker_listings_get: { url: world.broker.url, calls: world.listingsCalls },
+      broker_connect_status: { url: world.broker.url, calls: world.statusCalls },
+    };
+    // Warm-up: every token and connection once (caches, LWA, JIT), participations cached.
+    for (const target of Object.values(targets)) await closedLoop(target.url, target.calls, CONNECTIONS, 2);
+    await world.resetQuotas();
+
+    const rounds: Record<Target, LoadResult[]> = { floor: [], broker_listings_get: [], broker_connect_status: [] };
+    let brokerRss = 0;
+    const rssSampler = setInterval(() => (brokerRss = Math.max(brokerRss, treeRss(world.broker.child.pid as number))), 250);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of Object.keys(targets) as Target[]) {
+        rounds[name].push(await closedLoop(targets[name].url, targets[name].calls, CONNECTIONS, ROUND_SECONDS));
+        await world.resetQuotas();
+      }
+    }
+    const saturated = { floor: combine(rounds.floor), broker_listings_get: combine(rounds.broker_listings_get), broker_connect_status: combine(rounds.broker_connect_status) };
+
+    const halfRate = Math.max(1, Math.round(saturated.broker_listings_get.ok_per_second / 2));
+    const floorAtHalf = await openLoop(world.floor.url, world.listingsCalls, halfRate, ROUND_SECONDS * 2);
+    await world.resetQuotas();
+    const brokerAtHalf = await openLoop(world.broker.url, world.listingsCalls, halfRate, ROUND_SECONDS * 2);
+    clearInterval(rssSampler);
+    const ratio = (a: number, b: number) => +(a / b).toFixed(3);
+    return {
+      machine: `${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
+      sellers: SELLERS,
+      connections: CONNECTIONS,
+      broker_workers: Number(WORKERS),
+      rounds: ROUNDS,
+      round_seconds: ROUND_SECONDS,
+      saturated,
+      ratio_to_floor: {
+        listings_get_calls_per_s: ratio(saturated.broker_listings_get.ok_per_second, saturated.floor.ok_per_second),
+        connect_status_calls_per_s: ratio(saturated.broker_connect_status.ok_per_second, saturated.floor.ok_per_second),
+        listings_get_p50: ratio(saturated.broker_listings_get.p50_ms, saturated.floor.p50_ms),
+        listings_get_p99: ratio(saturated.broker_listings_get.p99_ms, saturated.floor.p99_ms),
+      },
+      at_half_broker_max: {
+        calls_per_s: halfRate,
+        floor: floorAtHalf,
+        broker_listings_get: brokerAtHalf,
+        p99_gap_ms: +(brokerAtHalf.p99_ms - floorAtHalf.p99_ms).toFixed(1),
+      },
+      broker_rss_mb_max: Math.round(brokerRss / 1048576),
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+/** Sums the rounds of one target: calls per second over all its seconds, percentiles weighted by calls. */
+function combine(results: LoadResult[]): LoadResult {
+  const seconds = results.reduce((s, r) => s + r.seconds, 0);
+  const ok = results.reduce((s, r) => s + r.ok, 0);
+  const weighted = (pick: (r: LoadResult) => number) => +(results.reduce((s, r) => s + pick(r) * r.ok, 0) / Math.max(1, ok)).toFixed(1);
+  const failures: Record<string, number> = {};
+  for (const r of results) for (const [status, n] of Object.entries(r.failures)) failures[status] = (failures[status] ?? 0) + n;
+  return {
+    seconds,
+    ok,
+    failed: results.reduce((s, r) => s + r.failed, 0),
+    ok_per_second: Math.round(ok / seconds),
+    p50_ms: weighted((r) => r.p50_ms),
+    p99_ms: weighted((r) => r.p99_ms),
+    failures,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await runHotPathBench(), null, 2));
+}

@@ -1,0 +1,110 @@
+import { Pool } from 'undici';
+import { percentile } from './support.js';
+
+/**
+ * The load generator of bench/hot-path: POSTs capability calls, rotating through job tokens, either
+ * closed-loop (N connections, each sending its next call when the last one answered: the maximum
+ * throughput) or open-loop at a fixed rate (latency at a given load, unaffected by the answers).
+ */
+export interface Call {
+  token: string;
+  body: string;
+}
+
+export interface LoadResult {
+  seconds: number;
+  ok: number;
+  failed: number;
+  ok_per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+  /** Statuses other than 2xx, by status (0 = the connection failed). */
+  failures: Record<string, number>;
+}
+
+export async function closedLoop(url: string, calls: Call[], connections: number, seconds: number): Promise<LoadResult> {
+  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const stats = new Collector();
+  let next = 0;
+  const stopAt = performance.now() + seconds * 1000;
+  try {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < stopAt) await send(pool, calls[next++ % calls.length] as Call, stats);
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  return stats.result(seconds);
+}
+
+/** `rate` calls per second for `seconds`, sent in 5 ms ticks whatever the answers. */
+export async function openLoop(url: string, calls: Call[], rate: number, seconds: number): Promise<LoadResult> {
+  const pool = new Pool(url, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
+  const stats = new Collector();
+  const started = performance.now();
+  const inflight = new Set<Promise<void>>();
+  let sent = 0;
+  let next = 0;
+  try {
+    for (;;) {
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed >= seconds) break;
+      for (const due = Math.floor(elapsed * rate); sent < due; sent++) {
+        const p = send(pool, calls[next++ % calls.length] as Call, stats).finally(() => inflight.delete(p));
+        inflight.add(p);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(inflight);
+  } finally {
+    await pool.close();
+  }
+  return stats.result(seconds);
+}
+
+async function send(pool: Pool, call: Call, stats: Collector) {
+  const t0 = performance.now();
+  let status = 0;
+  try {
+    const response = await pool.request({
+      method: 'POST',
+      path: '/api/capabilities',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${call.token}` },
+      body: call.body,
+    });
+    await response.body.dump();
+    status = response.statusCode;
+  } catch {
+    status = 0;
+  }
+  stats.add(status, performance.now() - t0);
+}
+
+class Collector {
+  private readonly latencies: number[] = [];
+  private readonly failures: Record<string, number> = {};
+  private failed = 0;
+
+  add(status: number, ms: number) {
+    if (status >= 200 && status < 300) this.latencies.push(ms);
+    else {
+      this.failed++;
+      this.failures[status] = (this.failures[status] ?? 0) + 1;
+    }
+  }
+
+  result(seconds: number): LoadResult {
+    const sorted = this.latencies.sort((a, b) => a - b);
+    return {
+      seconds,
+      ok: sorted.length,
+      failed: this.failed,
+      ok_per_second: Math.round(sorted.length / seconds),
+      p50_ms: +percentile(sorted, 50).toFixed(1),
+      p99_ms: +percentile(sorted, 99).toFixed(1),
+      failures: this.failures,
+    };
+  }
+}

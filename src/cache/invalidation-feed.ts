@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
  * every (re)subscription they are flushed, since notifications may have been missed meanwhile.
  */
 export const INVALIDATION_CHANNEL = 'broker_invalidate';
+/** application_name of the listening connection (how ops find it in pg_stat_activity). */
+export const LISTENER_NAME = 'broker-cache-invalidation';
 
 export interface InvalidationFeed {
   readonly live: boolean;
@@ -106,7 +108,7 @@ export class PgInvalidationFeed extends BaseFeed {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true });
+    const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true, application_name: LISTENER_NAME });
     this.client = client;
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));

@@ -10,15 +10,17 @@ import { MemoryQuotaLimiter } from './memory-limiter.js';
  * arithmetic). KEYS[1]: the bucket's TAT in ms; KEYS[2]: a learned lower rate. Both carry the
  * seller's hash tag, so the script runs unchanged on Redis Cluster.
  * ARGV: mode ('reserve' | 'penalize'), model rate (rps), burst, maxWaitMs.
- * reserve → {waitMs, 1} when reserved, {waitMs, 0} (the retry-after) when the wait exceeds maxWait.
+ * reserve → {waitMs, 1, learned} when reserved, {waitMs, 0, learned} (the retry-after) when the wait
+ * exceeds maxWait; `learned` is the stored learned rate (0 when none), so the caller knows whether a
+ * later DEL would change anything.
  * penalize → waitMs until the next token after spending the whole burst.
  */
 export const QUOTA_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local rate = tonumber(ARGV[2])
-local learned = tonumber(redis.call('GET', KEYS[2]) or '')
-if learned and learned > 0 and learned < rate then rate = learned end
+local learned = tonumber(redis.call('GET', KEYS[2]) or '') or 0
+if learned > 0 and learned < rate then rate = learned end
 local interval = 1000 / rate
 local tolerance = (tonumber(ARGV[3]) - 1) * interval
 local tat = tonumber(redis.call('GET', KEYS[1]) or '') or now
@@ -30,10 +32,11 @@ if ARGV[1] == 'penalize' then
 end
 local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
-if wait > tonumber(ARGV[4]) then return {math.ceil(wait), 0} end
+local learnedText = tostring(learned)
+if wait > tonumber(ARGV[4]) then return {math.ceil(wait), 0, learnedText} end
 tat = tat + interval
 redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
-return {math.ceil(wait), 1}
+return {math.ceil(wait), 1, learnedText}
 `;
 
 /** Connection states in which a command may get an answer (others wait for ioredis's reconnects). */
@@ -86,6 +89,11 @@ export class RedisQuotaLimiter implements QuotaLimiter {
   private probeTimer: NodeJS.Timeout | undefined;
   private isDegraded = false;
   private closed = false;
+  /**
+   * The learned rate each bucket had when this instance last touched it (absent: none). Amazon
+   * repeats its rate on every answer; only a change is written, so a success costs no Redis write.
+   */
+  private readonly learnedRates = new Map<string, number>();
 
   constructor(private readonly options: RedisQuotaLimiterOptions) {
     this.redis = options.redis as QuotaRedis;
@@ -117,6 +125,7 @@ export class RedisQuotaLimiter implements QuotaLimiter {
       async () => {
         const reply = await this.script(key, 'reserve', bucket, maxWaitMs);
         if (!Array.isArray(reply)) throw new Error('unexpected quota script reply');
+        this.rememberLearned(learnedRateRedisKey(this.options.prefix, key), Number(reply[2]));
         return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1 };
       },
       () => this.fallback.reserve(key, maxWaitMs),
@@ -127,13 +136,22 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     if (!isUsableRate(rate)) return;
     await this.fallback.observeRateLimit(key, rate);
     const learnedKey = learnedRateRedisKey(this.options.prefix, key);
+    const known = this.learnedRates.get(learnedKey) ?? 0;
+    const lower = rate < this.rates(key.operation).rate;
+    if (lower ? known === rate : known === 0) return;
     await this.withFallback(
       async () => {
-        if (rate < this.rates(key.operation).rate) await this.redis.set(learnedKey, String(rate), 'PX', LEARNED_RATE_TTL_MS);
+        if (lower) await this.redis.set(learnedKey, String(rate), 'PX', LEARNED_RATE_TTL_MS);
         else await this.redis.del(learnedKey);
+        this.rememberLearned(learnedKey, lower ? rate : 0);
       },
       () => undefined,
     );
+  }
+
+  private rememberLearned(learnedKey: string, rate: number) {
+    if (Number.isFinite(rate) && rate > 0) this.learnedRates.set(learnedKey, rate);
+    else this.learnedRates.delete(learnedKey);
   }
 
   penalize(key: QuotaKey): Promise<number> {

@@ -159,6 +159,28 @@ describe('RedisQuotaLimiter', () => {
     expect((await limiter.reserve(other, 10_000)).waitMs).toBeLessThanOrEqual(50);
   });
 
+  it('writes the learned rate only when it changes: a success at the model rate sends nothing', async () => {
+    const setter = limiterOn(admin, { rate: 20, burst: 5 });
+    const reader = limiterOn(await connection(), { rate: 20, burst: 5 });
+    const key = sellerKey();
+    const learnedKey = learnedRateRedisKey(prefix, key);
+    const monitor = await connectRedis().monitor();
+    connections.push(monitor);
+    const written: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[1] === learnedKey && ['set', 'del'].includes(args[0]?.toLowerCase() ?? '')) written.push(args[0]!.toLowerCase());
+    });
+    await reader.reserve(key, 0);
+    await reader.observeRateLimit(key, 20); // the model's rate, nothing learned: no DEL
+    await setter.observeRateLimit(key, 2);
+    await setter.observeRateLimit(key, 2); // Amazon repeats itself: no second SET
+    await reader.reserve(key, 10_000); // sees the learned rate another instance stored…
+    await reader.observeRateLimit(key, 20); // …so the model's rate clears it
+    await eventually(() => written.length >= 2);
+    expect(written).toEqual(['set', 'del']);
+    expect(await admin.exists(learnedKey)).toBe(0);
+  });
+
   it('penalize spends the burst: no token for a full interval', async () => {
     const limiter = limiterOn(admin, { rate: 2, burst: 5 });
     const key = sellerKey();

@@ -32,7 +32,11 @@ export function createDatabase(options: DatabaseOptions): Db {
   }
   const inMemory = options.dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = new PGlite(inMemory ? undefined : options.dataDir);
+  return embeddedDatabase(new PGlite(inMemory ? undefined : options.dataDir));
+}
+
+/** A database on an embedded PGlite (remembered, so the cache invalidation feed can listen to it). */
+export function embeddedDatabase(pglite: PGlite): Db {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   embedded.set(db, pglite);
   return db;

@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import { inject } from 'vitest';
 import type { Config } from '../../src/config.js';
-import type { Db } from '../../src/db/database.js';
-import type { Database } from '../../src/db/schema.js';
+import { embeddedDatabase, type Db } from '../../src/db/database.js';
 import { adminQuery, migratedEmbeddedDump, withDatabaseName, type TestRun } from './migrated-template.js';
 
 /**
@@ -76,5 +73,5 @@ let embeddedDump: Promise<Blob> | undefined;
 export async function embeddedCopy(config: Config): Promise<Db | undefined> {
   if (config.databaseUrl || !config.dataDir.startsWith('memory://')) return undefined;
   embeddedDump ??= migratedEmbeddedDump();
-  return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite({ loadDataDir: await embeddedDump })) });
+  return embeddedDatabase(new PGlite({ loadDataDir: await embeddedDump }));
 }

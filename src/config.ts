@@ -58,6 +58,8 @@ export const ConfigSchema = Type.Object({
   auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, description: 'AUDIT_RETENTION_DAYS' }),
   /** How long SIGTERM waits for in-flight calls and the audit flush before giving up (exit 1). */
   shutdownTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, description: 'SHUTDOWN_TIMEOUT_MS' }),
+  /** Broker processes (node:cluster workers), one per core at most; 1 = no cluster. */
+  workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'BROKER_WORKERS (or WEB_CONCURRENCY); default 1' })),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -140,9 +142,15 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024),
     auditRetentionDays: int(env.AUDIT_RETENTION_DAYS, 365),
     shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000),
+    workers: int(env.BROKER_WORKERS || env.WEB_CONCURRENCY, 1),
   };
   for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
-  return assertConfig(candidate);
+  const config = assertConfig(candidate);
+  // Embedded PGlite and the in-process store belong to one process: workers could not share them.
+  if ((config.workers ?? 1) > 1 && (!config.databaseUrl || !config.redisUrl)) {
+    throw new ConfigError(`BROKER_WORKERS=${config.workers} needs DATABASE_URL and REDIS_URL (workers share state only through them)`);
+  }
+  return config;
 }
 
 export function assertConfig(candidate: unknown): Config {

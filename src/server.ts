@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareSandbox, resetSandboxData, type Sandbox, sandboxBanner, seedDemoBuyer } from './sandbox.js';
 import { installShutdown } from './shutdown.js';
+import { isClusterPrimary, joinCluster, superviseWorkers } from './cluster.js';
 
 // Only listens and closes gracefully; everything else is buildApp's.
 let config: Config;
@@ -14,6 +15,9 @@ try {
   }
   throw error;
 }
+
+// BROKER_WORKERS > 1: this process only supervises the workers (each of which runs what follows).
+if (isClusterPrimary(config)) await superviseWorkers(config);
 
 let sandbox: Sandbox | undefined;
 if (config.mode === 'sandbox') {
@@ -34,3 +38,4 @@ if (sandbox) {
 }
 
 installShutdown(app, { timeoutMs: config.shutdownTimeoutMs, ...(sandbox ? { alsoClose: () => sandbox.simulator.close() } : {}) });
+joinCluster(app);

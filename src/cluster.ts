@@ -1,0 +1,77 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+
+/**
+ * One broker process per core (BROKER_WORKERS, or WEB_CONCURRENCY as platforms set it; default 1 =
+ * no cluster). The primary only forks and supervises: each worker is a whole broker (its own pools,
+ * caches and metrics) and the primary hands connections round-robin to them. What instances share
+ * lives in Postgres and Redis, exactly as between separate machines; so several workers need
+ * DATABASE_URL and REDIS_URL (config.ts refuses otherwise).
+ *
+ * Shutdown: SIGTERM or SIGINT to the primary is forwarded to every worker as SIGTERM; each closes
+ * gracefully (src/shutdown.ts) and the primary exits when they all have — 0 if every worker did,
+ * else 1. A worker that dies on its own is replaced after a second.
+ */
+const RESTART_DELAY_MS = 1_000;
+
+export const isClusterPrimary = (config: Pick<Config, 'workers'>) => (config.workers ?? 1) > 1 && cluster.isPrimary;
+
+/** Forks `config.workers` workers and supervises them; never returns (the process exits with its workers). */
+export function superviseWorkers(config: Config): Promise<never> {
+  const log = createLogger(config).child({ role: 'cluster-primary' });
+  let stopping = false;
+  let failed = false;
+  const fork = () => cluster.fork().on('exit', (code, signal) => onExit(code, signal));
+  const onExit = (code: number | null, signal: string | null) => {
+    if (stopping) {
+      // A worker still starting has no handler yet: SIGTERM ends it outright, with nothing in flight.
+      if (code !== 0 && signal !== 'SIGTERM') failed = true;
+      log.info({ code, signal }, 'a worker has exited');
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        log.info({ failed }, 'every worker has exited');
+        process.exit(failed ? 1 : 0);
+      }
+      return;
+    }
+    log.error({ code, signal }, `a worker exited unexpectedly; starting another in ${RESTART_DELAY_MS} ms`);
+    setTimeout(() => !stopping && fork(), RESTART_DELAY_MS);
+  };
+  const count = config.workers ?? 1;
+  for (let i = 0; i < count; i++) fork();
+  log.info({ workers: count }, 'cluster primary started its workers');
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    log.info({ signal, workers: workers.length }, 'stopping the workers');
+    if (workers.length === 0) process.exit(0);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    // The workers keep their own deadline; this one only covers a worker that ignores it.
+    setTimeout(() => {
+      log.error('workers still running after their shutdown deadline; killing them');
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return new Promise<never>(() => {});
+}
+
+/**
+ * In a cluster worker (no-op otherwise), once the app listens and its shutdown is installed:
+ * - SIGINT belongs to the primary (a terminal's Ctrl-C reaches every process of the group, and the
+ *   primary forwards SIGTERM); counted twice it would cut the graceful shutdown short;
+ * - the IPC channel to the primary is let go once the server has closed, so the worker exits by
+ *   itself after its app has finished closing.
+ */
+export function joinCluster(app: FastifyInstance): void {
+  const worker = cluster.worker;
+  if (!worker) return;
+  process.removeAllListeners('SIGINT');
+  process.on('SIGINT', () => {});
+  app.server.once('close', () => worker.disconnect());
+}

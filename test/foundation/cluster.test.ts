@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { createTestDatabase, DATABASE_URL, randomSuffix, REDIS_URL, type TestDatabase } from '../helpers/app.js';
+
+/** BROKER_WORKERS: one broker process per core under a node:cluster primary that only supervises. */
+const childrenOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('BROKER_WORKERS configuration', () => {
+  it('defaults to one process, reads WEB_CONCURRENCY, and refuses several without Postgres and Redis', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    const shared = { DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://cache' };
+    expect(loadConfig({ ...shared, WEB_CONCURRENCY: '2' }).workers).toBe(2);
+    expect(loadConfig({ ...shared, BROKER_WORKERS: '3', WEB_CONCURRENCY: '2' }).workers).toBe(3);
+    expect(() => loadConfig({ BROKER_WORKERS: '2' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...shared, BROKER_WORKERS: '0' })).toThrow(ConfigError);
+  });
+});
+
+describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', () => {
+  let database: TestDatabase;
+  let primary: ChildProcess;
+  let baseUrl: string;
+  let exited: Promise<number | null>;
+  beforeAll(async () => {
+    database = await createTestDatabase(DATABASE_URL, { migrated: true });
+    const port = await freePort();
+    primary = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        BROKER_MODE: 'production',
+        BROKER_WORKERS: '2',
+        DATABASE_URL: database.url as string,
+        REDIS_URL: REDIS_URL as string,
+        REDIS_KEY_PREFIX: `cluster:${randomSuffix()}:`,
+        INTERNAL_API_KEY: `internal-${randomBytes(16).toString('hex')}`,
+        VAULT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        LWA_CLIENT_ID: 'sandbox-client',
+        LWA_CLIENT_SECRET: 'sandbox-secret',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    exited = new Promise((resolve) => primary.once('exit', (code) => resolve(code)));
+    baseUrl = `http://127.0.0.1:${port}`;
+    await until(async () => (await fetch(`${baseUrl}/readyz`).then((r) => r.status, () => 0)) === 200);
+  }, 120_000);
+  afterAll(async () => {
+    if (primary?.exitCode === null) primary.kill('SIGKILL');
+    await database?.drop();
+  });
+
+  it('serves from two workers, replaces one that dies, and exits 0 with its workers on SIGTERM', async () => {
+    const pid = primary.pid as number;
+    await until(() => childrenOf(pid).length === 2);
+    const [first] = childrenOf(pid) as [number];
+    process.kill(first, 'SIGKILL');
+    await until(() => childrenOf(pid).length === 2 && !childrenOf(pid).includes(first));
+    await until(async () => (await fetch(`${baseUrl}/readyz`).then((r) => r.status, () => 0)) === 200);
+    const workers = childrenOf(pid);
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+
+    primary.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    for (const worker of workers) expect(alive(worker)).toBe(false);
+  }, 90_000);
+});

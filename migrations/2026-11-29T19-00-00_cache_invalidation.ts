@@ -16,7 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const [table, kind, column] of TRIGGERS) {
     await sql
       .raw(
-        `CREATE FUNCTION ${table}_invalidate() RETURNS trigger LANGUAGE plpgsql AS $$
+        `CREATE OR REPLACE FUNCTION ${table}_invalidate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('broker_invalidate', '${kind}:' || OLD.${column}); END IF;
   IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.${column} IS DISTINCT FROM OLD.${column}) THEN
@@ -28,6 +28,7 @@ END $$`,
       .execute(db);
   }
   for (const [table, , , events] of TRIGGERS) {
+    await sql.raw(`DROP TRIGGER IF EXISTS ${table}_invalidate ON ${table}`).execute(db);
     await sql.raw(`CREATE TRIGGER ${table}_invalidate AFTER ${events} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_invalidate()`).execute(db);
   }
 }

@@ -20,17 +20,24 @@ export interface InvalidationFeed {
   /** `key` was invalidated; null: forget everything (the channel went down or came back). */
   subscribe(listener: (key: string | null) => void): void;
   /**
-   * Resolves once every notification committed before the call has been heard here (Postgres
-   * delivers notifications in commit order; this sends one more and waits for it). Writers call
-   * it before answering, so a revocation they report is already known to the listeners.
+   * Resolves once every notification committed before the call has been handled by every listening
+   * instance (Postgres delivers notifications in commit order: this sends one more, each instance
+   * acknowledges it). Writers call it before answering, so a revocation they report is already
+   * known everywhere when their caller reads the answer. `everyInstance: false`: this one only.
    */
-  barrier(timeoutMs?: number): Promise<void>;
+  barrier(timeoutMs?: number, options?: { everyInstance?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
+/**
+ * Barriers: `sync:<nonce>:<origin>` goes out after the writer's commit. Every listener has handled
+ * whatever was committed before it when it hears it (commit order, one connection), and answers
+ * `ack:<nonce>`; the writer waits for its own echo and for one ack per other listening instance.
+ */
 abstract class BaseFeed implements InvalidationFeed {
   private readonly listeners: ((key: string | null) => void)[] = [];
-  private readonly waiting = new Map<string, () => void>();
+  private readonly waiting = new Map<string, { acks: number; wanted: number; echoed: boolean; done: () => void }>();
+  private readonly origin = randomBytes(6).toString('hex');
   protected isLive = false;
 
   get live() {
@@ -41,29 +48,47 @@ abstract class BaseFeed implements InvalidationFeed {
     this.listeners.push(listener);
   }
 
-  async barrier(timeoutMs = 2_000): Promise<void> {
+  async barrier(timeoutMs = 2_000, options: { everyInstance?: boolean } = {}): Promise<void> {
     if (!this.isLive) return;
-    const marker = `sync:${randomBytes(8).toString('hex')}`;
+    const nonce = randomBytes(8).toString('hex');
+    const others = options.everyInstance === false ? 0 : Math.max(0, (await this.listenerCount()) - 1);
     let timer: NodeJS.Timeout | undefined;
     const heard = new Promise<void>((resolve, reject) => {
-      this.waiting.set(marker, resolve);
-      timer = setTimeout(() => reject(new Error(`invalidation channel did not echo within ${timeoutMs} ms`)), timeoutMs);
+      this.waiting.set(nonce, { acks: 0, wanted: others, echoed: false, done: resolve });
+      timer = setTimeout(() => {
+        const state = this.waiting.get(nonce);
+        reject(new Error(`invalidation barrier incomplete after ${timeoutMs} ms (echo: ${state?.echoed}, acks: ${state?.acks}/${others})`));
+      }, timeoutMs);
     });
     try {
-      await this.notify(marker);
+      await this.notify(`sync:${nonce}:${this.origin}`);
       await heard;
     } finally {
       clearTimeout(timer);
-      this.waiting.delete(marker);
+      this.waiting.delete(nonce);
     }
   }
 
   protected abstract notify(payload: string): Promise<void>;
+  /** How many instances listen on this database (this one included). */
+  protected abstract listenerCount(): Promise<number>;
   abstract close(): Promise<void>;
 
   protected heard(payload: string) {
-    if (payload.startsWith('sync:')) return this.waiting.get(payload)?.();
+    if (payload.startsWith('sync:')) {
+      const [, nonce = '', origin] = payload.split(':');
+      if (origin !== this.origin) return void this.notify(`ack:${nonce}`).catch(() => {});
+      return this.progress(nonce, (state) => (state.echoed = true));
+    }
+    if (payload.startsWith('ack:')) return this.progress(payload.slice(4), (state) => (state.acks += 1));
     for (const listener of this.listeners) listener(payload);
+  }
+
+  private progress(nonce: string, update: (state: { acks: number; echoed: boolean }) => void) {
+    const state = this.waiting.get(nonce);
+    if (!state) return;
+    update(state);
+    if (state.echoed && state.acks >= state.wanted) state.done();
   }
 
   protected setLive(live: boolean) {
@@ -152,7 +177,7 @@ export class PgInvalidationFeed extends BaseFeed {
     const client = this.client;
     if (!client || !this.isLive) return;
     try {
-      await this.barrier(2_000);
+      await this.barrier(2_000, { everyInstance: false });
     } catch (error) {
       this.lost(client, error);
     }
@@ -161,6 +186,15 @@ export class PgInvalidationFeed extends BaseFeed {
   protected async notify(payload: string) {
     if (!this.client) throw new Error('invalidation channel is down');
     await this.client.query('SELECT pg_notify($1, $2)', [INVALIDATION_CHANNEL, payload]);
+  }
+
+  protected async listenerCount() {
+    if (!this.client) throw new Error('invalidation channel is down');
+    const result = await this.client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+      [LISTENER_NAME],
+    );
+    return Number(result.rows[0]?.n ?? 1);
   }
 
   async close() {
@@ -189,6 +223,11 @@ export class PgliteInvalidationFeed extends BaseFeed {
 
   protected async notify(payload: string) {
     await this.pglite.query('SELECT pg_notify($1, $2)', [INVALIDATION_CHANNEL, payload]);
+  }
+
+  /** Every listener of one PGlite hears a notification before the query that sent it returns: no acks to wait for. */
+  protected async listenerCount() {
+    return 1;
   }
 
   async close() {

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createTestDatabase, DATABASE_URL, randomSuffix, REDIS_URL, type TestDatabase } from '../helpers/app.js';
@@ -26,14 +25,6 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('BROKER_WORKERS configuration', () => {
   it('defaults to one process, reads WEB_CONCURRENCY, and refuses several without Postgres and Redis', () => {
     expect(loadConfig({}).workers).toBe(1);
@@ -52,7 +43,6 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
   let exited: Promise<number | null>;
   beforeAll(async () => {
     database = await createTestDatabase(DATABASE_URL, { migrated: true });
-    const port = await freePort();
     primary = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -65,13 +55,20 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
         VAULT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
         LWA_CLIENT_ID: 'sandbox-client',
         LWA_CLIENT_SECRET: 'sandbox-secret',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
+        PORT: '0', // the workers share the port the first one is given
+        LOG_LEVEL: 'info',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     exited = new Promise((resolve) => primary.once('exit', (code) => resolve(code)));
-    baseUrl = `http://127.0.0.1:${port}`;
+    baseUrl = await new Promise<string>((resolve) => {
+      let output = '';
+      primary.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (listening) resolve(listening[1] as string);
+      });
+    });
     await until(async () => (await fetch(`${baseUrl}/readyz`).then((r) => r.status, () => 0)) === 200);
   }, 120_000);
   afterAll(async () => {

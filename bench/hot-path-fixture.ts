@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ export interface HotPathFixture {
 }
 
 export async function startHotPath(options: { sellers: number; workers: string; brokerNodeOptions?: string[] }): Promise<HotPathFixture> {
+  // The broker runs as production does (node dist/server.js), built from the sources as they are.
+  if (spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('npm run build failed');
   const sim = await startSimulatorProcess();
   const database = await createBenchDatabase();
   const internalKey = `bench-${randomBytes(16).toString('hex')}`;

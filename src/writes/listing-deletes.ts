@@ -37,7 +37,13 @@ export interface FilledDeletes<P> {
 }
 
 /** Fills `value` of every delete that has none with the selectors of the listing's current instances. */
-export function fillDeleteSelectors<P extends PatchInput>(patches: readonly P[], current: Attributes, marketplaceId: string, field: string): FilledDeletes<P> {
+export function fillDeleteSelectors<P extends PatchInput>(
+  patches: readonly P[],
+  current: Attributes,
+  scope: { marketplaceId: string; languageTag: string },
+  field: string,
+): FilledDeletes<P> {
+  const { marketplaceId, languageTag } = scope;
   const issues: ValidationIssue[] = [];
   const violations: Violation[] = [];
   const filled = patches.map((patch, i) => {
@@ -49,7 +55,7 @@ export function fillDeleteSelectors<P extends PatchInput>(patches: readonly P[],
         violation(
           'DELETE_SELECTORS_REQUIRED',
           at(field, i, 'value'),
-          `is required: the listing has no ${name} in marketplace ${marketplaceId} to delete, and Amazon deletes attributes only by their selector values, e.g. [{"marketplace_id":"${marketplaceId}","language_tag":"en_US"}]`,
+          `is required: the listing has no ${name} in marketplace ${marketplaceId} to delete, and Amazon deletes attributes only by their selector values, e.g. [{"marketplace_id":"${marketplaceId}","language_tag":"${languageTag}"}]`,
         ),
       );
       return patch;

@@ -109,7 +109,7 @@ export async function stageListingPatch(ctx: WriteContext<unknown>, input: Stage
       severity: 'WARNING',
     });
   }
-  const deletes = fillDeleteSelectors(input.patches, attributes, ctx.marketplace.id, 'params.patches');
+  const deletes = fillDeleteSelectors(input.patches, attributes, { marketplaceId: ctx.marketplace.id, languageTag: ctx.connection.languageTag }, 'params.patches');
   refuseErrors(deletes.violations);
   issues.push(...deletes.issues);
   const params: ListingPatchParams = {

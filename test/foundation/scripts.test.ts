@@ -35,6 +35,7 @@ describe.skipIf(!DATABASE_URL)('npm scripts against DATABASE_URL', () => {
     );
   });
 
+  // Two processes, one of them creating an embedded PGlite on disk: slow on a loaded machine.
   it('`npm run migrate` names its target and fails with one clear line when it cannot reach it', () => {
     const unreachable = run('migrate', { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/nowhere' });
     expect(unreachable.status).toBe(1);
@@ -51,7 +52,7 @@ describe.skipIf(!DATABASE_URL)('npm scripts against DATABASE_URL', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 
   it('`npm run vault:rewrap` refuses a missing or invalid keyring without echoing it, and rewraps with a valid one', () => {
     const missing = run('vault:rewrap', { DATABASE_URL: database.url as string, VAULT_KEYS: '' });

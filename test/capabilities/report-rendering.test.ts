@@ -1,13 +1,12 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { charsetOf, decodeDocument, parseJsonDocument } from '../../src/capabilities/read-helpers/document-text.js';
+import { charsetOf } from '../../src/capabilities/read-helpers/document-text.js';
 import { MAX_FEED_ISSUES, summarizeFeedReport } from '../../src/capabilities/read-helpers/feed-report.js';
 import { insightsDigest } from '../../src/capabilities/reports/insights.js';
 import { accountHealthSummary, MAX_ARRAY_ITEMS, withTruncation } from '../../src/capabilities/reports/render.js';
 import { streamJsonObject } from '../../src/capabilities/read-helpers/json-stream.js';
 import { firstRows } from '../../src/capabilities/read-helpers/row-keepers.js';
-import { BrokerError } from '../../src/errors.js';
 
 const usd = (amount: number) => ({ amount, currencyCode: 'USD' });
 const day = (date: string, sales: number, units: number, items: number, sessions: number, pageViews: number, buyBox: number) => ({
@@ -115,18 +114,10 @@ describe('report documents', () => {
     });
   });
 
-  it('honours BOMs and declared charsets, else UTF-8, else the regional fallback', () => {
-    const json = '{"name":"Müller ÄÖÜ 日本"}';
-    expect(decodeDocument(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json, 'utf8')]))).toBe(json);
-    expect(decodeDocument(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]))).toBe(json);
-    const be = Buffer.from(json, 'utf16le').swap16();
-    expect(decodeDocument(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toBe(json);
-    expect(decodeDocument(Buffer.from(json, 'utf8'))).toBe(json);
-    expect(decodeDocument(Buffer.from([0x4d, 0xfc, 0x6c]))).toBe('Mül'); // windows-1252
-    expect(decodeDocument(Buffer.from([0x93, 0xfa]), { fallbackCharset: 'shift_jis' })).toBe('日');
-    expect(decodeDocument(Buffer.from([0x4d, 0xfc]), { charset: charsetOf('text/plain; charset=ISO-8859-1') })).toBe('Mü');
+  it("reads the charset a document's Content-Type declares (decoding: document-stream.test.ts)", () => {
     expect(charsetOf('application/json;charset="UTF-8"')).toBe('utf-8');
-    expect(() => parseJsonDocument('<html>', 'report document')).toThrow(BrokerError);
+    expect(charsetOf('text/plain; charset=ISO-8859-1')).toBe('iso-8859-1');
+    expect(charsetOf('application/json')).toBeUndefined();
   });
 });
 

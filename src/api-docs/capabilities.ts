@@ -1,5 +1,6 @@
 import { CAPABILITIES } from '../capabilities/index.js';
 import type { Capability } from '../capabilities/types.js';
+import { ANSWER_EXAMPLES } from './answer-examples.js';
 
 /**
  * POST /api/capabilities documented per capability: the request body is a oneOf discriminated by
@@ -102,6 +103,6 @@ export function documentCapabilityCalls(document: Json): void {
     description: "The capability's answer in data (one schema per capability); writes answer status PENDING_CONFIRMATION (or APPLIED with auto_apply).",
     headers: { 'x-request-id': { description: 'The request id (also meta.request_id).', schema: { type: 'string' } } },
     // anyOf: some answers share a shape (listings.update and listings.update_images).
-    content: { 'application/json': { schema: { anyOf: CAPABILITIES.map((c) => ref(`${componentBase(c.name)}Answer`)) } } },
+    content: { 'application/json': { schema: { anyOf: CAPABILITIES.map((c) => ref(`${componentBase(c.name)}Answer`)) }, examples: ANSWER_EXAMPLES } },
   };
 }

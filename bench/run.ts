@@ -1,18 +1,23 @@
+import { runColdStartBench } from './cold-start.js';
+import { runHotPathBench } from './hot-path.js';
+import { runProfile } from './profile.js';
 import { runQuotaBench } from './quota.js';
-import { runPipelineBench } from './pipeline.js';
 import { runReportsBench } from './reports.js';
 
-// `npm run bench`: every benchmark, one after the other, each printing its figures.
+// `npm run bench`: every benchmark, one after the other, each printing its figures;
+// `npm run bench <name>` runs one (`profile` runs only when named).
+const BENCHES: [name: string, title: string, run: () => Promise<unknown>, byDefault: boolean][] = [
+  ['hot-path', 'bench/hot-path — floor vs broker (listings.get, cached connect.status), alternated, Amazon quotas on', runHotPathBench, true],
+  ['quota', 'bench/quota — one seller hammered through 3 broker processes, a second seller beside it', runQuotaBench, true],
+  ['cold-start', 'bench/cold-start — a new instance: spawn to ready, first call, idle RSS', runColdStartBench, true],
+  ['reports', 'bench/reports — one broker streams a 200 MB search terms report; its RSS sampled throughout', runReportsBench, true],
+  ['profile', 'bench/profile — Postgres statements and Redis round trips per call; CPU profile of one worker', runProfile, false],
+];
+
 const only = process.argv[2];
-if (!only || only === 'quota') {
-  console.log('bench/quota — one seller hammered through 3 broker processes, a second seller beside it');
-  console.log(JSON.stringify(await runQuotaBench(), null, 2));
-}
-if (!only || only === 'pipeline') {
-  console.log('bench/pipeline — capability calls through one broker (token check, params, connection, quota, simulator)');
-  console.log(JSON.stringify(await runPipelineBench(), null, 2));
-}
-if (!only || only === 'reports') {
-  console.log('bench/reports — one broker streams a 200 MB search terms report; its RSS sampled throughout');
-  console.log(JSON.stringify(await runReportsBench(), null, 2));
+if (only && !BENCHES.some(([name]) => name === only)) throw new Error(`unknown benchmark ${only}: ${BENCHES.map(([n]) => n).join(', ')}`);
+for (const [name, title, run, byDefault] of BENCHES) {
+  if (only ? only !== name : !byDefault) continue;
+  console.log(title);
+  console.log(JSON.stringify(await run(), null, 2));
 }

@@ -119,6 +119,7 @@ export class PgInvalidationFeed extends BaseFeed {
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly healthTimer: NodeJS.Timeout;
+  private queries: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PgFeedOptions) {
     super();
@@ -184,17 +185,24 @@ export class PgInvalidationFeed extends BaseFeed {
   }
 
   protected async notify(payload: string) {
-    if (!this.client) throw new Error('invalidation channel is down');
-    await this.client.query('SELECT pg_notify($1, $2)', [INVALIDATION_CHANNEL, payload]);
+    await this.query('SELECT pg_notify($1, $2)', [INVALIDATION_CHANNEL, payload]);
   }
 
   protected async listenerCount() {
-    if (!this.client) throw new Error('invalidation channel is down');
-    const result = await this.client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
-      [LISTENER_NAME],
+    const result = await this.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [LISTENER_NAME]);
+    return Number((result.rows[0] as { n?: string } | undefined)?.n ?? 1);
+  }
+
+  /** One query at a time on the listening connection (acks, barriers and health checks may overlap). */
+  private query(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('invalidation channel is down'));
+    const result = this.queries.then(() => client.query(text, values));
+    this.queries = result.then(
+      () => undefined,
+      () => undefined,
     );
-    return Number(result.rows[0]?.n ?? 1);
+    return result;
   }
 
   async close() {

@@ -12,7 +12,7 @@ import { treeRss } from './support.js';
  * broker connect.status (participations cached), so a busy machine weighs on all three alike.
  * Then, at half the broker's measured listings.get throughput, each target's latency open-loop.
  */
-const SELLERS = Number(process.env.BENCH_SELLERS ?? 800);
+const SELLERS = Number(process.env.BENCH_SELLERS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);

@@ -1,7 +1,11 @@
 import type { InvalidationFeed } from './invalidation-feed.js';
 
 export interface LookupCacheOptions {
-  /** How long an entry serves without Postgres; it bounds staleness should a notification be lost. */
+  /**
+   * How long an entry serves without Postgres (default 60 s): only a backstop, since changes arrive
+   * as notifications and the caches are bypassed while the channel is down. Shorter would make
+   * thousands of job tokens, each called every few seconds, miss most of the time.
+   */
   ttlMs?: number;
   maxEntries?: number;
 }
@@ -31,7 +35,7 @@ export class LookupCache<V> {
     private readonly feed: InvalidationFeed | undefined,
     options: LookupCacheOptions = {},
   ) {
-    this.ttlMs = options.ttlMs ?? 5_000;
+    this.ttlMs = options.ttlMs ?? 60_000;
     this.maxEntries = options.maxEntries ?? 20_000;
     feed?.subscribe((tag) => (tag === null ? this.clear() : this.invalidate(tag)));
   }

@@ -9,7 +9,7 @@ import type { Region } from './marketplaces.js';
 import { TokenBuckets } from './rate-limits.js';
 import { CONTRACT_SELLERS, LWA_CLIENT_ID, LWA_CLIENT_SECRET, type SellerSpec } from './seed.js';
 import type { Host, Sim } from './sim.js';
-import { SimState } from './state.js';
+import { SimState, type Timings } from './state.js';
 import type { ListingRecord } from './catalog-data.js';
 import { Stats, type SimulatorStats } from './stats.js';
 
@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   /** Default true: Amazon's per-seller per-operation token buckets. */
   rateLimits?: boolean;
   /** Default { inQueueMs: 300, inProgressMs: 700 } (reports and feeds). */
-  reportTimings?: { inQueueMs: number; inProgressMs: number };
+  reportTimings?: Timings;
   /** Default 3600. */
   accessTokenTtlSeconds?: number;
   /** Lifetime of report/feed document URLs; default 300 (Amazon: "expires after 5 minutes"). */
@@ -62,6 +62,8 @@ export interface RunningSimulator {
   expireAccessTokens(): void;
   /** Rows of search terms reports finished from now on (undefined: the few seeded rows). */
   setSearchTermsRows(rows: number | undefined): void;
+  /** Changes how long reports and feeds stay IN_QUEUE and IN_PROGRESS, for jobs old and new. */
+  setReportTimings(timings: Timings): void;
   /** Changes a listing as the seller would in Seller Central (outside the API), e.g. its product type. */
   editListing(sellingPartnerId: string, sku: string, edit: (listing: ListingRecord) => void): void;
   close(): Promise<void>;
@@ -78,7 +80,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       options.clientId ?? LWA_CLIENT_ID,
       options.clientSecret ?? LWA_CLIENT_SECRET,
       options.accessTokenTtlSeconds ?? 3600,
-      options.reportTimings ?? { inQueueMs: 300, inProgressMs: 700 },
+      { ...(options.reportTimings ?? { inQueueMs: 300, inProgressMs: 700 }) }, // its own copy: setReportTimings changes it
       options.documentUrlTtlSeconds ?? 300,
     ),
     faults: new Faults(),
@@ -130,6 +132,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setSearchTermsRows: (rows) => {
       if (rows === undefined) delete sim.options.searchTermsRows;
       else sim.options.searchTermsRows = rows;
+    },
+    setReportTimings: (timings) => {
+      Object.assign(sim.state.timings, timings);
     },
     editListing: (sellingPartnerId, sku, edit) => {
       const listing = sim.state.sellers.get(sellingPartnerId)?.listings.get(sku);

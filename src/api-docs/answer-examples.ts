@@ -6,6 +6,19 @@
 const meta = (capability: string) => ({ request_id: '5b0c8f7e-2f0a-4c55-9a51-0d7f1c2b9e41', capability, marketplace_id: 'ATVPDKIKX0DER', region: 'NA' });
 const usd = (amount: number) => ({ amount, currency_code: 'USD' });
 
+/** The sandbox's staged title change, as the staging answer and the confirmations list both show it. */
+export const STAGED_TITLE_CHANGE = {
+  summary:
+    'Update listing SS-MUG-001 (ASIN B0MP6NVW98) "Northwind Goods Premium Tea Cup, Navy, Small" in United States (ATVPDKIKX0DER): item_name "Northwind Goods Premium Tea Cup, Navy, Small" → "Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey". Amazon\'s validation preview: VALID.',
+  diff_preview: [
+    {
+      path: '/attributes/item_name',
+      before: [{ value: 'Northwind Goods Premium Tea Cup, Navy, Small', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
+      after: [{ value: 'Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
+    },
+  ],
+};
+
 export const ANSWER_EXAMPLES = {
   'orders.summary': {
     summary: 'orders.summary (read)',
@@ -51,15 +64,7 @@ export const ANSWER_EXAMPLES = {
         confirmation_id: 'cnf_Jr0MXC7v6QI1CPj1HXPQ',
         expires_at: '2026-11-30T16:59:17.032Z',
         confirm: {
-          summary:
-            'Update listing SS-MUG-001 (ASIN B0MP6NVW98) "Northwind Goods Premium Tea Cup, Navy, Small" in United States (ATVPDKIKX0DER): item_name "Northwind Goods Premium Tea Cup, Navy, Small" → "Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey". Amazon\'s validation preview: VALID.',
-          diff_preview: [
-            {
-              path: '/attributes/item_name',
-              before: [{ value: 'Northwind Goods Premium Tea Cup, Navy, Small', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
-              after: [{ value: 'Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
-            },
-          ],
+          ...STAGED_TITLE_CHANGE,
         },
         validation: { issues: [] },
       },

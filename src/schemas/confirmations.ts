@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { STAGED_TITLE_CHANGE } from '../api-docs/answer-examples.js';
 import { Ok } from './envelope.js';
 
 /** Schemas of the confirmation routes (internal API §4). */
@@ -53,15 +54,7 @@ export const ConfirmationsResponse = Ok(
               capability: 'listings.update',
               status: 'pending',
               marketplace_id: 'ATVPDKIKX0DER',
-              summary:
-                'Update listing SS-MUG-001 (ASIN B0MP6NVW98) "Northwind Goods Premium Tea Cup, Navy, Small" in United States (ATVPDKIKX0DER): item_name "Northwind Goods Premium Tea Cup, Navy, Small" → "Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey". Amazon\'s validation preview: VALID.',
-              diff_preview: [
-                {
-                  path: '/attributes/item_name',
-                  before: [{ value: 'Northwind Goods Premium Tea Cup, Navy, Small', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
-                  after: [{ value: 'Northwind Goods Stoneware Coffee Mug, 12 oz, Speckled Grey', language_tag: 'en_US', marketplace_id: 'ATVPDKIKX0DER' }],
-                },
-              ],
+              ...STAGED_TITLE_CHANGE,
               validation: { issues: [] },
               expires_at: '2026-11-30T17:02:11.412Z',
               created_at: '2026-11-29T17:02:11.412Z',

@@ -26,7 +26,7 @@ export default async function internalRoutes(app: FastifyInstance) {
   app.addHook('onSend', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD') return;
     await request.server.services.caches.feed?.barrier().catch((error: unknown) => {
-      request.log.warn({ err: { message: (error as Error).message } }, 'cache invalidation barrier failed; caches expire within seconds');
+      request.log.warn({ err: { message: (error as Error).message } }, 'cache invalidation barrier incomplete: an instance that has not acknowledged drops the entry when it hears the change, or when the entry expires (60 s)');
     });
   });
   await app.register(jobTokenRoutes);

@@ -1,13 +1,27 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createTestDatabase, DATABASE_URL, randomSuffix, REDIS_URL, type TestDatabase } from '../helpers/app.js';
+import { DIST, ensureBuild } from '../helpers/build.js';
 
 /** BROKER_WORKERS: one broker process per core under a node:cluster primary that only supervises. */
+const SERVER = path.join(DIST, 'server.js');
+/** The primary's worker processes (other children, e.g. a transpiler's helper, are not workers). */
 const childrenOf = (pid: number) =>
-  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .split(' ')
+    .filter(Boolean)
+    .map(Number)
+    .filter((child) => {
+      try {
+        return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(SERVER);
+      } catch {
+        return false; // already gone
+      }
+    });
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -42,8 +56,10 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
   let baseUrl: string;
   let exited: Promise<number | null>;
   beforeAll(async () => {
+    await ensureBuild();
     database = await createTestDatabase(DATABASE_URL, { migrated: true });
-    primary = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    // The compiled broker, as production runs it (npm start).
+    primary = spawn(process.execPath, [SERVER], {
       env: {
         PATH: process.env.PATH ?? '',
         BROKER_MODE: 'production',

@@ -11,11 +11,11 @@ import { FrontDoorStore } from './front-door-store.js';
  * Who a request counts against: the bearer credential (a job token or the internal key), never
  * stored or logged raw — only its SHA-256 — else the client IP.
  */
-const bearerKey = (credential: string) => `bearer:${sha256Hex(credential)}`;
+const bearerKey = (credentialHash: string) => `bearer:${credentialHash}`;
 
 export function frontDoorKey(request: FastifyRequest): string {
   const { hash } = requestBearer(request);
-  return hash ? `bearer:${hash}` : `ip:${request.ip}`;
+  return hash ? bearerKey(hash) : `ip:${request.ip}`;
 }
 
 export interface FrontDoorOptions {
@@ -37,7 +37,7 @@ export async function registerFrontDoorRateLimit(app: FastifyInstance, options: 
   const { config, store, skip } = options;
   const prefix = (store as SharedStore & { prefix?: string }).prefix ?? config.redisKeyPrefix;
   // The internal key serves every SellerShorts service at once: it gets its own, larger budget.
-  const internalKey = bearerKey(config.internalApiKey);
+  const internalKey = bearerKey(sha256Hex(config.internalApiKey));
   await app.register(rateLimit, {
     global: true,
     max: (_request, key) => (key === internalKey ? config.internalPerMinute : config.frontDoorPerMinute),

@@ -1,24 +1,28 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { cpuSplit } from './cpu-split.js';
+import { profileWhile } from './inspector-profile.js';
 import { closedLoop, openLoop, type Call } from './load.js';
 import { startHotPath, type HotPathFixture } from './hot-path-fixture.js';
-import { REDIS_URL } from './support.js';
+import { freePort, REDIS_URL } from './support.js';
 
 /**
- * bench/profile: where one broker worker's time goes. Counts the Postgres transactions (each
- * autocommitted statement is one) and the Redis commands on the broker's keys per call, for
- * listings.get and connect.status, then CPU-profiles the worker (`--cpu-prof`) under listings.get
- * load and prints self time by package / source file and the heaviest functions.
+ * bench/profile: where one broker process's time goes (BROKER_WORKERS=1). Counts the Postgres
+ * transactions (each autocommitted statement is one) and the Redis commands on the broker's keys
+ * per call, for listings.get and connect.status; splits the CPU of a saturated run between the
+ * processes (broker, simulator, floor, Redis, Postgres, load generator) per call; then CPU-profiles
+ * the broker over the inspector during saturated listings.get load only (start-up and the set-up
+ * calls left out) and prints self time by package / source file and the heaviest functions.
  */
-const SELLERS = Number(process.env.BENCH_SELLERS ?? 400);
+const SELLERS = Number(process.env.BENCH_SELLERS ?? 2000);
+const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 8);
 
 export async function runProfile() {
-  const profileDir = mkdtempSync(path.join(tmpdir(), 'broker-prof-'));
-  const world = await startHotPath({ sellers: SELLERS, workers: '1', brokerNodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
-  let closed = false;
+  const inspectorPort = await freePort();
+  const world = await startHotPath({ sellers: SELLERS, workers: '1', brokerNodeOptions: [`--inspect-port=${inspectorPort}`] });
   try {
     await closedLoop(world.broker.url, world.listingsCalls, 32, 2);
     await closedLoop(world.broker.url, world.statusCalls, 32, 2);
@@ -27,13 +31,20 @@ export async function runProfile() {
       listings_get: await countRoundTrips(world, world.listingsCalls),
       connect_status: await countRoundTrips(world, world.statusCalls),
     };
-    await closedLoop(world.broker.url, world.listingsCalls, 32, Number(process.env.BENCH_PROFILE_SECONDS ?? 8));
-    await world.close();
-    closed = true;
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    return { per_call: perCall, cpu: file ? summarize(path.join(profileDir, file)) : 'no profile written', profile: file ? path.join(profileDir, file) : undefined };
+    const processes = { broker: world.broker.child.pid as number, simulator: world.sim.child.pid as number, floor: world.floor.child.pid as number };
+    await world.resetQuotas();
+    const cpuPerCall = {
+      floor: await cpuSplit(processes, world.floor.url, world.listingsCalls, 32, SECONDS),
+      broker_listings_get: await cpuSplit(processes, world.broker.url, world.listingsCalls, 32, SECONDS),
+      broker_connect_status: await cpuSplit(processes, world.broker.url, world.statusCalls, 32, SECONDS),
+    };
+    await world.resetQuotas();
+    const { result, profile } = await profileWhile(processes.broker, inspectorPort, () => closedLoop(world.broker.url, world.listingsCalls, 32, SECONDS));
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'broker-prof-')), 'listings-get.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    return { per_call: perCall, cpu_per_call: cpuPerCall, profiled_run: result, cpu: summarize(profile as CpuProfile), profile: file };
   } finally {
-    if (!closed) await world.close();
+    await world.close();
   }
 }
 
@@ -75,17 +86,23 @@ interface ProfileNode {
   children?: number[];
 }
 
-/** Self time by package or source file, and the heaviest functions. */
-function summarize(file: string) {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time by package or source file, and the heaviest functions (idle left out). */
+function summarize(profile: CpuProfile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  const total = [...selfUs].reduce((sum, [id, us]) => ((byId.get(id) as ProfileNode).callFrame.functionName === '(idle)' ? sum : sum + us), 0);
   const byPlace = new Map<string, number>();
   const byFunction = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const frame = (byId.get(id) as ProfileNode).callFrame;
+    if (frame.functionName === '(idle)') continue;
     const place = placeOf(frame.url, frame.functionName);
     byPlace.set(place, (byPlace.get(place) ?? 0) + us);
     const fn = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(src|bench)\//, '$1/')}:${frame.lineNumber + 1}`;
@@ -93,14 +110,14 @@ function summarize(file: string) {
   }
   const top = (m: Map<string, number>, n: number) =>
     Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => [k, `${((100 * us) / total).toFixed(1)}%`]));
-  return { sampled_ms: Math.round(total / 1000), by_place: top(byPlace, 25), by_function: top(byFunction, 30) };
+  return { busy_ms: Math.round(total / 1000), by_place: top(byPlace, 25), by_function: top(byFunction, 30) };
 }
 
 function placeOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1] as string;
-  const own = /\/(src\/.*)$/.exec(url);
+  const own = /\/((?:src|dist)\/.*)$/.exec(url);
   if (own) return own[1] as string;
   return url.startsWith('node:') ? url.replace(/^node:internal\/([^/]+).*$/, 'node:$1') : url;
 }

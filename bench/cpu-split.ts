@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { closedLoop, type Call, type LoadResult } from './load.js';
+
+/**
+ * Where the CPU of a saturated run goes, process by process: CPU milliseconds per 2xx call of the
+ * broker (its primary and workers), the simulator, the floor, Redis, Postgres (every backend) and
+ * this load generator, read from /proc before and after one closed-loop run. On a 2-core machine
+ * every process takes from the same two cores, so what the broker's round trips cost Redis and
+ * Postgres counts against the broker's own throughput.
+ */
+export interface ProcessGroups {
+  broker: number;
+  simulator: number;
+  floor: number;
+}
+
+const TICKS_PER_MS = 100 / 1000; // USER_HZ is 100 on Linux
+
+/** utime + stime of one process, in clock ticks (0 when it is gone). */
+function ticks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function descendants(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      for (const child of readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').split(' ').filter(Boolean)) all.push(Number(child));
+    } catch {
+      // gone
+    }
+  }
+  return all;
+}
+
+/** Every process whose command line starts with `name` (redis-server, postgres). */
+function byCommand(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm.startsWith(name)) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+function snapshot(groups: ProcessGroups): Record<string, number> {
+  const sum = (pids: number[]) => pids.reduce((s, pid) => s + ticks(pid), 0);
+  return {
+    broker: sum(descendants(groups.broker)),
+    simulator: sum(descendants(groups.simulator)),
+    floor: sum(descendants(groups.floor)),
+    redis: sum(byCommand('redis-server')),
+    postgres: sum(byCommand('postgres')),
+    load_generator: ticks(process.pid),
+  };
+}
+
+export async function cpuSplit(groups: ProcessGroups, url: string, calls: Call[], connections: number, seconds: number) {
+  const before = snapshot(groups);
+  const load: LoadResult = await closedLoop(url, calls, connections, seconds);
+  const after = snapshot(groups);
+  const perCall: Record<string, number> = {};
+  let total = 0;
+  for (const [name, start] of Object.entries(before)) {
+    const ms = ((after[name] as number) - start) / TICKS_PER_MS / Math.max(1, load.ok);
+    total += ms;
+    if (ms > 0) perCall[name] = +ms.toFixed(3);
+  }
+  return { calls_per_s: load.ok_per_second, cpu_ms_per_call: { ...perCall, all: +total.toFixed(3) } };
+}

@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
-import { createLogger } from './logger.js';
+import { createAccessLog, createLogger } from './logger.js';
 import { registerFrontDoorRateLimit } from './quota/front-door.js';
 import capabilityRoutes from './routes/capabilities.js';
 import internalRoutes from './routes/internal/index.js';
@@ -33,6 +33,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The one builder of the broker, used by the server, the tests, the benchmarks and the OpenAPI generator. */
 export async function buildApp(config: Config, overrides: BuildOverrides = {}): Promise<FastifyInstance> {
   const log = createLogger(config, overrides.logStream);
+  const accessLog = createAccessLog(config, overrides.logStream);
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
@@ -67,10 +68,7 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     services.metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    request.log.info(
-      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
+    accessLog.requestCompleted({ request_id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
   });
 
   await app.register(swagger, {
@@ -84,7 +82,7 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
 
   // Ops probes must keep answering however busy a caller is.
   const opsPaths = new Set(['/healthz', '/readyz', '/metrics']);
-  await registerFrontDoorRateLimit(app, { config, store: services.store, skip: (request) => opsPaths.has(request.url) });
+  await registerFrontDoorRateLimit(app, { config, counter: services.frontDoor, skip: (request) => opsPaths.has(request.url) });
   await app.register(opsRoutes);
   await app.register(capabilityRoutes);
   await app.register(mcpRoutes);

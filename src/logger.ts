@@ -36,12 +36,31 @@ export const REDACT_PATHS = [
   'authorization',
 ];
 
+const BASE = { service: 'capability-broker' };
+
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
   const options = {
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    base: { service: 'capability-broker' },
+    base: BASE,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * The access log (one line per request): fixed fields only — request id, method, route pattern
+ * (never the URL), status, milliseconds — none of which can hold a secret. So it is the one logger
+ * without redaction, which would be most of the cost of the line on every call.
+ */
+export function createAccessLog(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): AccessLog {
+  const options = { level: config.logLevel, base: BASE, timestamp: pino.stdTimeFunctions.isoTime };
+  const log = destination ? pino(options, destination) : pino(options);
+  return {
+    requestCompleted: (line) => log.info(line, 'request completed'),
+  };
+}
+
+export interface AccessLog {
+  requestCompleted(line: { request_id: string; method: string; route: string; status: number; ms: number }): void;
 }

@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrator.js';
 import { createSharedStore, type SharedStore } from './store/shared-store.js';
 import { TokenVault } from './vault/vault.js';
 import { createQuotaLimiter } from './quota/limiter.js';
+import { FrontDoorCounter } from './quota/front-door-counter.js';
 import type { QuotaLimiter } from './quota/types.js';
 import { createAmazonApiFactory, type AmazonApiFactory } from './spapi/client.js';
 import { Metrics } from './metrics.js';
@@ -15,6 +16,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { maintainAuditPartitions } from './audit/partitions.js';
 import { readinessChecks } from './readiness.js';
 import { createLookupCaches, type LookupCaches } from './cache/index.js';
+import { ParticipationsCache } from './connections/status.js';
 
 /**
  * The broker's long-lived parts, built once per app from a validated config and closed with it.
@@ -27,6 +29,8 @@ export interface BrokerServices {
   log: Logger;
   vault: TokenVault;
   quota: QuotaLimiter;
+  /** The front door's per-credential request counters (Redis, shared by every instance). */
+  frontDoor: FrontDoorCounter;
   amazon: AmazonApiFactory;
   metrics: Metrics;
   /** Failed authentications per client address (bounds floods of guessed credentials). */
@@ -37,6 +41,8 @@ export interface BrokerServices {
   images: ImageFetcher;
   /** In-process caches of token and connection lookups, invalidated through Postgres notifications. */
   caches: LookupCaches;
+  /** Sellers' marketplace participations (connect.status), shared for two minutes. */
+  participations: ParticipationsCache;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   );
   const vault = new TokenVault(config.vaultKeys);
   const metrics = new Metrics();
+  // RedisStore carries its own prefix (tests give each file one); the config's is the same in production.
+  const redisPrefix = (store as SharedStore & { prefix?: string }).prefix ?? config.redisKeyPrefix;
+  const frontDoor = new FrontDoorCounter(store.kind === 'redis' ? store.redis : undefined, `${redisPrefix}front-door:`);
   const quota = createQuotaLimiter({ config, store, log });
   const amazon = createAmazonApiFactory({ config, db, store, vault, quota, log, metrics });
   const caches = await createLookupCaches({ databaseUrl: config.databaseUrl, db, log });
@@ -105,9 +114,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     log,
     vault,
     quota,
+    frontDoor,
     amazon,
     metrics,
     caches,
+    participations: new ParticipationsCache(store),
     failedAuth,
     audit,
     images,

@@ -28,6 +28,6 @@ export default defineCapability({
   operations: ['getMarketplaceParticipations'],
   async run(ctx) {
     // Cached per selling partner and region (~2 min): Amazon allows about one call a minute.
-    return connectStatus(ctx.amazon, ctx.services.store);
+    return connectStatus(ctx.amazon, ctx.services.participations);
   },
 });

@@ -4,11 +4,11 @@ import type { Region } from '../marketplaces/marketplaces.js';
 import { type AmazonApi, encodePathSegment } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
 import { importAuthorization } from './repository.js';
-import { cacheParticipations, fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './status.js';
+import { fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './status.js';
 import type { Connection } from './types.js';
 
 /** What the import route and the OAuth callback share: prove the grant, read participations, store. */
-export type ConnectServices = Pick<BrokerServices, 'db' | 'vault' | 'store' | 'amazon'>;
+export type ConnectServices = Pick<BrokerServices, 'db' | 'vault' | 'store' | 'amazon' | 'participations'>;
 
 export interface ConnectSellerInput {
   buyerId: string;
@@ -43,7 +43,7 @@ export async function connectSeller(services: ConnectServices, input: ConnectSel
   // Tokens of a replaced grant must not outlive it; the fresh one saves the next call an LWA refresh.
   await services.amazon.accessTokens.forget(authorizationId);
   await services.amazon.accessTokens.prime(authorizationId, tokens);
-  await cacheParticipations(services.store, input.sellingPartnerId, input.region, participations);
+  await services.participations.remember(input.sellingPartnerId, input.region, participations);
   return connections;
 }
 

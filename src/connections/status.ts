@@ -30,15 +30,6 @@ export const PARTICIPATIONS_TTL_MS = 120_000;
 
 const cacheKey = (sellingPartnerId: string, region: Region) => `spapi:participations:${region}:${sellingPartnerId}`;
 
-export async function cacheParticipations(
-  store: SharedStore,
-  sellingPartnerId: string,
-  region: Region,
-  participations: MarketplaceParticipation[],
-): Promise<void> {
-  await store.set(cacheKey(sellingPartnerId, region), JSON.stringify(participations), PARTICIPATIONS_TTL_MS).catch(() => {});
-}
-
 /** Calls Amazon (no cache). */
 export async function fetchParticipations(amazon: AmazonApi): Promise<MarketplaceParticipation[]> {
   const response = await amazon.call<{ payload?: unknown }>({
@@ -50,20 +41,54 @@ export async function fetchParticipations(amazon: AmazonApi): Promise<Marketplac
   return payload.filter(isParticipation);
 }
 
-/** The seller's participations, from the two-minute cache when there. */
-export async function readParticipations(amazon: AmazonApi, store: SharedStore): Promise<MarketplaceParticipation[]> {
-  const { sellingPartnerId, region } = amazon.seller;
-  const cached = await store.get(cacheKey(sellingPartnerId, region)).catch(() => null);
-  if (cached) {
-    try {
-      return JSON.parse(cached) as MarketplaceParticipation[];
-    } catch {
-      // fall through to Amazon
+const LOCAL_TTL_MS = 30_000;
+const LOCAL_MAX_ENTRIES = 20_000;
+
+/**
+ * Participations per selling partner and region: in the shared store for two minutes (every
+ * instance sees them: Amazon allows about one call a minute), and in process for 30 s on top, so
+ * a cached connect.status costs no round trip to Redis. Participations change rarely (a seller
+ * joins a marketplace); at most 2.5 minutes pass before an instance sees it.
+ */
+export class ParticipationsCache {
+  private readonly local = new Map<string, { participations: MarketplaceParticipation[]; expiresAt: number }>();
+
+  constructor(private readonly store: SharedStore) {}
+
+  /** The seller's participations, from a cache when there, else from Amazon. */
+  async read(amazon: AmazonApi): Promise<MarketplaceParticipation[]> {
+    const { sellingPartnerId, region } = amazon.seller;
+    const key = cacheKey(sellingPartnerId, region);
+    const memo = this.local.get(key);
+    if (memo && memo.expiresAt > Date.now()) return memo.participations;
+    const cached = await this.store.get(key).catch(() => null);
+    if (cached) {
+      try {
+        const participations = JSON.parse(cached) as MarketplaceParticipation[];
+        this.keepLocally(key, participations);
+        return participations;
+      } catch {
+        // fall through to Amazon
+      }
     }
+    const participations = await fetchParticipations(amazon);
+    await this.remember(sellingPartnerId, region, participations);
+    return participations;
   }
-  const participations = await fetchParticipations(amazon);
-  await cacheParticipations(store, sellingPartnerId, region, participations);
-  return participations;
+
+  /** Fresh participations (from Amazon) for every instance. */
+  async remember(sellingPartnerId: string, region: Region, participations: MarketplaceParticipation[]): Promise<void> {
+    const key = cacheKey(sellingPartnerId, region);
+    this.keepLocally(key, participations);
+    await this.store.set(key, JSON.stringify(participations), PARTICIPATIONS_TTL_MS).catch(() => {});
+  }
+
+  private keepLocally(key: string, participations: MarketplaceParticipation[]) {
+    this.local.delete(key);
+    this.local.set(key, { participations, expiresAt: Date.now() + LOCAL_TTL_MS });
+    // Insertion order is expiry order: the first entry is the oldest.
+    if (this.local.size > LOCAL_MAX_ENTRIES) this.local.delete(this.local.keys().next().value as string);
+  }
 }
 
 /** The marketplaces the seller takes part in, within `region` and known to the broker, in Amazon's order. */
@@ -108,8 +133,8 @@ export function toConnectStatus(sellingPartnerId: string, region: Region, partic
 }
 
 /** The body of the `connect.status` capability. */
-export async function connectStatus(amazon: AmazonApi, store: SharedStore): Promise<ConnectStatusData> {
-  const participations = await readParticipations(amazon, store);
+export async function connectStatus(amazon: AmazonApi, cache: ParticipationsCache): Promise<ConnectStatusData> {
+  const participations = await cache.read(amazon);
   return toConnectStatus(amazon.seller.sellingPartnerId, amazon.seller.region, participations);
 }
 

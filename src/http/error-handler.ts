@@ -115,19 +115,22 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   return reply.status(brokerError.httpStatus).send(errorBody(brokerError));
 }
 
-/** The only place that turns failures into HTTP answers. Internals never reach the caller. */
+/** Renders any failure as the contract envelope. Internals never reach the caller. */
+export function sendError(error: FastifyError | BrokerError, request: FastifyRequest, reply: FastifyReply) {
+  let brokerError = isBrokerError(error) ? error : fromFastifyError(error as FastifyError, request);
+  if (!brokerError) {
+    request.log.error({ err: error }, 'unexpected error');
+    brokerError = unexpectedError(error, request.id);
+  } else if (brokerError.httpStatus >= 500) {
+    request.log.warn({ code: brokerError.code, details: brokerError.details }, brokerError.message);
+  }
+  if (brokerError.retryAfterS !== undefined) reply.header('retry-after', String(brokerError.retryAfterS));
+  return reply.status(brokerError.httpStatus).send(errorBody(brokerError));
+}
+
+/** The only place that turns failures into HTTP answers. */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | BrokerError, request, reply) => {
-    let brokerError = isBrokerError(error) ? error : fromFastifyError(error as FastifyError, request);
-    if (!brokerError) {
-      request.log.error({ err: error }, 'unexpected error');
-      brokerError = unexpectedError(error, request.id);
-    } else if (brokerError.httpStatus >= 500) {
-      request.log.warn({ code: brokerError.code, details: brokerError.details }, brokerError.message);
-    }
-    if (brokerError.retryAfterS !== undefined) reply.header('retry-after', String(brokerError.retryAfterS));
-    return reply.status(brokerError.httpStatus).send(errorBody(brokerError));
-  });
+  app.setErrorHandler(sendError);
 
   app.setNotFoundHandler((request, reply) => {
     const error = new BrokerError('INVALID_REQUEST', `no route ${request.method} ${request.url.split('?')[0]}`, { httpStatus: 404 });

@@ -10,6 +10,7 @@ import { closestName } from '../http/did-you-mean.js';
 import { describeValidation } from '../http/error-handler.js';
 import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
+import type { FrontDoorTicket } from '../quota/front-door-counter.js';
 
 export interface CapabilityCall {
   capability: string;
@@ -64,6 +65,7 @@ export async function runCapability(
   call: CapabilityCall,
   log: FastifyBaseLogger,
   trace: CallTrace,
+  frontDoor?: FrontDoorTicket,
 ): Promise<unknown> {
   if (call.provider !== 'amazon') {
     throw new BrokerError('INVALID_REQUEST', `provider must be "amazon", got ${JSON.stringify(call.provider)}`, {
@@ -105,7 +107,10 @@ export async function runCapability(
   }
 
   // A connection is the seller context: authorization, buyer, selling partner and region.
-  const amazon = services.amazon.forSeller(connection, { log });
+  // A read counts at the front door with its first quota reservation (one Redis round trip); a
+  // write counts before it stages anything, so a refused call leaves nothing behind.
+  if (capability.access === 'write') await frontDoor?.count();
+  const amazon = services.amazon.forSeller(connection, { log, ...(frontDoor ? { frontDoor } : {}) });
   trace.amazonRequestIds = amazon.requestIds;
   const ctx: CapabilityContext<Record<string, unknown>> = { params, job, marketplace, connection, amazon, services, log };
   return capability.access === 'read' ? capability.run(ctx as never) : stageOrApplyWrite(ctx, capability);

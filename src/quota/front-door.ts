@@ -3,8 +3,7 @@ import { sha256Hex } from '../auth/secrets.js';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { BrokerError } from '../errors.js';
-import type { SharedStore } from '../store/shared-store.js';
+import { frontDoorLimited, type FrontDoorCounter, type FrontDoorTicket } from './front-door-counter.js';
 import { FrontDoorStore } from './front-door-store.js';
 
 /**
@@ -18,24 +17,31 @@ export function frontDoorKey(request: FastifyRequest): string {
   return hash ? bearerKey(hash) : `ip:${request.ip}`;
 }
 
+/**
+ * The front-door count of one capability call (POST /api/capabilities), against the job token's
+ * `frontDoorPerMinute`: taken with the call's first quota reservation (one Redis round trip for
+ * both), or on its own when the call takes no quota. The route opts out of the plugin below.
+ */
+export function frontDoorTicket(request: FastifyRequest, counter: FrontDoorCounter, config: Pick<Config, 'frontDoorPerMinute'>): FrontDoorTicket {
+  return counter.ticket(frontDoorKey(request), config.frontDoorPerMinute);
+}
+
 export interface FrontDoorOptions {
   config: Config;
-  store: SharedStore;
+  counter: FrontDoorCounter;
   /** Requests exempt from the limit, e.g. health probes. */
   skip?: (request: FastifyRequest) => boolean;
 }
 
 /**
- * The front-door limit: `frontDoorPerMinute` requests per minute per job token (`internalPerMinute`
- * for the internal key),
- * counted in Redis when the store is Redis (shared by all instances). Over the limit it throws a
- * RATE_LIMIT BrokerError, which the error handler renders as the contract envelope with Retry-After.
- * Redis outage: FrontDoorStore counts per instance instead (never waits on Redis, never locks
- * callers out); `skipOnError` lets requests through should a store call still fail.
+ * The front-door limit of every other route: `frontDoorPerMinute` requests per minute per job
+ * token (`internalPerMinute` for the internal key), else per client IP, counted by the
+ * FrontDoorCounter (Redis, shared by all instances; per instance while Redis is out). Over the
+ * limit it throws a RATE_LIMIT BrokerError, which the error handler renders as the contract
+ * envelope with Retry-After. `skipOnError` lets requests through should a count still fail.
  */
 export async function registerFrontDoorRateLimit(app: FastifyInstance, options: FrontDoorOptions): Promise<void> {
-  const { config, store, skip } = options;
-  const prefix = (store as SharedStore & { prefix?: string }).prefix ?? config.redisKeyPrefix;
+  const { config, counter, skip } = options;
   // The internal key serves every SellerShorts service at once: it gets its own, larger budget.
   const internalKey = bearerKey(sha256Hex(config.internalApiKey));
   await app.register(rateLimit, {
@@ -45,10 +51,7 @@ export async function registerFrontDoorRateLimit(app: FastifyInstance, options: 
     keyGenerator: frontDoorKey,
     skipOnError: true,
     ...(skip ? { allowList: (request: FastifyRequest) => skip(request) } : {}),
-    store: FrontDoorStore.using(store.kind === 'redis' ? store.redis : undefined, `${prefix}front-door:`),
-    errorResponseBuilder: (_request, context) => {
-      const retryAfterS = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new BrokerError('RATE_LIMIT', `Too many requests with this credential; retry after ${retryAfterS} s`, { retryAfterS });
-    },
+    store: FrontDoorStore.using(counter),
+    errorResponseBuilder: (_request, context) => frontDoorLimited(context.ttl),
   });
 }

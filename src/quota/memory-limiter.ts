@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { rateOf, type BucketRate } from './rates.js';
-import type { QuotaKey, QuotaLimiter } from './types.js';
+import type { AcquireOptions, QuotaKey, QuotaLimiter } from './types.js';
 import {
   acquireWith,
   effectiveRate,
@@ -46,7 +46,8 @@ export class MemoryQuotaLimiter implements QuotaLimiter {
     this.lastSweep = this.now();
   }
 
-  acquire(key: QuotaKey, options: { maxWaitMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async acquire(key: QuotaKey, options: AcquireOptions = {}): Promise<void> {
+    await options.frontDoor?.count();
     return acquireWith((k, maxWaitMs) => Promise.resolve(this.reserve(k, maxWaitMs)), key, options.maxWaitMs ?? this.options.maxWaitMs, options.signal);
   }
 

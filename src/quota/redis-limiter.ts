@@ -1,49 +1,79 @@
 import type { RedisClient } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import { rateOf, type BucketRate } from './rates.js';
-import type { QuotaKey, QuotaLimiter } from './types.js';
+import type { AcquireOptions, QuotaKey, QuotaLimiter } from './types.js';
 import { acquireWith, isUsableRate, LEARNED_RATE_TTL_MS, type Reservation } from './gcra.js';
 import { MemoryQuotaLimiter } from './memory-limiter.js';
+import { FRONT_DOOR_LUA_FUNCTION, type FrontDoorTicket } from './front-door-counter.js';
 
 /**
- * GCRA in one script, on Redis's clock so every broker instance agrees on time (see gcra.ts for the
- * arithmetic). KEYS[1]: the bucket's TAT in ms; KEYS[2]: a learned lower rate. Both carry the
- * seller's hash tag, so the script runs unchanged on Redis Cluster.
- * ARGV: mode ('reserve' | 'penalize'), model rate (rps), burst, maxWaitMs.
- * reserve → {waitMs, 1, learned} when reserved, {waitMs, 0, learned} (the retry-after) when the wait
- * exceeds maxWait; `learned` is the stored learned rate (0 when none), so the caller knows whether a
- * later DEL would change anything.
- * penalize → waitMs until the next token after spending the whole burst.
+ * GCRA on Redis's clock so every broker instance agrees on time (see gcra.ts for the arithmetic).
+ * `gcra(bucketKey, learnedKey, mode, rate, burst, maxWaitMs)`: the bucket's TAT in ms, and a
+ * learned lower rate; both keys carry the seller's hash tag, so the scripts run unchanged on Redis
+ * Cluster. mode 'reserve' → {waitMs, 1, learned} when reserved, {waitMs, 0, learned} (the
+ * retry-after) when the wait exceeds maxWait; `learned` is the stored learned rate (0 when none),
+ * so the caller knows whether a later DEL would change anything. mode 'penalize' → waitMs until
+ * the next token after spending the whole burst.
  */
-export const QUOTA_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local rate = tonumber(ARGV[2])
-local learned = tonumber(redis.call('GET', KEYS[2]) or '') or 0
-if learned > 0 and learned < rate then rate = learned end
-local interval = 1000 / rate
-local tolerance = (tonumber(ARGV[3]) - 1) * interval
-local tat = tonumber(redis.call('GET', KEYS[1]) or '') or now
-if tat < now then tat = now end
-if ARGV[1] == 'penalize' then
-  if tat < now + tolerance + interval then tat = now + tolerance + interval end
-  redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
-  return math.ceil(tat - tolerance - now)
+const GCRA_LUA_FUNCTION = `
+local function gcra(bucketKey, learnedKey, mode, modelRate, burst, maxWaitMs)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+  local rate = tonumber(modelRate)
+  local learned = tonumber(redis.call('GET', learnedKey) or '') or 0
+  if learned > 0 and learned < rate then rate = learned end
+  local interval = 1000 / rate
+  local tolerance = (tonumber(burst) - 1) * interval
+  local tat = tonumber(redis.call('GET', bucketKey) or '') or now
+  if tat < now then tat = now end
+  if mode == 'penalize' then
+    if tat < now + tolerance + interval then tat = now + tolerance + interval end
+    redis.call('SET', bucketKey, string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
+    -- to the µs first: (now + tolerance + interval) - tolerance - now is not exactly interval in floating point
+    return math.ceil(math.floor((tat - tolerance - now) * 1000 + 0.5) / 1000)
+  end
+  local wait = tat - tolerance - now
+  if wait < 0 then wait = 0 end
+  local learnedText = tostring(learned)
+  if wait > tonumber(maxWaitMs) then return {math.ceil(wait), 0, learnedText} end
+  tat = tat + interval
+  redis.call('SET', bucketKey, string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
+  return {math.ceil(wait), 1, learnedText}
 end
-local wait = tat - tolerance - now
-if wait < 0 then wait = 0 end
-local learnedText = tostring(learned)
-if wait > tonumber(ARGV[4]) then return {math.ceil(wait), 0, learnedText} end
-tat = tat + interval
-redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
-return {math.ceil(wait), 1, learnedText}
 `;
+
+/** KEYS: bucket, learned rate. ARGV: mode, model rate (rps), burst, maxWaitMs. */
+export const QUOTA_LUA = `${GCRA_LUA_FUNCTION}return gcra(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`;
+
+/**
+ * A capability call's first reservation with its front-door count, in one round trip. KEYS:
+ * bucket, learned rate, front-door counter. ARGV: model rate, burst, maxWaitMs, front-door window
+ * (ms), front-door limit. → {waitMs, reserved, learned, count, countTtlMs}; over the front-door
+ * limit nothing is reserved ({0, 0, '0', count, countTtlMs}).
+ */
+export const FRONT_DOOR_QUOTA_LUA = `${GCRA_LUA_FUNCTION}${FRONT_DOOR_LUA_FUNCTION}
+local counted = frontDoor(KEYS[3], ARGV[4])
+if counted[1] > tonumber(ARGV[5]) then return {0, 0, '0', counted[1], counted[2]} end
+local reply = gcra(KEYS[1], KEYS[2], 'reserve', ARGV[1], ARGV[2], ARGV[3])
+reply[4] = counted[1]
+reply[5] = counted[2]
+return reply`;
 
 /** Connection states in which a command may get an answer (others wait for ioredis's reconnects). */
 const USABLE_STATUSES = new Set(['ready', 'wait', 'connecting', 'connect']);
 
 type QuotaRedis = RedisClient & {
   brokerQuota(bucketKey: string, learnedKey: string, mode: string, rate: number, burst: number, maxWaitMs: number): Promise<unknown>;
+  brokerQuotaAtFrontDoor(
+    bucketKey: string,
+    learnedKey: string,
+    frontDoorKey: string,
+    rate: number,
+    burst: number,
+    maxWaitMs: number,
+    frontDoorWindowMs: number,
+    frontDoorMax: number,
+  ): Promise<unknown>;
 };
 
 /**
@@ -99,6 +129,7 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     this.redis = options.redis as QuotaRedis;
     // EVALSHA under the hood; ioredis reloads the script on NOSCRIPT (e.g. after a Redis restart).
     this.redis.defineCommand('brokerQuota', { numberOfKeys: 2, lua: QUOTA_LUA });
+    this.redis.defineCommand('brokerQuotaAtFrontDoor', { numberOfKeys: 3, lua: FRONT_DOOR_QUOTA_LUA });
     this.rates = options.rates ?? rateOf;
     this.timeoutMs = options.commandTimeoutMs ?? 500;
     this.probeIntervalMs = options.probeIntervalMs ?? 1_000;
@@ -114,8 +145,49 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     return this.isDegraded;
   }
 
-  acquire(key: QuotaKey, options: { maxWaitMs?: number; signal?: AbortSignal } = {}): Promise<void> {
-    return acquireWith((k, maxWaitMs) => this.reserve(k, maxWaitMs), key, options.maxWaitMs ?? this.options.maxWaitMs, options.signal);
+  acquire(key: QuotaKey, options: AcquireOptions = {}): Promise<void> {
+    const { frontDoor } = options;
+    const reserve = (k: QuotaKey, maxWaitMs: number) => (frontDoor?.pending ? this.reserveAtFrontDoor(k, maxWaitMs, frontDoor) : this.reserve(k, maxWaitMs));
+    return acquireWith(reserve, key, options.maxWaitMs ?? this.options.maxWaitMs, options.signal);
+  }
+
+  /**
+   * The reservation and the front-door count in one script. On Redis Cluster the two keys live in
+   * different slots, and while degraded there is no Redis: then the ticket counts on its own first.
+   */
+  private async reserveAtFrontDoor(key: QuotaKey, maxWaitMs: number, ticket: FrontDoorTicket): Promise<Reservation> {
+    if (this.isDegraded || this.redis.isCluster || !USABLE_STATUSES.has(this.redis.status)) {
+      await ticket.count();
+      return this.reserve(key, maxWaitMs);
+    }
+    const bucket = this.rates(key.operation);
+    const bucketKey = quotaRedisKey(this.options.prefix, key);
+    const frontDoorKey = ticket.counter.redisKey(ticket.key);
+    const script = this.timed(
+      this.redis.brokerQuotaAtFrontDoor(bucketKey, `${bucketKey}:rate`, frontDoorKey, bucket.rate, bucket.burst, Math.floor(maxWaitMs), ticket.windowMs, ticket.max),
+    ).then((reply) => {
+      if (!Array.isArray(reply) || reply.length < 5) throw new Error('unexpected quota script reply');
+      return reply as unknown[];
+    });
+    // Should the script fail, the ticket counts on its own (Redis, or per instance).
+    const counted = ticket.countBy(
+      script.then(
+        (reply) => ({ current: Number(reply[3]), ttl: Number(reply[4]) }),
+        () => ticket.counter.count(ticket.key, ticket.windowMs),
+      ),
+    );
+    counted.catch(() => {}); // awaited below; a RATE_LIMIT is not an unhandled rejection meanwhile
+    let reply: unknown[];
+    try {
+      reply = await script;
+    } catch (error) {
+      this.degrade(error);
+      await counted;
+      return this.fallback.reserve(key, maxWaitMs);
+    }
+    await counted; // over the front-door limit: RATE_LIMIT, and the script reserved nothing
+    this.rememberLearned(learnedRateRedisKey(this.options.prefix, key), Number(reply[2]));
+    return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1 };
   }
 
   /** Reserves a slot when its wait is ≤ maxWaitMs; otherwise reports the wait without reserving. */

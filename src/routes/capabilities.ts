@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateJobToken } from '../auth/job-tokens.js';
 import { authenticateWithinBudget } from '../auth/failed-auth-budget.js';
 import { requestBearer } from '../auth/bearer.js';
@@ -9,11 +9,15 @@ import { executeIdempotently, type IdempotentResult } from '../idempotency/idemp
 import { type CallTrace, type CapabilityCall, runCapability } from '../pipeline/run-capability.js';
 import { CapabilityCallBody, CapabilityCallResponse, CapabilityListResponse } from '../schemas/capabilities.js';
 import { errorResponses } from '../schemas/envelope.js';
-import { unexpectedError } from '../http/error-handler.js';
+import { sendError, unexpectedError } from '../http/error-handler.js';
+import { frontDoorTicket } from '../quota/front-door.js';
+import type { FrontDoorTicket } from '../quota/front-door-counter.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     job?: JobContext;
+    /** A capability call's front-door count, taken at its quota step (see src/quota/front-door.ts). */
+    frontDoor?: FrontDoorTicket;
   }
 }
 
@@ -32,8 +36,28 @@ export function requireJob(request: FastifyRequest): JobContext {
   return request.job;
 }
 
+/** A pending front-door count taken now; over the limit, the RATE_LIMIT error that replaces the answer. */
+async function frontDoorRefusal(ticket: FrontDoorTicket | undefined): Promise<unknown> {
+  try {
+    await ticket?.count();
+    return undefined;
+  } catch (limited) {
+    return limited;
+  }
+}
+
 export default async function capabilityRoutes(app: FastifyInstance) {
+  // Capability calls count at the front door with their quota (one Redis round trip, see
+  // src/quota/front-door.ts); the ticket exists before any check, so every call counts once.
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'POST') request.frontDoor = frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
+  });
   app.addHook('onRequest', authenticate);
+  // A call refused before its handler (token, body) counts too; over the limit the answer is RATE_LIMIT.
+  app.setErrorHandler(async (error: FastifyError | BrokerError, request, reply) => {
+    const refusal = (await frontDoorRefusal(request.frontDoor)) as BrokerError | undefined;
+    return sendError(refusal ?? error, request, reply);
+  });
 
   app.get(
     '/api/capabilities',
@@ -64,6 +88,8 @@ export default async function capabilityRoutes(app: FastifyInstance) {
   app.post(
     '/api/capabilities',
     {
+      // Counted at the quota step instead (the onRequest hook above).
+      config: { rateLimit: false },
       schema: {
         tags: ['capabilities'],
         operationId: 'callCapability',
@@ -83,9 +109,12 @@ export default async function capabilityRoutes(app: FastifyInstance) {
       const job = requireJob(request);
       const call = request.body as CapabilityCall;
       const key = request.headers['idempotency-key'];
-      const run = () => callCapability(request, job, call);
+      const run = () => callCapability(request, job, call, request.frontDoor);
       const { statusCode, body, retryAfter, replayed } =
         typeof key === 'string' ? await executeIdempotently(request.server.services.db, job.orderId, key, call, run) : await run();
+      // A replayed answer ran nothing: it counts here.
+      const refusal = await frontDoorRefusal(request.frontDoor);
+      if (refusal) throw refusal;
       if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
       if (replayed) reply.header('idempotent-replayed', 'true');
       // The status comes from the capability's outcome; the schema lists every one it can be.
@@ -99,15 +128,23 @@ export type CapabilityHttpResult = IdempotentResult;
 /** A write's answer status is its audit outcome (an auto-applied write Amazon refused included). */
 const WRITE_OUTCOMES = new Set(['PENDING_CONFIRMATION', 'APPLIED', 'REJECTED_BY_AMAZON']);
 
-/** Runs one call and renders its answer (success or envelope), recording metrics and the audit trail. */
-export async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall): Promise<CapabilityHttpResult> {
+/**
+ * Runs one call and renders its answer (success or envelope), recording metrics and the audit
+ * trail. With a front-door ticket, a call that took no quota counts it before answering.
+ */
+export async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall, frontDoor?: FrontDoorTicket): Promise<CapabilityHttpResult> {
   const { services } = request.server;
   const started = performance.now();
   const trace: CallTrace = { amazonRequestIds: [] };
   let result: CapabilityHttpResult;
   let outcome: string;
-  try {
-    const data = await runCapability(services, job, call, request.log, trace);
+  // Over the front-door limit the answer is RATE_LIMIT, whatever the call came to.
+  const answer = await runCapability(services, job, call, request.log, trace, frontDoor).then(
+    async (data) => ({ data, failure: await frontDoorRefusal(frontDoor) }),
+    async (error: unknown) => ({ data: undefined, failure: (await frontDoorRefusal(frontDoor)) ?? error }),
+  );
+  if (answer.failure === undefined) {
+    const { data } = answer;
     const writeStatus = (data as { status?: unknown } | null)?.status;
     outcome = typeof writeStatus === 'string' && WRITE_OUTCOMES.has(writeStatus) ? writeStatus : 'OK';
     result = {
@@ -118,7 +155,8 @@ export async function callCapability(request: FastifyRequest, job: JobContext, c
         meta: { request_id: request.id, capability: call.capability, marketplace_id: trace.marketplaceId, region: trace.region },
       },
     };
-  } catch (error) {
+  } else {
+    const error = answer.failure;
     const brokerError = isBrokerError(error) ? error : undefined;
     if (!brokerError) request.log.error({ err: error, capability: call.capability }, 'capability failed unexpectedly');
     const rendered = brokerError ?? unexpectedError(error, request.id);

@@ -8,6 +8,7 @@ import { LwaClient } from '../lwa/client.js';
 import { regionEndpoint, type Region } from '../marketplaces/marketplaces.js';
 import type { Metrics } from '../metrics.js';
 import type { QuotaKey, QuotaLimiter } from '../quota/types.js';
+import type { FrontDoorTicket } from '../quota/front-door-counter.js';
 import type { SharedStore } from '../store/shared-store.js';
 import type { TokenVault } from '../vault/vault.js';
 import { DocumentTransfer } from './documents.js';
@@ -55,6 +56,8 @@ export interface ForSellerOptions {
   log?: ClientLog;
   /** Use this access token instead of the stored authorization's (connecting, before anything is stored). */
   accessToken?: string;
+  /** The capability call's front-door count, taken with its first quota reservation. */
+  frontDoor?: FrontDoorTicket;
 }
 
 export interface AmazonApiDeps {
@@ -125,7 +128,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
       let tokenRetried = false;
       for (let attempt = 1; ; attempt += 1) {
         const queued = performance.now();
-        await quota.acquire(key);
+        await quota.acquire(key, options.frontDoor ? { frontDoor: options.frontDoor } : {});
         metrics.quotaWaits.observe({ operation: req.operation }, (performance.now() - queued) / 1000);
         const token = await tokenFor();
         const started = performance.now();

@@ -33,14 +33,22 @@ describe('Redis unavailable', () => {
     });
     expect(imported.statusCode).toBe(201);
     expect(testApp.app.services.quota.degraded).toBe(true);
-    // The import spent the fallback bucket of getMarketplaceParticipations (a third of 1/min, burst 1),
-    // and the participations cache lives in Redis: the next call must wait minutes, so RATE_LIMIT at once.
-    const { jobToken } = await mintToken(testApp, { buyerId, capabilities: ['connect.status'] });
-    const started = Date.now();
-    const response = await callCapability(testApp.app, jobToken, 'connect.status');
+    // The participations the import fetched are kept in process as well: connect.status needs no Redis.
+    const { jobToken } = await mintToken(testApp, { buyerId, capabilities: ['connect.status', 'listings.get'] });
+    let started = Date.now();
+    expect((await callCapability(testApp.app, jobToken, 'connect.status')).statusCode).toBe(200);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(response.statusCode).toBe(429);
-    expect(response.json().error.code).toBe('RATE_LIMIT');
-    expect(Number(response.headers['retry-after'])).toBeGreaterThan(60);
+    // The import spent the fallback bucket of getMarketplaceParticipations (a third of 1/min, burst 1):
+    // another call of it must wait minutes, so RATE_LIMIT at once.
+    started = Date.now();
+    await expect(testApp.app.services.quota.acquire({ sellingPartnerId: SEED.sellers.NA.sellingPartnerId, region: 'NA', operation: 'getMarketplaceParticipations' })).rejects.toMatchObject({
+      code: 'RATE_LIMIT',
+      retryAfterS: expect.any(Number),
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // Reads still reach Amazon, on getListingsItem's fallback share (5 / 3 rps, burst 1): spaced ~600 ms.
+    started = Date.now();
+    for (let i = 0; i < 3; i++) expect((await callCapability(testApp.app, jobToken, 'listings.get', { sku: SEED.sellers.NA.skus[0] })).statusCode).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { BrokerError, errorBody } from '../../src/errors.js';
 import { frontDoorKey, registerFrontDoorRateLimit } from '../../src/quota/front-door.js';
+import { FrontDoorCounter } from '../../src/quota/front-door-counter.js';
 import { MemoryStore, RedisStore, type SharedStore } from '../../src/store/shared-store.js';
 import { deleteKeys, REDIS_URL, uniquePrefix } from './helpers.js';
 
@@ -20,7 +21,8 @@ async function tinyApp(store: SharedStore, skip?: (url: string) => boolean): Pro
     }
     return reply.status(500).send({ ok: false, error: { code: 'INTERNAL_ERROR', message: 'unexpected' } });
   });
-  await registerFrontDoorRateLimit(app, { config, store, ...(skip ? { skip: (request) => skip(request.url) } : {}) });
+  const counter = new FrontDoorCounter(store.kind === 'redis' ? store.redis : undefined, `${prefix}front-door:`);
+  await registerFrontDoorRateLimit(app, { config, counter, ...(skip ? { skip: (request) => skip(request.url) } : {}) });
   app.get('/api/capabilities', async () => ({ ok: true, data: [] }));
   app.get('/healthz', async () => ({ ok: true }));
   await app.ready();

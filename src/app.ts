@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
-import { createAccessLog, createLogger } from './logger.js';
+import { createAccessLog, createLogger, logDestination } from './logger.js';
 import { registerFrontDoorRateLimit } from './quota/front-door.js';
 import capabilityRoutes from './routes/capabilities.js';
 import internalRoutes from './routes/internal/index.js';
@@ -32,8 +32,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The one builder of the broker, used by the server, the tests, the benchmarks and the OpenAPI generator. */
 export async function buildApp(config: Config, overrides: BuildOverrides = {}): Promise<FastifyInstance> {
-  const log = createLogger(config, overrides.logStream);
-  const accessLog = createAccessLog(config, overrides.logStream);
+  const logStream = overrides.logStream ?? logDestination();
+  const log = createLogger(config, logStream);
+  const accessLog = createAccessLog(config, logStream);
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,

@@ -1,6 +1,5 @@
 import type { RedisClient } from '../store/redis-client.js';
 import { BrokerError, isBrokerError } from '../errors.js';
-import { sha256Hex } from './secrets.js';
 
 /**
  * A per-address budget of FAILED authentications (issue 11): a flood of random, well-formed
@@ -108,15 +107,15 @@ export class FailedAuthBudget {
 /**
  * Runs one authentication under the budget: refused before any lookup when the address is over
  * budget; a refused credential (INVALID_TOKEN) spends budget; a request without any credential
- * guessed nothing and costs nothing.
+ * guessed nothing and costs nothing. The credential comes as its SHA-256 (requestBearer's, so a
+ * request hashes its bearer once).
  */
 export async function authenticateWithinBudget<T>(
   budget: FailedAuthBudget,
   address: string,
-  credential: string | undefined,
+  credentialHash: string | undefined,
   authenticate: () => Promise<T>,
 ): Promise<T> {
-  const credentialHash = credential === undefined ? undefined : sha256Hex(credential);
   budget.admit(address, credentialHash);
   try {
     const result = await authenticate();

@@ -28,7 +28,7 @@ export async function authenticate(request: FastifyRequest) {
   const { db, failedAuth, caches } = request.server.services;
   const bearer = requestBearer(request);
   const options = { cache: caches.tokens, ...(bearer.hash ? { tokenHash: bearer.hash } : {}) };
-  request.job = await authenticateWithinBudget(failedAuth, request.ip, bearer.token, () => authenticateJobToken(db, bearer.token, options));
+  request.job = await authenticateWithinBudget(failedAuth, request.ip, bearer.hash, () => authenticateJobToken(db, bearer.token, options));
 }
 
 export function requireJob(request: FastifyRequest): JobContext {

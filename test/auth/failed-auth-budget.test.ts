@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateWithinBudget, FailedAuthBudget } from '../../src/auth/failed-auth-budget.js';
 import { BrokerError } from '../../src/errors.js';
+import { sha256Hex } from '../../src/auth/secrets.js';
 import { buildTestApp, internalHeaders, mintToken, REDIS_URL, type TestApp } from '../helpers/app.js';
 
 /**
@@ -86,7 +87,7 @@ describe('authenticateWithinBudget', () => {
       throw new BrokerError('INVALID_TOKEN', 'unknown job token');
     };
     const attempt = (credential: string | undefined, lookup: () => Promise<unknown>) =>
-      authenticateWithinBudget(budget, '198.51.100.1', credential, lookup).then(
+      authenticateWithinBudget(budget, '198.51.100.1', credential === undefined ? undefined : sha256Hex(credential), lookup).then(
         () => 'ok',
         (error: BrokerError) => error.code,
       );

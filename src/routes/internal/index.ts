@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateWithinBudget } from '../../auth/failed-auth-budget.js';
-import { bearerToken, safeEqual } from '../../auth/secrets.js';
+import { safeEqual } from '../../auth/secrets.js';
+import { requestBearer } from '../../auth/bearer.js';
 import { BrokerError } from '../../errors.js';
 import connectionRoutes from './connections.js';
 import jobTokenRoutes from './job-tokens.js';
@@ -9,9 +10,9 @@ import confirmationRoutes from './confirmations.js';
 
 async function requireInternalKey(request: FastifyRequest) {
   const { config, failedAuth } = request.server.services;
-  const presented = bearerToken(request.headers.authorization);
+  const { token: presented, hash } = requestBearer(request);
   // Guessing the internal key spends the same failed-authentication budget as guessing job tokens.
-  await authenticateWithinBudget(failedAuth, request.ip, presented, async () => {
+  await authenticateWithinBudget(failedAuth, request.ip, hash, async () => {
     if (!presented || !safeEqual(presented, config.internalApiKey)) {
       throw new BrokerError('INVALID_TOKEN', 'internal API key missing or wrong: send Authorization: Bearer <INTERNAL_API_KEY>');
     }

@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
-import { createAccessLog, createLogger, logDestination } from './logger.js';
+import { createAccessLog, createLogger, logDestination, requestLogger } from './logger.js';
 import { registerFrontDoorRateLimit } from './quota/front-door.js';
 import capabilityRoutes from './routes/capabilities.js';
 import internalRoutes from './routes/internal/index.js';
@@ -45,6 +45,7 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     frameworkErrors,
+    childLoggerFactory: requestLogger,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     // One line per request, written by our onResponse hook (Fastify's would add headers and two lines).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),

@@ -1,4 +1,5 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 
 /**
@@ -81,4 +82,68 @@ export function createAccessLog(config: Pick<Config, 'logLevel'>, destination?: 
 
 export interface AccessLog {
   requestCompleted(line: { request_id: string; method: string; route: string; status: number; ms: number }): void;
+}
+
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * Fastify's per-request logger, made on the first line a request logs at an enabled level: most
+ * requests log nothing but their access line (which has a logger of its own), and a pino child per
+ * request was a visible part of a call's cost. Lines are exactly the child's.
+ */
+class LazyRequestLogger {
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>,
+    private readonly bindings: Bindings,
+  ) {}
+
+  get level() {
+    return this.#child?.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.made().level = level;
+  }
+
+  fatal(...args: unknown[]) {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]) {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]) {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]) {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]) {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]) {
+    this.write('trace', args);
+  }
+  silent() {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.made().child(bindings, options);
+  }
+
+  private made(): FastifyBaseLogger {
+    this.#child ??= this.parent.child(this.bindings);
+    return this.#child;
+  }
+
+  private write(level: LevelName, args: unknown[]) {
+    if (!this.#child && !this.parent.isLevelEnabled(level)) return;
+    (this.made()[level] as (...a: unknown[]) => void)(...args);
+  }
+}
+
+/** Fastify's `childLoggerFactory`: lazy unless the route sets options of its own (e.g. a log level). */
+export function requestLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  if (Object.keys(options).length > 0) return parent.child(bindings, options);
+  return new LazyRequestLogger(parent as FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>, bindings) as unknown as FastifyBaseLogger;
 }

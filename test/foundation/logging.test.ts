@@ -1,4 +1,7 @@
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, requestLogger } from '../../src/logger.js';
 import { buildTestApp, callCapability, internalHeaders, mintToken, type TestApp } from '../helpers/app.js';
 
 let testApp: TestApp;
@@ -27,6 +30,33 @@ describe('logs', () => {
     expect(all).not.toContain(jobToken.slice(4, 30));
     expect(all).not.toContain(testApp.config.internalApiKey);
     expect(all).not.toContain('Atzr|secret');
+  });
+
+  it("carry the request id on a request's own lines (its logger is made on its first line)", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const app = Fastify({
+      loggerInstance: createLogger({ logLevel: 'debug' }, stream) as FastifyBaseLogger,
+      childLoggerFactory: requestLogger,
+      logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+      genReqId: (request) => String(request.headers['x-request-id']),
+    });
+    app.get('/log-probe', async (request) => {
+      request.log.trace('below the level: never written');
+      request.log.debug({ step: 1, job_token: 'sst_secret' }, 'request log probe');
+      request.log.child({ part: 'inner' }).info('request child probe');
+      return { ok: true };
+    });
+    await app.inject({ url: '/log-probe', headers: { 'x-request-id': 'probe-42' } });
+    await app.close();
+    expect(lines.find((line) => line.msg === 'request log probe')).toMatchObject({ request_id: 'probe-42', step: 1, level: 20, job_token: '[redacted]' });
+    expect(lines.find((line) => line.msg === 'request child probe')).toMatchObject({ request_id: 'probe-42', part: 'inner' });
+    expect(lines.some((line) => String(line.msg).includes('never written'))).toBe(false);
   });
 
   it('keep the internal key out of failed internal calls', async () => {

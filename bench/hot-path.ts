@@ -1,5 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { closedLoop, openLoop, type Call, type LoadResult } from './load.js';
+import { closedLoop, openLoop, type Call, type LoadResult, type Sample } from './load.js';
 import { startHotPath } from './hot-path-fixture.js';
 import { treeRss } from './support.js';
 
@@ -17,11 +18,20 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
 const WORKERS = process.env.BENCH_WORKERS ?? '2';
+/** A file to write every open-loop call to (send time, latency, status), with the warm-up's time, to place a tail in time. */
+const SAMPLES_FILE = process.env.BENCH_SAMPLES_FILE;
+/** Extra node options for the broker processes (e.g. `--import ./bench/gc-trace.mjs`), space-separated. */
+const BROKER_NODE_OPTIONS = process.env.BENCH_BROKER_NODE_OPTIONS?.split(' ').filter(Boolean);
 
 type Target = 'floor' | 'broker_listings_get' | 'broker_connect_status';
 
 export async function runHotPathBench() {
-  const world = await startHotPath({ sellers: SELLERS, workers: WORKERS });
+  const world = await startHotPath({ sellers: SELLERS, workers: WORKERS, ...(BROKER_NODE_OPTIONS ? { brokerNodeOptions: BROKER_NODE_OPTIONS } : {}) });
+  const timeline: Record<string, unknown> = {};
+  const keep = (name: string) => {
+    const startedAt = Date.now();
+    return (samples: Sample[]) => (timeline[name] = { startedAt, samples });
+  };
   try {
     const targets: Record<Target, { url: string; calls: Call[] }> = {
       floor: { url: world.floor.url, calls: world.listingsCalls },
@@ -29,7 +39,9 @@ export async function runHotPathBench() {
       broker_connect_status: { url: world.broker.url, calls: world.statusCalls },
     };
     // Warm-up: every token and connection once (caches, LWA, JIT), participations cached.
+    timeline.warmupStartedAt = Date.now();
     for (const target of Object.values(targets)) await closedLoop(target.url, target.calls, CONNECTIONS, 2);
+    timeline.warmupEndedAt = Date.now();
     await world.resetQuotas();
 
     const rounds: Record<Target, LoadResult[]> = { floor: [], broker_listings_get: [], broker_connect_status: [] };
@@ -44,10 +56,11 @@ export async function runHotPathBench() {
     const saturated = { floor: combine(rounds.floor), broker_listings_get: combine(rounds.broker_listings_get), broker_connect_status: combine(rounds.broker_connect_status) };
 
     const halfRate = Math.max(1, Math.round(saturated.broker_listings_get.ok_per_second / 2));
-    const floorAtHalf = await openLoop(world.floor.url, world.listingsCalls, halfRate, ROUND_SECONDS * 2);
+    const floorAtHalf = await openLoop(world.floor.url, world.listingsCalls, halfRate, ROUND_SECONDS * 2, keep('floor'));
     await world.resetQuotas();
-    const brokerAtHalf = await openLoop(world.broker.url, world.listingsCalls, halfRate, ROUND_SECONDS * 2);
+    const brokerAtHalf = await openLoop(world.broker.url, world.listingsCalls, halfRate, ROUND_SECONDS * 2, keep('broker'));
     clearInterval(rssSampler);
+    if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify(timeline));
     const ratio = (a: number, b: number) => +(a / b).toFixed(3);
     return {
       machine: `${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,

@@ -20,6 +20,15 @@ export interface LoadResult {
   p99_ms: number;
   /** Statuses other than 2xx, by status (0 = the connection failed). */
   failures: Record<string, number>;
+  /** Open loop only: where the slow calls were sent — p99 of the calls sent in each second of the run. */
+  p99_by_second_ms?: number[];
+}
+
+/** One call of an open loop: when it was sent (ms since the start) and how long it took; status 0 = the connection failed. */
+export interface Sample {
+  sentAtMs: number;
+  ms: number;
+  status: number;
 }
 
 export async function closedLoop(url: string, calls: Call[], connections: number, seconds: number): Promise<LoadResult> {
@@ -39,8 +48,11 @@ export async function closedLoop(url: string, calls: Call[], connections: number
   return stats.result(seconds);
 }
 
-/** `rate` calls per second for `seconds`, sent in 5 ms ticks whatever the answers. */
-export async function openLoop(url: string, calls: Call[], rate: number, seconds: number): Promise<LoadResult> {
+/**
+ * `rate` calls per second for `seconds`, sent in 5 ms ticks whatever the answers. Every call is kept
+ * with its send time (`onSamples` gets them all), so a long tail can be placed in time.
+ */
+export async function openLoop(url: string, calls: Call[], rate: number, seconds: number, onSamples?: (samples: Sample[]) => void): Promise<LoadResult> {
   const pool = new Pool(url, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
   const stats = new Collector();
   const started = performance.now();
@@ -52,7 +64,7 @@ export async function openLoop(url: string, calls: Call[], rate: number, seconds
       const elapsed = (performance.now() - started) / 1000;
       if (elapsed >= seconds) break;
       for (const due = Math.floor(elapsed * rate); sent < due; sent++) {
-        const p = send(pool, calls[next++ % calls.length] as Call, stats).finally(() => inflight.delete(p));
+        const p = send(pool, calls[next++ % calls.length] as Call, stats, started).finally(() => inflight.delete(p));
         inflight.add(p);
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -61,10 +73,11 @@ export async function openLoop(url: string, calls: Call[], rate: number, seconds
   } finally {
     await pool.close();
   }
-  return stats.result(seconds);
+  onSamples?.(stats.samples);
+  return { ...stats.result(seconds), p99_by_second_ms: stats.p99BySecond(seconds) };
 }
 
-async function send(pool: Pool, call: Call, stats: Collector) {
+async function send(pool: Pool, call: Call, stats: Collector, origin = 0) {
   const t0 = performance.now();
   let status = 0;
   try {
@@ -79,15 +92,17 @@ async function send(pool: Pool, call: Call, stats: Collector) {
   } catch {
     status = 0;
   }
-  stats.add(status, performance.now() - t0);
+  stats.add(status, performance.now() - t0, t0 - origin);
 }
 
 class Collector {
   private readonly latencies: number[] = [];
   private readonly failures: Record<string, number> = {};
+  readonly samples: Sample[] = [];
   private failed = 0;
 
-  add(status: number, ms: number) {
+  add(status: number, ms: number, sentAtMs: number) {
+    this.samples.push({ sentAtMs, ms, status });
     if (status >= 200 && status < 300) this.latencies.push(ms);
     else {
       this.failed++;
@@ -106,5 +121,11 @@ class Collector {
       p99_ms: +percentile(sorted, 99).toFixed(1),
       failures: this.failures,
     };
+  }
+
+  p99BySecond(seconds: number): number[] {
+    const buckets: number[][] = Array.from({ length: Math.ceil(seconds) }, () => []);
+    for (const s of this.samples) if (s.status >= 200 && s.status < 300) buckets[Math.min(buckets.length - 1, Math.floor(s.sentAtMs / 1000))]?.push(s.ms);
+    return buckets.map((b) => +percentile(b.sort((x, y) => x - y), 99).toFixed(1));
   }
 }

@@ -1,0 +1,28 @@
+import { writeFileSync } from 'node:fs';
+import { closedLoop, openLoop, type Sample } from './load.js';
+import { startHotPath } from './hot-path-fixture.js';
+
+/**
+ * bench/tail-probe: the broker's latency over time at a fixed open-loop rate, long enough to cross
+ * the lookup caches' entry lifetime after the warm-up (PROBE_SECONDS, default 75), written with
+ * every call's send time to PROBE_SAMPLES_FILE. Diagnostic only (issue 13's tail).
+ */
+const SELLERS = Number(process.env.BENCH_SELLERS ?? 2000);
+const RATE = Number(process.env.PROBE_RATE ?? 1239);
+const SECONDS = Number(process.env.PROBE_SECONDS ?? 75);
+const TARGET = process.env.PROBE_TARGET ?? 'broker';
+const world = await startHotPath({ sellers: SELLERS, workers: process.env.BENCH_WORKERS ?? '2', brokerNodeOptions: process.env.BENCH_BROKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [] });
+try {
+  const url = TARGET === 'floor' ? world.floor.url : world.broker.url;
+  const warmupStartedAt = Date.now();
+  await closedLoop(url, world.listingsCalls, 32, 2);
+  const warmupEndedAt = Date.now();
+  await world.resetQuotas();
+  const startedAt = Date.now();
+  let samples: Sample[] = [];
+  const result = await openLoop(url, world.listingsCalls, RATE, SECONDS, (s) => (samples = s));
+  if (process.env.PROBE_SAMPLES_FILE) writeFileSync(process.env.PROBE_SAMPLES_FILE, JSON.stringify({ warmupStartedAt, warmupEndedAt, [TARGET === 'floor' ? 'floor' : 'broker']: { startedAt, samples } }));
+  console.log(JSON.stringify({ ...result, p99_by_second_ms: result.p99_by_second_ms?.join(' ') }, null, 2));
+} finally {
+  await world.close();
+}

@@ -8,12 +8,30 @@ export interface LookupCacheOptions {
    */
   ttlMs?: number;
   maxEntries?: number;
+  /**
+   * Refresh ahead: an entry read after a point drawn at random between these fractions of its
+   * lifetime (default 0.5 to 0.9) is still served, and one reload starts in the background. So a
+   * key in use never misses, and entries stored together (a warm-up, a flush) are not all reloaded
+   * together either. The lifetime bound (ttlMs) is unchanged.
+   */
+  refreshAfter?: readonly [from: number, to: number];
+  /** Source of the refresh points' jitter (tests). */
+  random?: () => number;
 }
 
 interface Entry<V> {
   value: V;
   expiresAt: number;
+  /** From then on, a read also starts a background reload (once). */
+  refreshAt: number;
+  refreshing: boolean;
   tags: string[];
+}
+
+interface Flight<V> {
+  /** The generation the load started in: only callers of that same generation may share it. */
+  generation: number;
+  promise: Promise<V>;
 }
 
 /**
@@ -22,12 +40,22 @@ interface Entry<V> {
  * `order:<id>`, `buyer:<id>`) and flushed whenever the feed goes down or comes back.
  * Without a live feed it only passes loads through: it never serves what it cannot invalidate.
  * A load that overlaps an invalidation is answered but not kept (it may predate the change).
+ *
+ * Postgres sees one load per key at a time: concurrent misses share it (single flight), and an
+ * entry is reloaded in the background shortly before it expires (refresh ahead, at a jittered
+ * point) while it keeps serving. Neither ever hands out something older than an invalidation the
+ * caller could know of: a load started before an invalidation is not shared with anyone asking
+ * after it, and its result is not kept.
  */
 export class LookupCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly byTag = new Map<string, Set<string>>();
+  private readonly inflight = new Map<string, Flight<V>>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
+  private readonly refreshFrom: number;
+  private readonly refreshSpan: number;
+  private readonly random: () => number;
   /** Bumped by every invalidation: a load that saw it change does not store its result. */
   private generation = 0;
 
@@ -37,6 +65,11 @@ export class LookupCache<V> {
   ) {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.maxEntries = options.maxEntries ?? 20_000;
+    const [from, to] = options.refreshAfter ?? [0.5, 0.9];
+    if (!(from >= 0 && from <= to && to <= 1)) throw new Error(`refreshAfter must be 0 <= from <= to <= 1, got ${from}, ${to}`);
+    this.refreshFrom = from;
+    this.refreshSpan = to - from;
+    this.random = options.random ?? Math.random;
     feed?.subscribe((tag) => (tag === null ? this.clear() : this.invalidate(tag)));
   }
 
@@ -46,17 +79,19 @@ export class LookupCache<V> {
 
   /** The cached value under `key`, else `load()`'s, kept under `tagsOf(value)` while the feed is live (undefined tags: not kept). */
   async get(key: string, load: () => Promise<V>, tagsOf: (value: V) => string[] | undefined): Promise<V> {
-    const live = this.feed?.live === true;
-    if (live) {
-      const entry = this.entries.get(key);
-      if (entry && entry.expiresAt > Date.now()) return entry.value;
-      if (entry) this.remove(key, entry);
+    if (this.feed?.live !== true) return load();
+    const entry = this.entries.get(key);
+    if (entry) {
+      const now = Date.now();
+      if (entry.expiresAt > now) {
+        if (entry.refreshAt <= now && !entry.refreshing) this.refresh(key, entry, load, tagsOf);
+        return entry.value;
+      }
+      this.remove(key, entry);
     }
-    const generation = this.generation;
-    const value = await load();
-    const tags = tagsOf(value);
-    if (tags && live && this.feed?.live && generation === this.generation) this.put(key, value, tags);
-    return value;
+    const flight = this.inflight.get(key);
+    if (flight && flight.generation === this.generation) return flight.promise;
+    return this.load(key, load, tagsOf);
   }
 
   invalidate(tag: string) {
@@ -75,17 +110,50 @@ export class LookupCache<V> {
     this.byTag.clear();
   }
 
+  /** One load of `key`, shared with whoever misses it meanwhile in the same generation; kept if no invalidation overtook it. */
+  private load(key: string, load: () => Promise<V>, tagsOf: (value: V) => string[] | undefined): Promise<V> {
+    const generation = this.generation;
+    const promise = (async () => {
+      const value = await load();
+      const tags = tagsOf(value);
+      if (tags && this.feed?.live && generation === this.generation) this.put(key, value, tags);
+      return value;
+    })();
+    this.inflight.set(key, { generation, promise });
+    const done = () => {
+      if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  /**
+   * Reloads a still valid entry in the background. If the result was not kept (it failed, or an
+   * invalidation overtook it) the entry serves on until it expires and the next read tries again.
+   */
+  private refresh(key: string, entry: Entry<V>, load: () => Promise<V>, tagsOf: (value: V) => string[] | undefined) {
+    entry.refreshing = true;
+    const flight = this.inflight.get(key);
+    const reload = flight && flight.generation === this.generation ? flight.promise : this.load(key, load, tagsOf);
+    const settled = () => {
+      if (this.entries.get(key) === entry) entry.refreshing = false;
+    };
+    reload.then(settled, settled);
+  }
+
   private put(key: string, value: V, tags: string[]) {
     const previous = this.entries.get(key);
     if (previous) this.remove(key, previous);
-    this.entries.set(key, { value, tags, expiresAt: Date.now() + this.ttlMs });
+    const now = Date.now();
+    const refreshAt = now + this.ttlMs * (this.refreshFrom + this.refreshSpan * this.random());
+    this.entries.set(key, { value, tags, expiresAt: now + this.ttlMs, refreshAt, refreshing: false });
     for (const tag of tags) {
       let keys = this.byTag.get(tag);
       if (!keys) this.byTag.set(tag, (keys = new Set()));
       keys.add(key);
     }
     if (this.entries.size > this.maxEntries) {
-      // Oldest insertion first; expired entries go first in practice since the TTL is fixed.
+      // Oldest insertion first (a refresh reinserts): expired entries go first in practice since the TTL is fixed.
       const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry<V>];
       this.remove(oldestKey, oldest);
     }

@@ -73,4 +73,112 @@ describe('LookupCache', () => {
     feed.send(null);
     expect(cache.size).toBe(0);
   });
+
+  it('shares one load between concurrent misses of a key', async () => {
+    const feed = new ManualFeed();
+    const cache = new LookupCache<string>(feed);
+    let calls = 0;
+    let release!: () => void;
+    const load = () => (calls++, new Promise<string>((resolve) => (release = () => resolve('row'))));
+    const answers = Array.from({ length: 10 }, () => cache.get('k', load, () => ['t']));
+    release();
+    expect(await Promise.all(answers)).toEqual(Array(10).fill('row'));
+    expect(calls).toBe(1);
+    expect(await cache.get('k', load, () => ['t'])).toBe('row');
+    expect(calls).toBe(1);
+  });
+
+  it('never hands a caller who asks after an invalidation a load started before it', async () => {
+    const feed = new ManualFeed();
+    const cache = new LookupCache<string>(feed);
+    let release!: () => void;
+    const before = cache.get('k', () => new Promise<string>((resolve) => (release = () => resolve('before revocation'))), () => ['token:a']);
+    feed.send('token:a');
+    const after = cache.get('k', async () => 'revoked', () => ['token:a']);
+    release();
+    expect(await before).toBe('before revocation');
+    expect(await after).toBe('revoked');
+    expect(await cache.get('k', async () => 'loaded again', () => ['token:a'])).toBe('revoked');
+  });
+
+  it('refreshes ahead: past its jittered refresh point an entry still serves while one background reload runs', async () => {
+    const feed = new ManualFeed();
+    const cache = new LookupCache<string>(feed, { ttlMs: 10_000, refreshAfter: [0.005, 0.75], random: () => 0 });
+    let version = 0;
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const load = () => {
+      calls++;
+      if (calls === 1) return Promise.resolve(`v${version}`);
+      return new Promise<string>((resolve) => (release = () => resolve(`v${version}`)));
+    };
+    expect(await cache.get('k', load, () => ['t'])).toBe('v0');
+    await sleep(70); // past its refresh point (50 ms), well before its lifetime
+    version = 1;
+    for (let i = 0; i < 5; i++) expect(await cache.get('k', load, () => ['t'])).toBe('v0');
+    expect(calls).toBe(2);
+    release?.();
+    await sleep(0);
+    expect(await cache.get('k', load, () => ['t'])).toBe('v1');
+    expect(calls).toBe(2);
+  });
+
+  it('drops a refreshing entry at once on invalidation, and keeps nothing the overtaken refresh read', async () => {
+    const feed = new ManualFeed();
+    const cache = new LookupCache<string>(feed, { ttlMs: 10_000, refreshAfter: [0.005, 0.005] });
+    let state = 'active';
+    const releases: (() => void)[] = [];
+    const load = () => new Promise<string>((resolve) => releases.push(((seen) => () => resolve(seen))(state)));
+    const first = cache.get('k', load, () => ['token:a']);
+    releases.shift()?.();
+    expect(await first).toBe('active');
+    await sleep(70);
+    expect(await cache.get('k', load, () => ['token:a'])).toBe('active'); // starts the background refresh, which read 'active'
+    state = 'revoked';
+    feed.send('token:a');
+    const afterRevocation = cache.get('k', load, () => ['token:a']);
+    expect(releases).toHaveLength(2); // a load of its own, not the refresh started before the revocation
+    releases.shift()?.(); // the overtaken refresh answers 'active'
+    releases.shift()?.();
+    expect(await afterRevocation).toBe('revoked');
+    expect(await cache.get('k', load, () => ['token:a'])).toBe('revoked');
+  });
+
+  it('spreads the refreshes of entries stored together over the refresh window', async () => {
+    const feed = new ManualFeed();
+    const draws = [0, 1];
+    const cache = new LookupCache<string>(feed, { ttlMs: 10_000, refreshAfter: [0.004, 0.9], random: () => draws.shift() ?? 0.5 });
+    const calls: string[] = [];
+    const load = (key: string) => async () => (calls.push(key), key);
+    await cache.get('early', load('early'), () => ['t']); // refresh point 40 ms
+    await cache.get('late', load('late'), () => ['t']); // refresh point 9 s
+    await sleep(80);
+    await cache.get('early', load('early'), () => ['t']);
+    await cache.get('late', load('late'), () => ['t']);
+    await sleep(0);
+    expect(calls).toEqual(['early', 'late', 'early']);
+  });
+
+  it('serves on after a failed refresh and tries again on the next read', async () => {
+    const feed = new ManualFeed();
+    const cache = new LookupCache<string>(feed, { ttlMs: 10_000, refreshAfter: [0.001, 0.001] }); // refresh point 10 ms
+    let fail = true;
+    let calls = 0;
+    const load = async () => {
+      calls++;
+      if (calls > 1 && fail) throw new Error('Postgres is down');
+      return `v${calls}`;
+    };
+    expect(await cache.get('k', load, () => ['t'])).toBe('v1');
+    await sleep(15);
+    expect(await cache.get('k', load, () => ['t'])).toBe('v1');
+    await sleep(0);
+    fail = false;
+    expect(await cache.get('k', load, () => ['t'])).toBe('v1');
+    await sleep(0);
+    expect(await cache.get('k', load, () => ['t'])).toBe('v3');
+    expect(calls).toBe(3);
+  });
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

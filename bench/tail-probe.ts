@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { closedLoop, openLoop, type Sample } from './load.js';
 import { startHotPath } from './hot-path-fixture.js';
 
 /**
  * bench/tail-probe: the broker's latency over time at a fixed open-loop rate, long enough to cross
  * the lookup caches' entry lifetime after the warm-up (PROBE_SECONDS, default 75), written with
- * every call's send time to PROBE_SAMPLES_FILE. Diagnostic only (issue 13's tail).
+ * every call's send time to PROBE_SAMPLES_FILE. Beside the latency, the transactions the broker's
+ * database committed in each second (pg_stat_database, ~1 s resolution): unlike latency, they do
+ * not depend on how busy the machine is. Diagnostic only (issue 13's tail).
  */
 const SELLERS = Number(process.env.BENCH_SELLERS ?? 2000);
 const RATE = Number(process.env.PROBE_RATE ?? 1239);
@@ -18,11 +21,24 @@ try {
   await closedLoop(url, world.listingsCalls, 32, 2);
   const warmupEndedAt = Date.now();
   await world.resetQuotas();
+  const stats = new pg.Client({ connectionString: world.databaseUrl });
+  await stats.connect();
+  const commits = async () => Number((await stats.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
+  const perSecond: number[] = [];
+  let last = await commits();
+  const sampler = setInterval(() => {
+    void commits().then((now) => {
+      perSecond.push(now - last);
+      last = now;
+    });
+  }, 1000);
   const startedAt = Date.now();
   let samples: Sample[] = [];
   const result = await openLoop(url, world.listingsCalls, RATE, SECONDS, (s) => (samples = s));
+  clearInterval(sampler);
+  await stats.end();
   if (process.env.PROBE_SAMPLES_FILE) writeFileSync(process.env.PROBE_SAMPLES_FILE, JSON.stringify({ warmupStartedAt, warmupEndedAt, [TARGET === 'floor' ? 'floor' : 'broker']: { startedAt, samples } }));
-  console.log(JSON.stringify({ ...result, p99_by_second_ms: result.p99_by_second_ms?.join(' ') }, null, 2));
+  console.log(JSON.stringify({ ...result, p99_by_second_ms: result.p99_by_second_ms?.join(' '), postgres_commits_by_second: perSecond.join(' ') }, null, 2));
 } finally {
   await world.close();
 }

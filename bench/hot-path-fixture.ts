@@ -69,7 +69,9 @@ export async function startHotPath(options: { sellers: number; workers: string; 
       if (added.status !== 201) throw new Error(`simulator refused seller: ${JSON.stringify(added.body)}`);
     });
 
-    broker = await startBrokerProcess(env, { compiled: true, nodeOptions: options.brokerNodeOptions ?? [] });
+    // BENCH_BROKER_LOG: a file for the broker's log lines (a degraded quota limiter says so there).
+    const logFile = process.env.BENCH_BROKER_LOG;
+    broker = await startBrokerProcess(env, { compiled: true, nodeOptions: options.brokerNodeOptions ?? [], ...(logFile ? { logFile } : {}) });
     const internal = { authorization: `Bearer ${internalKey}` };
     const jobTokens = await inBatches(sellers, 8, async (s, i) => {
       const buyer = `buyer-hot-${i}`;

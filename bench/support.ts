@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'undici';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/app.js';
@@ -61,14 +61,14 @@ export interface BrokerProcess {
 /**
  * Starts `src/server.ts` as its own process (a real broker instance) and waits until it is ready;
  * `compiled` runs `dist/server.js` as production does (`npm run build` first); `nodeOptions` go
- * before the script (e.g. --cpu-prof).
+ * before the script (e.g. --cpu-prof); `logFile` receives its log lines (discarded otherwise).
  */
-export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean; nodeOptions?: string[] } = {}): Promise<BrokerProcess> {
+export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean; nodeOptions?: string[]; logFile?: string } = {}): Promise<BrokerProcess> {
   const port = await freePort();
   const script = options.compiled ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
   const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', options.logFile ? openSync(options.logFile, 'a') : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;

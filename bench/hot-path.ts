@@ -11,7 +11,9 @@ import { treeRss } from './support.js';
  * connections, rotating through the job tokens of BENCH_SELLERS connected sellers (enough that no
  * seller's 5 rps getListingsItem quota binds). Rounds alternate floor → broker listings.get →
  * broker connect.status (participations cached), so a busy machine weighs on all three alike.
- * Then, at half the broker's measured listings.get throughput, each target's latency open-loop.
+ * Then, at half the broker's measured listings.get throughput, each target's latency open-loop
+ * (after a lead-in second at that rate that opens the generator's connections, not counted), with
+ * the p99 of each second's calls, so a tail can be placed in time.
  */
 const SELLERS = Number(process.env.BENCH_SELLERS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -28,10 +30,7 @@ type Target = 'floor' | 'broker_listings_get' | 'broker_connect_status';
 export async function runHotPathBench() {
   const world = await startHotPath({ sellers: SELLERS, workers: WORKERS, ...(BROKER_NODE_OPTIONS ? { brokerNodeOptions: BROKER_NODE_OPTIONS } : {}) });
   const timeline: Record<string, unknown> = {};
-  const keep = (name: string) => {
-    const startedAt = Date.now();
-    return (samples: Sample[]) => (timeline[name] = { startedAt, samples });
-  };
+  const keep = (name: string) => (samples: Sample[], startedAt: number) => (timeline[name] = { startedAt, samples });
   try {
     const targets: Record<Target, { url: string; calls: Call[] }> = {
       floor: { url: world.floor.url, calls: world.listingsCalls },
@@ -78,6 +77,7 @@ export async function runHotPathBench() {
       },
       at_half_broker_max: {
         calls_per_s: halfRate,
+        lead_in_seconds: 1,
         floor: floorAtHalf,
         broker_listings_get: brokerAtHalf,
         p99_gap_ms: +(brokerAtHalf.p99_ms - floorAtHalf.p99_ms).toFixed(1),

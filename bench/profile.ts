@@ -65,7 +65,7 @@ async function countRoundTrips(world: HotPathFixture, calls: Call[]) {
   });
   await new Promise((resolve) => setTimeout(resolve, 11_000)); // backends report to pg_stat_database when idle, within 10 s
   const before = await xacts();
-  const load = await openLoop(world.broker.url, calls, 100, 3);
+  const load = await openLoop(world.broker.url, calls, 100, 3, undefined, 0); // no lead-in: every call sent is counted
   await new Promise((resolve) => setTimeout(resolve, 11_000)); // idle backends report within 10 s
   const after = await xacts();
   monitor.disconnect();

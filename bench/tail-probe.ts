@@ -32,9 +32,9 @@ try {
       last = now;
     });
   }, 1000);
-  const startedAt = Date.now();
   let samples: Sample[] = [];
-  const result = await openLoop(url, world.listingsCalls, RATE, SECONDS, (s) => (samples = s));
+  let startedAt = 0;
+  const result = await openLoop(url, world.listingsCalls, RATE, SECONDS, (s, from) => ((samples = s), (startedAt = from)));
   clearInterval(sampler);
   await stats.end();
   if (process.env.PROBE_SAMPLES_FILE) writeFileSync(process.env.PROBE_SAMPLES_FILE, JSON.stringify({ warmupStartedAt, warmupEndedAt, [TARGET === 'floor' ? 'floor' : 'broker']: { startedAt, samples } }));

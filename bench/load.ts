@@ -50,8 +50,8 @@ export async function closedLoop(url: string, calls: Call[], connections: number
 
 /**
  * `rate` calls per second for `seconds`, sent in 5 ms ticks whatever the answers. Every call is kept
- * with its send time (`onSamples` gets them all, times from the end of the lead-in), so a long tail
- * can be placed in time.
+ * with its send time (`onSamples` gets them all, timed from the end of the lead-in: negative in it),
+ * so a long tail can be placed in time.
  *
  * The first `leadInSeconds` run at the same rate on the same connections but are not counted: the
  * generator starts with no connection open, and the calls that open them (TCP handshakes; for a
@@ -88,7 +88,7 @@ export async function openLoop(
   } finally {
     await pool.close();
   }
-  onSamples?.(stats.samples, Math.round(performance.timeOrigin + measuredFrom));
+  onSamples?.([...leadIn.samples, ...stats.samples], Math.round(performance.timeOrigin + measuredFrom));
   return { ...stats.result(seconds), p99_by_second_ms: stats.p99BySecond(seconds) };
 }
 

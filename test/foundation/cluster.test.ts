@@ -54,6 +54,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
   let database: TestDatabase;
   let primary: ChildProcess;
   let baseUrl: string;
+  let output = '';
   let exited: Promise<number | null>;
   beforeAll(async () => {
     await ensureBuild();
@@ -78,7 +79,6 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
     });
     exited = new Promise((resolve) => primary.once('exit', (code) => resolve(code)));
     baseUrl = await new Promise<string>((resolve) => {
-      let output = '';
       primary.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -95,6 +95,9 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
   it('serves from two workers, replaces one that dies, and exits 0 with its workers on SIGTERM', async () => {
     const pid = primary.pid as number;
     await until(() => childrenOf(pid).length === 2);
+    // Both listen before one is killed: were it the only one listening, the port it holds (PORT=0
+    // picks one) would close with it and the other worker would get another.
+    await until(() => output.match(/Server listening at/g)?.length === 2);
     const [first] = childrenOf(pid) as [number];
     process.kill(first, 'SIGKILL');
     await until(() => childrenOf(pid).length === 2 && !childrenOf(pid).includes(first));

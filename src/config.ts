@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import { REDIS_URL_PATTERN } from './store/redis-client.js';
+import { REDIS_URL_PATTERN } from './store/redis-url.js';
 
 /**
  * Every setting the broker reads, described and validated once at boot (CONTRACT §2).

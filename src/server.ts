@@ -1,7 +1,4 @@
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { prepareSandbox, resetSandboxData, type Sandbox, sandboxBanner, seedDemoBuyer } from './sandbox.js';
-import { installShutdown } from './shutdown.js';
 import { isClusterPrimary, joinCluster, superviseWorkers } from './cluster.js';
 
 // Only listens and closes gracefully; everything else is buildApp's.
@@ -17,24 +14,25 @@ try {
 }
 
 // BROKER_WORKERS > 1: this process only supervises the workers (each of which runs what follows).
+// It never serves, so it never loads the app (imported below): that would only add its memory.
 if (isClusterPrimary(config)) await superviseWorkers(config);
 
-let sandbox: Sandbox | undefined;
-if (config.mode === 'sandbox') {
-  sandbox = await prepareSandbox(config);
-  config = sandbox.config;
-}
+const [{ buildApp }, { installShutdown }] = await Promise.all([import('./app.js'), import('./shutdown.js')]);
+// The simulator and demo seeding are sandbox mode's only; a production process never loads them.
+const sandboxModule = config.mode === 'sandbox' ? await import('./sandbox.js') : undefined;
+const sandbox = sandboxModule ? await sandboxModule.prepareSandbox(config) : undefined;
+if (sandbox) config = sandbox.config;
 
 const app = await buildApp(config);
-if (sandbox) {
-  await resetSandboxData(app);
-  await seedDemoBuyer(app);
+if (sandboxModule) {
+  await sandboxModule.resetSandboxData(app);
+  await sandboxModule.seedDemoBuyer(app);
 }
 await app.listen({ port: config.port, host: config.host });
-if (sandbox) {
+if (sandboxModule) {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(sandboxBanner(config, `http://${config.host}:${port}`));
+  console.log(sandboxModule.sandboxBanner(config, `http://${config.host}:${port}`));
 }
 
 installShutdown(app, { timeoutMs: config.shutdownTimeoutMs, ...(sandbox ? { alsoClose: () => sandbox.simulator.close() } : {}) });

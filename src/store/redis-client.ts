@@ -9,7 +9,7 @@ import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
  */
 export type RedisClient = Redis | Cluster;
 
-export const REDIS_URL_PATTERN = '^rediss?(\\+cluster)?://';
+export { REDIS_URL_PATTERN } from './redis-url.js';
 
 // Fail fast instead of queueing commands while Redis is down: every caller degrades or falls back.
 const COMMON: RedisOptions = {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -9,6 +10,9 @@ import { DIST, ensureBuild } from '../helpers/build.js';
 
 /** BROKER_WORKERS: one broker process per core under a node:cluster primary that only supervises. */
 const SERVER = path.join(DIST, 'server.js');
+/** Records which modules each process loads (test/helpers/record-modules.mjs). */
+const RECORDER = path.resolve(import.meta.dirname, '../helpers/record-modules.mjs');
+const MODULES = path.join(tmpdir(), `cluster-modules-${randomBytes(4).toString('hex')}.txt`);
 /** The primary's worker processes (other children, e.g. a transpiler's helper, are not workers). */
 const childrenOf = (pid: number) =>
   readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
@@ -59,10 +63,11 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
   beforeAll(async () => {
     await ensureBuild();
     database = await createTestDatabase(DATABASE_URL, { migrated: true });
-    // The compiled broker, as production runs it (npm start).
-    primary = spawn(process.execPath, [SERVER], {
+    // The compiled broker, as production runs it (npm start), telling which modules each process loads.
+    primary = spawn(process.execPath, ['--import', RECORDER, SERVER], {
       env: {
         PATH: process.env.PATH ?? '',
+        RECORD_MODULES_FILE: MODULES,
         BROKER_MODE: 'production',
         BROKER_WORKERS: '2',
         DATABASE_URL: database.url as string,
@@ -90,6 +95,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
   afterAll(async () => {
     if (primary?.exitCode === null) primary.kill('SIGKILL');
     await database?.drop();
+    rmSync(MODULES, { force: true });
   });
 
   it('serves from two workers, replaces one that dies, and exits 0 with its workers on SIGTERM', async () => {
@@ -109,4 +115,13 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
     expect(await exited).toBe(0);
     for (const worker of workers) expect(alive(worker)).toBe(false);
   }, 90_000);
+
+  it('the primary, which only supervises, does not load the app that the workers serve with', () => {
+    const loaded = readFileSync(MODULES, 'utf8').split('\n').filter(Boolean).map((line) => line.split(' '));
+    const by = (role: string) => loaded.filter(([r]) => r === role).map(([, , url]) => url as string);
+    const app = `${path.join(DIST, 'app.js')}`;
+    expect(by('primary').some((url) => url.endsWith(path.join(DIST, 'cluster.js')))).toBe(true);
+    expect(by('primary').filter((url) => url.endsWith(app) || url.includes('/node_modules/fastify/'))).toEqual([]);
+    expect(by('worker').some((url) => url.endsWith(app))).toBe(true);
+  });
 });

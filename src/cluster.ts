@@ -16,6 +16,25 @@ import { createLogger } from './logger.js';
  */
 const RESTART_DELAY_MS = 1_000;
 
+/**
+ * V8 heap sizing of every worker (README, Operations: memory of a cluster). V8's defaults suit one
+ * big process: 16 MB young-generation semi-spaces (32 MB committed however idle), and an old
+ * generation allowed to grow, between full collections, by a factor that rises with the heap limit
+ * (several GB by default). A worker's live heap is ~40-45 MB; under the hot-path bench its heap
+ * reached 100-140 MB, mostly garbage waiting. With 2 MB semi-spaces and a 256 MB limit it stays
+ * ~45 MB; the limit still leaves room for a 16 MB body or a report page in flight.
+ * A flag given by the operator (the primary's own flags or NODE_OPTIONS) wins over ours.
+ */
+export const WORKER_V8_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256'] as const;
+/** glibc: one malloc arena per thread by default, each keeping freed memory; two are enough for a worker. */
+const WORKER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+
+/** The worker's node flags: ours, unless the operator set the same one; then the primary's own. */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((flag) => flag.split('=')[0]?.replaceAll('_', '-'));
+  return [...WORKER_V8_FLAGS.filter((flag) => !given.includes(flag.split('=')[0])), ...execArgv];
+}
+
 export const isClusterPrimary = (config: Pick<Config, 'workers'>) => (config.workers ?? 1) > 1 && cluster.isPrimary;
 
 /** Forks `config.workers` workers and supervises them; never returns (the process exits with its workers). */
@@ -23,7 +42,9 @@ export function superviseWorkers(config: Config): Promise<never> {
   const log = createLogger(config).child({ role: 'cluster-primary' });
   let stopping = false;
   let failed = false;
-  const fork = () => cluster.fork().on('exit', (code, signal) => onExit(code, signal));
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
+  const env = Object.fromEntries(Object.entries(WORKER_ENV).filter(([name]) => process.env[name] === undefined));
+  const fork = () => cluster.fork(env).on('exit', (code, signal) => onExit(code, signal));
   const onExit = (code: number | null, signal: string | null) => {
     if (stopping) {
       // A worker still starting has no handler yet: SIGTERM ends it outright, with nothing in flight.

@@ -21,11 +21,11 @@ const RESTART_DELAY_MS = 1_000;
  * big process: 16 MB young-generation semi-spaces (32 MB committed however idle), and an old
  * generation allowed to grow, between full collections, by a factor that rises with the heap limit
  * (several GB by default). A worker's live heap is ~40-45 MB; under the hot-path bench its heap
- * reached 100-140 MB, mostly garbage waiting. With 2 MB semi-spaces and a 256 MB limit it stays
+ * reached 100-140 MB, mostly garbage waiting. With 4 MB semi-spaces and a 256 MB limit it stays
  * ~45 MB; the limit still leaves room for a 16 MB body or a report page in flight.
  * A flag given by the operator (the primary's own flags or NODE_OPTIONS) wins over ours.
  */
-export const WORKER_V8_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256'] as const;
+export const WORKER_V8_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256'] as const;
 /** glibc: one malloc arena per thread by default, each keeping freed memory; two are enough for a worker. */
 const WORKER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 

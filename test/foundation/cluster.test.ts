@@ -59,7 +59,7 @@ describe('the workers\' node flags', () => {
   it('size the V8 heap for a worker unless the operator set the same flag, before the primary\'s own flags', () => {
     expect(workerExecArgv([], '')).toEqual([...WORKER_V8_FLAGS]);
     expect(workerExecArgv(['--import', 'x.mjs'], undefined)).toEqual([...WORKER_V8_FLAGS, '--import', 'x.mjs']);
-    expect(workerExecArgv(['--max_old_space_size=1024'], '')).toEqual(['--max-semi-space-size=2', '--max_old_space_size=1024']);
+    expect(workerExecArgv(['--max_old_space_size=1024'], '')).toEqual(['--max-semi-space-size=4', '--max_old_space_size=1024']);
     expect(workerExecArgv([], '--enable-source-maps --max-semi-space-size=16')).toEqual(['--max-old-space-size=256']);
   });
 });

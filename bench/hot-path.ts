@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { closedLoop, openLoop, type Call, type LoadResult, type Sample } from './load.js';
 import { startHotPath } from './hot-path-fixture.js';
-import { treeRss } from './support.js';
+import { treePss, treeRss } from './support.js';
 
 /**
  * bench/hot-path (issue 13): the broker's own cost per call against a bare floor, in one process
@@ -45,7 +45,11 @@ export async function runHotPathBench() {
 
     const rounds: Record<Target, LoadResult[]> = { floor: [], broker_listings_get: [], broker_connect_status: [] };
     let brokerRss = 0;
-    const rssSampler = setInterval(() => (brokerRss = Math.max(brokerRss, treeRss(world.broker.child.pid as number))), 250);
+    let brokerPss = 0;
+    const rssSampler = setInterval(() => {
+      brokerRss = Math.max(brokerRss, treeRss(world.broker.child.pid as number));
+      brokerPss = Math.max(brokerPss, treePss(world.broker.child.pid as number));
+    }, 250);
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of Object.keys(targets) as Target[]) {
         rounds[name].push(await closedLoop(targets[name].url, targets[name].calls, CONNECTIONS, ROUND_SECONDS));
@@ -83,6 +87,7 @@ export async function runHotPathBench() {
         p99_gap_ms: +(brokerAtHalf.p99_ms - floorAtHalf.p99_ms).toFixed(1),
       },
       broker_rss_mb_max: Math.round(brokerRss / 1048576),
+      broker_pss_mb_max: Math.round(brokerPss / 1048576),
     };
   } finally {
     await world.close();

@@ -132,21 +132,40 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Resident memory of a process and all its descendants (a broker's cluster workers included), in bytes. */
-export function treeRss(pid: number): number {
-  let total = 0;
-  const pending = [pid];
-  while (pending.length > 0) {
-    const current = pending.pop() as number;
+/** The pids of a process and all its descendants (a broker's cluster workers included). */
+function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
     try {
-      const status = readFileSync(`/proc/${current}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      for (const task of readFileSync(`/proc/${current}/task/${current}/children`, 'utf8').split(' ').filter(Boolean)) pending.push(Number(task));
+      for (const child of readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').split(' ').filter(Boolean)) all.push(Number(child));
     } catch {
       // the process is gone
     }
   }
-  return total;
+  return all;
+}
+
+/** A `<field>: N kB` line of a /proc file, in bytes (0 when the process is gone). */
+function procKb(file: string, field: string): number {
+  try {
+    return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process and all its descendants (a broker's cluster workers included), in bytes. */
+export function treeRss(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + procKb(`/proc/${p}/status`, 'VmRSS'), 0);
+}
+
+/**
+ * The same tree's proportional set size: a page shared by n processes of the tree (the node
+ * binary, libraries: ~40 MB a process) counts 1/n in each, so the sum is what the tree really
+ * holds — the RSS sum counts those pages once per process.
+ */
+export function treePss(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + procKb(`/proc/${p}/smaps_rollup`, 'Pss'), 0);
 }
 
 export function percentile(sorted: number[], p: number): number {

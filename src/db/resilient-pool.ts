@@ -46,8 +46,18 @@ export interface PoolTimeouts {
 
 export const DEFAULT_POOL_TIMEOUTS: PoolTimeouts = { connectMs: 2_000, queryMs: 3_000 };
 
+export interface ResilientPoolClient extends PostgresPoolClient {
+  /**
+   * Runs a named prepared statement: pg sends its text to be parsed and planned on the first use on
+   * each connection (a replacement connection after a failure prepares it again by itself), later
+   * uses send only the values. A name must always go with the same text.
+   */
+  queryPrepared<R>(name: string, text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>>;
+}
+
 export interface ResilientPool extends PostgresPool {
   readonly pool: pg.Pool;
+  connect(): Promise<ResilientPoolClient>;
 }
 
 export function createResilientPool(connectionString: string, timeouts: PoolTimeouts, onError: (error: Error) => void): ResilientPool {
@@ -65,7 +75,7 @@ export function createResilientPool(connectionString: string, timeouts: PoolTime
   pool.on('connect', (client) => client.on('error', onError));
   return {
     pool,
-    async connect(): Promise<PostgresPoolClient> {
+    async connect(): Promise<ResilientPoolClient> {
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
@@ -73,19 +83,21 @@ export function createResilientPool(connectionString: string, timeouts: PoolTime
         throw new DatabaseUnavailableError(error);
       }
       let broken = false;
-      const query = async <R>(sqlText: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+      const run = async <R>(config: pg.QueryConfig): Promise<PostgresQueryResult<R>> => {
         // A stalled query may still be queued on this client: a rollback after it would wait behind it.
         if (broken) throw new DatabaseUnavailableError(new Error('connection already failed'));
         try {
-          return (await client.query(sqlText, [...parameters])) as unknown as PostgresQueryResult<R>;
+          return (await client.query(config)) as unknown as PostgresQueryResult<R>;
         } catch (error) {
           if (!isConnectionFailure(error)) throw error;
           broken = true;
           throw new DatabaseUnavailableError(error);
         }
       };
+      const query = <R>(text: string, values: ReadonlyArray<unknown>) => run<R>({ text, values: [...values] });
       return {
         query: query as PostgresPoolClient['query'],
+        queryPrepared: <R>(name: string, text: string, values: readonly unknown[]) => run<R>({ name, text, values: [...values] }),
         release: (destroy?: boolean) => client.release(destroy || broken),
       };
     },

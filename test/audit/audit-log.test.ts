@@ -1,14 +1,15 @@
-import { Kysely, type KyselyPlugin, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { listPartitions, maintainAuditPartitions } from '../../src/audit/partitions.js';
-import type { Db } from '../../src/db/database.js';
+import { createDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 import { Metrics } from '../../src/metrics.js';
-import { buildTestApp, randomSuffix, type TestApp } from '../helpers/app.js';
+import { buildTestApp, randomSuffix, testConfig, type TestApp } from '../helpers/app.js';
+import { embeddedCopy } from '../helpers/databases.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -29,17 +30,10 @@ const event = (orderId: string, overrides: Partial<AuditEvent> = {}): AuditEvent
   ...overrides,
 });
 
-/** Counts the INSERT statements that reach the database. */
-function countingInserts(db: Db) {
-  const counter = { inserts: 0 };
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => {
-      if (args.node.kind === 'InsertQueryNode') counter.inserts += 1;
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
-  return { db: db.withPlugin(plugin), counter };
+/** How many statements wrote the order's rows: each autocommitted INSERT is one transaction (one xmin). */
+async function insertsOf(db: Db, orderId: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(DISTINCT xmin::text)::int AS n FROM audit_events WHERE order_id = ${orderId}`.execute(db);
+  return rows[0]!.n;
 }
 
 const metricValue = async (metrics: Metrics, name: string) =>
@@ -54,14 +48,14 @@ afterAll(async () => testApp?.close());
 const rowsOf = (orderId: string) => testApp.app.services.db.selectFrom('audit_events').selectAll().where('order_id', '=', orderId).orderBy('time').orderBy('id').execute();
 
 describe('the audit log', () => {
-  it('writes off the request path in multi-row batches of at most 500, on flush()', async () => {
-    const { db, counter } = countingInserts(testApp.app.services.db);
+  it('writes off the request path in batches of at most 500, one INSERT each, on flush()', async () => {
+    const db = testApp.app.services.db;
     const metrics = new Metrics();
     const audit = new AuditLog(db, silent, metrics, { flushIntervalMs: 60_000 });
     const orderId = `order-${randomSuffix()}`;
     for (let i = 0; i < 1200; i++) audit.record(event(orderId, { latencyMs: i }));
     await audit.flush();
-    expect(counter.inserts).toBe(3);
+    expect(await insertsOf(db, orderId)).toBe(3);
     expect(audit.depth).toBe(0);
     const rows = await rowsOf(orderId);
     expect(rows).toHaveLength(1200);
@@ -148,5 +142,91 @@ describe('audit partitions', () => {
     expect(result.created).toEqual(expect.arrayContaining(['audit_events_2026_01', 'audit_events_2026_02', 'audit_events_2026_03']));
     expect((await rowsOf(orderId)).map((row) => row.time.toISOString())).toEqual(['2025-01-31T23:59:59.999Z']);
     expect(await maintainAuditPartitions(db, 365, now)).toEqual({ created: [], dropped: [] });
+  });
+});
+
+/**
+ * The batch INSERT is one fixed statement (arrays per column): what goes in must come back exactly,
+ * on Postgres (a named prepared statement) and on embedded PGlite (a plain parameterized query).
+ */
+describe.each([
+  ['Postgres', async () => (testApp.config.databaseUrl ? createDatabase({ databaseUrl: testApp.config.databaseUrl, dataDir: 'unused' }) : undefined)],
+  ['embedded PGlite', () => embeddedCopy(testConfig())],
+])('the audit batch statement on %s', (_backend, open) => {
+  let db: Db | undefined;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => db?.destroy());
+
+  const rowsIn = (orderId: string) => db!.selectFrom('audit_events').selectAll().where('order_id', '=', orderId).orderBy('time').orderBy('id').execute();
+
+  it('round-trips nulls, awkward strings, request id arrays and millisecond timestamps exactly', async ({ skip }) => {
+    if (!db) return skip('no DATABASE_URL');
+    const audit = new AuditLog(db, silent, new Metrics(), { flushIntervalMs: 60_000 });
+    const orderId = `order-${randomSuffix()}`;
+    const awkward = 'NULL "quoted" \\ back,slash {braces} é ✓';
+    const events = [
+      event(orderId, {
+        time: new Date('2030-01-31T23:59:59.999Z'),
+        buyerId: null,
+        tokenId: null,
+        toolId: null,
+        confirmationId: null,
+        marketplaceId: null,
+        amazonRequestIds: [],
+        latencyMs: 0.4,
+      }),
+      event(orderId, {
+        time: new Date('2030-02-01T00:00:00.000Z'),
+        event: 'confirmation_apply',
+        confirmationId: 'conf-1',
+        outcome: awkward,
+        capability: awkward,
+        amazonRequestIds: ['rid-b', 'NULL', '', 'x"y\\z', 'rid-a'],
+        httpStatus: 0,
+        latencyMs: 2.5,
+      }),
+      event(orderId, { time: new Date('2030-02-01T00:00:00.001Z'), buyerId: 'NULL', capability: 'c'.repeat(150) }),
+    ];
+    for (const e of events) audit.record(e);
+    await audit.close();
+    const rows = await rowsIn(orderId);
+    expect(rows.map(({ id: _id, ...row }) => row)).toEqual(
+      events.map((e) => ({
+        time: e.time,
+        event: e.event,
+        order_id: e.orderId,
+        buyer_id: e.buyerId,
+        token_id: e.tokenId,
+        tool_id: e.toolId,
+        confirmation_id: e.confirmationId,
+        capability: e.capability.slice(0, 100),
+        marketplace_id: e.marketplaceId,
+        outcome: e.outcome,
+        http_status: e.httpStatus,
+        latency_ms: Math.round(e.latencyMs),
+        amazon_request_ids: e.amazonRequestIds,
+      })),
+    );
+  });
+
+  it('writes batches of different sizes with the same statement, and creates a month that has no partition yet', async ({ skip }) => {
+    if (!db) return skip('no DATABASE_URL');
+    const audit = new AuditLog(db, silent, new Metrics(), { batchSize: 4, flushIntervalMs: 60_000 });
+    const orderId = `order-${randomSuffix()}`;
+    const missingMonth = new Date('2033-05-20T12:34:56.789Z');
+    expect(await listPartitions(db)).not.toContain('audit_events_2033_05');
+    // 7 events = one batch of 4 and one of 3; the second mixes an existing month and a missing one.
+    for (let i = 0; i < 6; i++) audit.record(event(orderId, { latencyMs: i, buyerId: i % 2 ? null : 'buyer-1' }));
+    audit.record(event(orderId, { time: missingMonth, amazonRequestIds: ['rid-late'] }));
+    await audit.flush();
+    expect(await listPartitions(db)).toContain('audit_events_2033_05');
+    const rows = await rowsIn(orderId);
+    expect(rows.map((row) => row.latency_ms)).toEqual([0, 1, 2, 3, 4, 5, 12]);
+    expect(rows.map((row) => row.buyer_id)).toEqual(['buyer-1', null, 'buyer-1', null, 'buyer-1', null, 'buyer-1']);
+    expect(rows.at(-1)).toMatchObject({ time: missingMonth, amazon_request_ids: ['rid-late'] });
+    expect(await insertsOf(db, orderId)).toBe(2);
+    await audit.close();
   });
 });

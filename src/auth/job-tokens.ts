@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import { preparedQuery, type Db, type PreparedStatement } from '../db/database.js';
 import { BrokerError } from '../errors.js';
 import type { JobContext } from '../capabilities/types.js';
 import { randomId, sha256Hex } from './secrets.js';
@@ -90,24 +90,18 @@ interface TokenRow {
 
 export type TokenCache = LookupCache<TokenRow | undefined>;
 
-function loadTokenRow(db: Db, tokenHash: string): Promise<TokenRow | undefined> {
-  return db
-    .selectFrom('job_tokens as t')
-    .leftJoin('orders as o', 'o.order_id', 't.order_id')
-    .select([
-      't.token_id',
-      't.order_id',
-      't.buyer_id',
-      't.tool_id',
-      't.capabilities',
-      't.auto_apply',
-      't.expires_at',
-      't.revoked_at',
-      'o.order_id as live_order_id',
-      'o.deleted_at as order_deleted_at',
-    ])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+/** Runs on every token-cache miss: a prepared statement on Postgres. */
+const TOKEN_WITH_ORDER: PreparedStatement = {
+  name: 'job_token_with_order',
+  text: `SELECT t.token_id, t.order_id, t.buyer_id, t.tool_id, t.capabilities, t.auto_apply, t.expires_at, t.revoked_at,
+           o.order_id AS live_order_id, o.deleted_at AS order_deleted_at
+         FROM job_tokens t LEFT JOIN orders o ON o.order_id = t.order_id
+         WHERE t.token_hash = $1`,
+};
+
+async function loadTokenRow(db: Db, tokenHash: string): Promise<TokenRow | undefined> {
+  const [row] = await preparedQuery<TokenRow>(db, TOKEN_WITH_ORDER, [tokenHash]);
+  return row;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import { preparedQuery, type Db, type PreparedStatement } from '../db/database.js';
 import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
 import type { TokenVault } from '../vault/vault.js';
 import type { AuthorizationRecord, Connection } from './types.js';
@@ -45,18 +45,28 @@ const toConnection = (row: ConnectionRow): Connection => ({
   languageTag: row.language_tag ?? findMarketplace(row.marketplace_id)?.languageTag ?? 'en_US',
 });
 
+const CONNECTION_SELECT = `SELECT c.buyer_id, c.marketplace_id, c.region, c.selling_partner_id, c.authorization_id, c.language_tag, a.status
+  FROM amazon_connections c JOIN amazon_authorizations a ON a.id = c.authorization_id`;
+
+/** Prepared statements on Postgres (connection-cache misses on the hot path): one per shape, each with a plan of its own. */
+const CONNECTION_FOR_MARKETPLACE: PreparedStatement = {
+  name: 'connection_for_marketplace',
+  text: `${CONNECTION_SELECT} WHERE c.buyer_id = $1 AND c.marketplace_id = $2`,
+};
+const DEFAULT_CONNECTION: PreparedStatement = {
+  name: 'default_connection',
+  text: `${CONNECTION_SELECT} WHERE c.buyer_id = $1 ORDER BY c.seq LIMIT 1`,
+};
+
 /**
  * The connection serving `marketplaceId`, or the buyer's default (first connected) when none is given;
  * null when there is none. A revoked authorization's connection comes back with `status: 'revoked'`.
  */
 export async function findConnection(db: Db, buyerId: string, marketplaceId?: string): Promise<Connection | null> {
-  let query = db
-    .selectFrom('amazon_connections as c')
-    .innerJoin('amazon_authorizations as a', 'a.id', 'c.authorization_id')
-    .select(connectionColumns)
-    .where('c.buyer_id', '=', buyerId);
-  if (marketplaceId !== undefined) query = query.where('c.marketplace_id', '=', marketplaceId);
-  const row = await query.orderBy('c.seq', 'asc').limit(1).executeTakeFirst();
+  const [row] =
+    marketplaceId === undefined
+      ? await preparedQuery<ConnectionRow>(db, DEFAULT_CONNECTION, [buyerId])
+      : await preparedQuery<ConnectionRow>(db, CONNECTION_FOR_MARKETPLACE, [buyerId, marketplaceId]);
   return row ? toConnection(row) : null;
 }
 

@@ -51,18 +51,20 @@ abstract class BaseFeed implements InvalidationFeed {
   async barrier(timeoutMs = 2_000, options: { everyInstance?: boolean } = {}): Promise<void> {
     if (!this.isLive) return;
     const nonce = randomBytes(8).toString('hex');
-    const others = options.everyInstance === false ? 0 : Math.max(0, (await this.listenerCount()) - 1);
     let timer: NodeJS.Timeout | undefined;
-    const heard = new Promise<void>((resolve, reject) => {
-      this.waiting.set(nonce, { acks: 0, wanted: others, echoed: false, done: resolve });
+    // The limit covers the whole barrier: during a Postgres stall the count and the notify queries
+    // would wait as long as the stall, and a caller waits on the barrier before it gets its answer.
+    const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const state = this.waiting.get(nonce);
-        reject(new Error(`invalidation barrier incomplete after ${timeoutMs} ms (echo: ${state?.echoed}, acks: ${state?.acks}/${others})`));
+        reject(new Error(`invalidation barrier incomplete after ${timeoutMs} ms (echo: ${state?.echoed ?? false}, acks: ${state?.acks ?? 0}/${state?.wanted ?? '?'})`));
       }, timeoutMs);
     });
+    expired.catch(() => {});
     try {
-      await this.notify(`sync:${nonce}:${this.origin}`);
-      await heard;
+      const others = options.everyInstance === false ? 0 : Math.max(0, (await Promise.race([this.listenerCount(), expired])) - 1);
+      const heard = new Promise<void>((resolve) => this.waiting.set(nonce, { acks: 0, wanted: others, echoed: false, done: resolve }));
+      await Promise.race([this.notify(`sync:${nonce}:${this.origin}`).then(() => heard), expired]);
     } finally {
       clearTimeout(timer);
       this.waiting.delete(nonce);

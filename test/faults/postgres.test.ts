@@ -119,6 +119,11 @@ describe.skipIf(!DATABASE_URL)('Postgres outages through a relay', () => {
     const { jobToken } = await mintToken(broker, { capabilities: ['connect.status'] });
     relay.stall();
     await expectUnavailable(jobToken);
+    // An internal write answers too (its query's time limit, then no cache barrier for a refused write).
+    const started = performance.now();
+    const mint = await broker.app.inject({ method: 'POST', url: '/internal/job-tokens', headers: internalHeaders(broker.config), payload: { order_id: 'order-during-stall', buyer_id: 'buyer-during-stall', tool_id: 'tool', capabilities: ['connect.status'] } });
+    expect(mint.statusCode).toBe(503);
+    expect(performance.now() - started).toBeLessThan(5_000);
     relay.restore();
     await expectAvailableAgain(jobToken);
     expect(crashes).toEqual([]);

@@ -24,8 +24,9 @@ export default async function internalRoutes(app: FastifyInstance) {
   app.addHook('onRequest', requireInternalKey);
   // A change reported here (a revoked token, a deleted order, a disconnect) must already be heard by
   // the cache invalidation channel of every instance when its caller reads the answer.
-  app.addHook('onSend', async (request) => {
-    if (request.method === 'GET' || request.method === 'HEAD') return;
+  app.addHook('onSend', async (request, reply) => {
+    // Reads change nothing, and neither does a refused write.
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
     await request.server.services.caches.feed?.barrier().catch((error: unknown) => {
       request.log.warn({ err: { message: (error as Error).message } }, 'cache invalidation barrier incomplete: an instance that has not acknowledged drops the entry when it hears the change, or when the entry expires (60 s)');
     });

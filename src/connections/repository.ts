@@ -15,16 +15,6 @@ export function refreshTokenAad(authorizationId: string, buyerId: string): strin
   return JSON.stringify(['amazon_authorizations.refresh_token', authorizationId, buyerId]);
 }
 
-const connectionColumns = [
-  'c.buyer_id',
-  'c.marketplace_id',
-  'c.region',
-  'c.selling_partner_id',
-  'c.authorization_id',
-  'c.language_tag',
-  'a.status',
-] as const;
-
 interface ConnectionRow {
   buyer_id: string;
   marketplace_id: string;
@@ -48,7 +38,7 @@ const toConnection = (row: ConnectionRow): Connection => ({
 const CONNECTION_SELECT = `SELECT c.buyer_id, c.marketplace_id, c.region, c.selling_partner_id, c.authorization_id, c.language_tag, a.status
   FROM amazon_connections c JOIN amazon_authorizations a ON a.id = c.authorization_id`;
 
-/** Prepared statements on Postgres (connection-cache misses on the hot path): one per shape, each with a plan of its own. */
+/** Prepared statements on Postgres (connection-cache misses are on the hot path): one per shape, each with a plan of its own. */
 const CONNECTION_FOR_MARKETPLACE: PreparedStatement = {
   name: 'connection_for_marketplace',
   text: `${CONNECTION_SELECT} WHERE c.buyer_id = $1 AND c.marketplace_id = $2`,
@@ -56,6 +46,10 @@ const CONNECTION_FOR_MARKETPLACE: PreparedStatement = {
 const DEFAULT_CONNECTION: PreparedStatement = {
   name: 'default_connection',
   text: `${CONNECTION_SELECT} WHERE c.buyer_id = $1 ORDER BY c.seq LIMIT 1`,
+};
+const BUYER_CONNECTIONS: PreparedStatement = {
+  name: 'buyer_connections',
+  text: `${CONNECTION_SELECT} WHERE c.buyer_id = $1 ORDER BY c.seq`,
 };
 
 /**
@@ -72,13 +66,7 @@ export async function findConnection(db: Db, buyerId: string, marketplaceId?: st
 
 /** Every connection of the buyer, default first. */
 export async function listConnections(db: Db, buyerId: string): Promise<Connection[]> {
-  const rows = await db
-    .selectFrom('amazon_connections as c')
-    .innerJoin('amazon_authorizations as a', 'a.id', 'c.authorization_id')
-    .select(connectionColumns)
-    .where('c.buyer_id', '=', buyerId)
-    .orderBy('c.seq', 'asc')
-    .execute();
+  const rows = await preparedQuery<ConnectionRow>(db, BUYER_CONNECTIONS, [buyerId]);
   return rows.map(toConnection);
 }
 

@@ -8,7 +8,7 @@ import { fetchParticipations, languageTagsOf, participatingMarketplaceIds } from
 import type { Connection } from './types.js';
 
 /** What the import route and the OAuth callback share: prove the grant, read participations, store. */
-export type ConnectServices = Pick<BrokerServices, 'db' | 'vault' | 'store' | 'amazon' | 'participations'>;
+export type ConnectServices = Pick<BrokerServices, 'db' | 'vault' | 'amazon' | 'participations'>;
 
 export interface ConnectSellerInput {
   buyerId: string;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { closedLoop, type Call, type LoadResult } from './load.js';
+import { processTree } from './support.js';
 
 /**
  * Where the CPU of a saturated run goes, process by process: CPU milliseconds per 2xx call of the
@@ -27,18 +28,6 @@ function ticks(pid: number): number {
   }
 }
 
-function descendants(pid: number): number[] {
-  const all = [pid];
-  for (let i = 0; i < all.length; i++) {
-    try {
-      for (const child of readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').split(' ').filter(Boolean)) all.push(Number(child));
-    } catch {
-      // gone
-    }
-  }
-  return all;
-}
-
 /** Every process whose command line starts with `name` (redis-server, postgres). */
 function byCommand(name: string): number[] {
   const pids: number[] = [];
@@ -57,9 +46,9 @@ function byCommand(name: string): number[] {
 function snapshot(groups: ProcessGroups): Record<string, number> {
   const sum = (pids: number[]) => pids.reduce((s, pid) => s + ticks(pid), 0);
   return {
-    broker: sum(descendants(groups.broker)),
-    simulator: sum(descendants(groups.simulator)),
-    floor: sum(descendants(groups.floor)),
+    broker: sum(processTree(groups.broker)),
+    simulator: sum(processTree(groups.simulator)),
+    floor: sum(processTree(groups.floor)),
     redis: sum(byCommand('redis-server')),
     postgres: sum(byCommand('postgres')),
     load_generator: ticks(process.pid),

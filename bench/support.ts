@@ -133,7 +133,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** The pids of a process and all its descendants (a broker's cluster workers included). */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const all = [pid];
   for (let i = 0; i < all.length; i++) {
     try {

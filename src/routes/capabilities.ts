@@ -112,8 +112,8 @@ export default async function capabilityRoutes(app: FastifyInstance) {
       const run = () => callCapability(request, job, call, request.frontDoor);
       const { statusCode, body, retryAfter, replayed } =
         typeof key === 'string' ? await executeIdempotently(request.server.services.db, job.orderId, key, call, run) : await run();
-      // A replayed answer ran nothing: it counts here.
-      const refusal = await frontDoorRefusal(request.frontDoor);
+      // A replayed answer ran nothing, so callCapability did not count it: it counts here.
+      const refusal = replayed ? await frontDoorRefusal(request.frontDoor) : undefined;
       if (refusal) throw refusal;
       if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
       if (replayed) reply.header('idempotent-replayed', 'true');

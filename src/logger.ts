@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 
 /**
@@ -57,14 +57,13 @@ export function logDestination(): DestinationStream {
   return destination;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
-  const options = {
-    level: config.logLevel,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    base: BASE,
-    timestamp: pino.stdTimeFunctions.isoTime,
-  };
+function pinoLogger(config: Pick<Config, 'logLevel'>, destination: DestinationStream | undefined, redact?: LoggerOptions['redact']): Logger {
+  const options: LoggerOptions = { level: config.logLevel, base: BASE, timestamp: pino.stdTimeFunctions.isoTime, ...(redact ? { redact } : {}) };
   return destination ? pino(options, destination) : pino(options);
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+  return pinoLogger(config, destination, { paths: REDACT_PATHS, censor: '[redacted]' });
 }
 
 /**
@@ -73,8 +72,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
  * without redaction, which would be most of the cost of the line on every call.
  */
 export function createAccessLog(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): AccessLog {
-  const options = { level: config.logLevel, base: BASE, timestamp: pino.stdTimeFunctions.isoTime };
-  const log = destination ? pino(options, destination) : pino(options);
+  const log = pinoLogger(config, destination);
   return {
     requestCompleted: (line) => log.info(line, 'request completed'),
   };

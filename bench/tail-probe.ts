@@ -14,11 +14,12 @@ const SELLERS = Number(process.env.BENCH_SELLERS ?? 2000);
 const RATE = Number(process.env.PROBE_RATE ?? 1239);
 const SECONDS = Number(process.env.PROBE_SECONDS ?? 75);
 const TARGET = process.env.PROBE_TARGET ?? 'broker';
+const WARMUP_SECONDS = Number(process.env.PROBE_WARMUP_SECONDS ?? 2);
 const world = await startHotPath({ sellers: SELLERS, workers: process.env.BENCH_WORKERS ?? '2', brokerNodeOptions: process.env.BENCH_BROKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [] });
 try {
   const url = TARGET === 'floor' ? world.floor.url : world.broker.url;
   const warmupStartedAt = Date.now();
-  await closedLoop(url, world.listingsCalls, 32, 2);
+  await closedLoop(url, world.listingsCalls, 32, WARMUP_SECONDS);
   const warmupEndedAt = Date.now();
   await world.resetQuotas();
   const stats = new pg.Client({ connectionString: world.databaseUrl });

@@ -109,17 +109,29 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
     return pool;
   };
 
+  // Parsed once per region: a URL per call was a visible part of a call's cost.
+  const bases = new Map<Region, { origin: string; basePath: string }>();
+  const baseOf = (region: Region) => {
+    let base = bases.get(region);
+    if (!base) {
+      const url = new URL(regionEndpoint(config, region));
+      base = { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+      bases.set(region, base);
+    }
+    return base;
+  };
+
   function forSeller(seller: SellerContext, options: ForSellerOptions = {}): AmazonApi {
     const log = options.log ?? deps.log;
-    const base = new URL(regionEndpoint(config, seller.region));
-    const basePath = base.pathname.replace(/\/+$/, '');
+    const { origin, basePath } = baseOf(seller.region);
     const requestIds: string[] = [];
     const tokenFor = () => (options.accessToken !== undefined ? Promise.resolve(options.accessToken) : accessTokens.get(seller.authorizationId));
 
     async function call<T>(req: SpApiRequest): Promise<SpApiResponse<T>> {
       const key: QuotaKey = { sellingPartnerId: seller.sellingPartnerId, region: seller.region, operation: req.operation };
       const isRead = req.method === 'GET';
-      const url = new URL(`${basePath}/${buildQuery(req.query)}`, base.origin);
+      // buildQuery encodes every byte a URL would (RFC 3986), so the query is sent as built.
+      const search = buildQuery(req.query);
       // The path is sent as built, never through the URL parser: it would drop a SKU "." or ".."
       // (even percent-encoded) as a dot segment and call another resource.
       const path = `${basePath}${req.path}`;
@@ -134,7 +146,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
         const started = performance.now();
         let answer: Answer;
         try {
-          answer = await send(seller.region, { url, path, method: req.method, token, body, accept: acceptFor(req.operation) });
+          answer = await send(seller.region, { origin, search, path, method: req.method, token, body, accept: acceptFor(req.operation) });
         } catch (error) {
           observe(req.operation, 0, started);
           const timedOut = error instanceof TimeoutError;
@@ -212,9 +224,10 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
     body: unknown;
   }
 
-  /** One attempt's request: `url` gives the origin and query, `path` the encoded path as sent. */
+  /** One attempt's request: `path` is the encoded path as sent, `search` the encoded query ('' or '?…'). */
   interface Outgoing {
-    url: URL;
+    origin: string;
+    search: string;
     path: string;
     method: string;
     token: string;
@@ -223,7 +236,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
   }
 
   /** One attempt; the time limit covers connecting, the headers and the whole body. */
-  async function send(region: Region, { url, path, method, token, body, accept }: Outgoing): Promise<Answer> {
+  async function send(region: Region, { origin, search, path, method, token, body, accept }: Outgoing): Promise<Answer> {
     let headers: Record<string, string> = {
       'x-amz-access-token': token,
       'user-agent': USER_AGENT,
@@ -231,14 +244,14 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     };
     const now = new Date();
-    if (signer) headers = await signer.sign(region, { method, url, path, headers, body }, now);
+    if (signer) headers = await signer.sign(region, { method, url: new URL(`/${search}`, origin), path, headers, body }, now); // the path is given as sent
     else headers['x-amz-date'] = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new TimeoutError()), config.spapiTimeoutMs);
     try {
-      const response: Dispatcher.ResponseData = await poolFor(url.origin).request({
+      const response: Dispatcher.ResponseData = await poolFor(origin).request({
         method: method as Dispatcher.HttpMethod,
-        path: `${path}${url.search}`,
+        path: `${path}${search}`,
         headers,
         body,
         signal: controller.signal,

@@ -43,10 +43,16 @@ export interface CallTrace {
 
 const validators = new Map(CAPABILITIES.map((capability) => [capability.name, Compile(capability.params)]));
 
+/** Whether a schema declares a default anywhere: only then are params copied and filled in. */
+const declaresDefault = (schema: unknown): boolean =>
+  typeof schema === 'object' && schema !== null && (Object.hasOwn(schema, 'default') || Object.values(schema).some(declaresDefault));
+const withDefaults = new Set(CAPABILITIES.filter((capability) => declaresDefault(capability.params)).map((capability) => capability.name));
+
 /** Params after defaults, or INVALID_REQUEST naming the first bad field. */
 export function validateParams(capability: Capability, raw: unknown): Record<string, unknown> {
   capability.precheck?.(raw);
-  const params = Value.Default(capability.params, structuredClone(raw ?? {})) as Record<string, unknown>;
+  // Defaults are written into a copy: the caller's body stays as sent (idempotency compares it).
+  const params = (withDefaults.has(capability.name) ? Value.Default(capability.params, structuredClone(raw ?? {})) : (raw ?? {})) as Record<string, unknown>;
   const validator = validators.get(capability.name);
   if (validator && !validator.Check(params)) {
     const { message, field } = describeValidation([...validator.Errors(params)], 'params', capability.params);

@@ -7,15 +7,20 @@ export interface RequestBearer {
   hash: string | undefined;
 }
 
-const parsed = new WeakMap<FastifyRequest, RequestBearer>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Parsed by requestBearer (app.ts declares it, so every request has the same shape). */
+    bearer: RequestBearer | undefined;
+  }
+}
 
 /** The request's bearer credential and its hash, parsed and hashed once per request. */
 export function requestBearer(request: FastifyRequest): RequestBearer {
-  let bearer = parsed.get(request);
+  let bearer = request.bearer;
   if (!bearer) {
     const token = bearerToken(request.headers.authorization);
     bearer = { token, hash: token === undefined ? undefined : sha256Hex(token) };
-    parsed.set(request, bearer);
+    request.bearer = bearer;
   }
   return bearer;
 }

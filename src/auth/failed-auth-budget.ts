@@ -69,7 +69,10 @@ export class FailedAuthBudget {
 
   /** A credential authenticated: it passes even while its address is blocked. */
   succeeded(credentialHash: string): void {
-    this.knownGood.set(credentialHash, Date.now() + KNOWN_GOOD_MS);
+    const now = Date.now();
+    const until = this.knownGood.get(credentialHash, now);
+    // Renewed once half its time is gone: a Map write on every call churned the table for nothing.
+    if (until === undefined || until - now < KNOWN_GOOD_MS / 2) this.knownGood.set(credentialHash, now + KNOWN_GOOD_MS);
   }
 
   /** A credential was refused: spends one unit of the address's budget; blocks the address when it is gone. */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { closedLoop, openLoop, type Call, type LoadResult, type Sample } from './load.js';
 import { startHotPath } from './hot-path-fixture.js';
-import { treePss, treeRss } from './support.js';
+import { processAnon, treePss, treeRss } from './support.js';
 
 /**
  * bench/hot-path (issue 13): the broker's own cost per call against a bare floor, in one process
@@ -46,9 +46,15 @@ export async function runHotPathBench() {
     const rounds: Record<Target, LoadResult[]> = { floor: [], broker_listings_get: [], broker_connect_status: [] };
     let brokerRss = 0;
     let brokerPss = 0;
+    let brokerAnon = 0;
+    let largestAnon = 0;
     const rssSampler = setInterval(() => {
-      brokerRss = Math.max(brokerRss, treeRss(world.broker.child.pid as number));
-      brokerPss = Math.max(brokerPss, treePss(world.broker.child.pid as number));
+      const pid = world.broker.child.pid as number;
+      brokerRss = Math.max(brokerRss, treeRss(pid));
+      brokerPss = Math.max(brokerPss, treePss(pid));
+      const anon = processAnon(pid);
+      brokerAnon = Math.max(brokerAnon, anon.reduce((a, b) => a + b, 0));
+      largestAnon = Math.max(largestAnon, ...anon);
     }, 250);
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of Object.keys(targets) as Target[]) {
@@ -86,8 +92,14 @@ export async function runHotPathBench() {
         broker_listings_get: brokerAtHalf,
         p99_gap_ms: +(brokerAtHalf.p99_ms - floorAtHalf.p99_ms).toFixed(1),
       },
-      broker_rss_mb_max: Math.round(brokerRss / 1048576),
-      broker_pss_mb_max: Math.round(brokerPss / 1048576),
+      // A cluster's processes share the node binary and libraries (~40 MB each): the RSS sum counts
+      // them once per process, the PSS once in all; anon is each process's own heap and buffers.
+      broker_memory_mb_max: {
+        rss_sum: Math.round(brokerRss / 1048576),
+        pss: Math.round(brokerPss / 1048576),
+        anon_sum: Math.round(brokerAnon / 1048576),
+        anon_largest_process: Math.round(largestAnon / 1048576),
+      },
     };
   } finally {
     await world.close();

@@ -168,6 +168,11 @@ export function treePss(pid: number): number {
   return processTree(pid).reduce((sum, p) => sum + procKb(`/proc/${p}/smaps_rollup`, 'Pss'), 0);
 }
 
+/** Each process's RssAnon (its heap and native allocations: never shared between these processes), in bytes. */
+export function processAnon(pid: number): number[] {
+  return processTree(pid).map((p) => procKb(`/proc/${p}/status`, 'RssAnon'));
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

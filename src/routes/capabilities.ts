@@ -90,6 +90,9 @@ export default async function capabilityRoutes(app: FastifyInstance) {
     {
       // Counted at the quota step instead (the onRequest hook above).
       config: { rateLimit: false },
+      // Every answer is built by this module to its schema (`data` is free-form): a compiled
+      // serializer only added string concatenation on top of JSON.stringify of `data`.
+      serializerCompiler: () => serializeAnswer,
       schema: {
         tags: ['capabilities'],
         operationId: 'callCapability',
@@ -122,6 +125,8 @@ export default async function capabilityRoutes(app: FastifyInstance) {
     },
   );
 }
+
+const serializeAnswer = (answer: unknown) => JSON.stringify(answer);
 
 export type CapabilityHttpResult = IdempotentResult;
 

@@ -68,13 +68,21 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
 
 /**
  * The access log (one line per request): fixed fields only — request id, method, route pattern
- * (never the URL), status, milliseconds — none of which can hold a secret. So it is the one logger
- * without redaction, which would be most of the cost of the line on every call.
+ * (never the URL), status, milliseconds — none of which can hold a secret. So it needs no
+ * redaction, and its line is written directly in the format of the loggers above (same fields,
+ * same order as pino's): the generic path cost a few per cent of a call's CPU.
  */
-export function createAccessLog(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): AccessLog {
-  const log = pinoLogger(config, destination);
+export function createAccessLog(config: Pick<Config, 'logLevel'>, destination: DestinationStream = pino.destination(1)): AccessLog {
+  const enabled = pinoLogger(config, destination).isLevelEnabled('info');
+  const head = `{"level":${pino.levels.values.info},"time":"`;
+  const base = `",${JSON.stringify(BASE).slice(1, -1)},"request_id":`;
   return {
-    requestCompleted: (line) => log.info(line, 'request completed'),
+    requestCompleted: ({ request_id, method, route, status, ms }) => {
+      if (!enabled) return;
+      destination.write(
+        `${head}${new Date().toISOString()}${base}${JSON.stringify(request_id)},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"ms":${ms},"msg":"request completed"}\n`,
+      );
+    },
   };
 }
 

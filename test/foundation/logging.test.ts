@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, requestLogger } from '../../src/logger.js';
+import pino from 'pino';
+import { createAccessLog, createLogger, requestLogger } from '../../src/logger.js';
 import { buildTestApp, callCapability, internalHeaders, mintToken, type TestApp } from '../helpers/app.js';
 
 let testApp: TestApp;
@@ -30,6 +31,19 @@ describe('logs', () => {
     expect(all).not.toContain(jobToken.slice(4, 30));
     expect(all).not.toContain(testApp.config.internalApiKey);
     expect(all).not.toContain('Atzr|secret');
+  });
+
+  it('write the access line exactly as pino writes the same fields (order included), and nothing below its level', () => {
+    const written: string[] = [];
+    const destination = { write: (line: string) => void written.push(line) };
+    const fields = { request_id: 'id-"1"', method: 'POST', route: '/api/capabilities', status: 200, ms: 3 };
+    createAccessLog({ logLevel: 'info' }, destination).requestCompleted(fields);
+    pino({ level: 'info', base: { service: 'capability-broker' }, timestamp: pino.stdTimeFunctions.isoTime }, destination).info(fields, 'request completed');
+    const [ours, theirs] = written.map((line) => line.replace(/"time":"[^"]+"/, '"time":"T"')) as [string, string];
+    expect(ours).toBe(theirs);
+    expect(JSON.parse(written[0] as string).time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    createAccessLog({ logLevel: 'warn' }, destination).requestCompleted(fields);
+    expect(written).toHaveLength(2);
   });
 
   it("carry the request id on a request's own lines (its logger is made on its first line)", async () => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'undici';
+import { BROKER_NODE_FLAGS } from '../src/cluster.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/app.js';
 
 /** Shared plumbing of the benchmarks: databases, free ports, broker processes, percentiles. */
@@ -65,8 +66,9 @@ export interface BrokerProcess {
  */
 export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean; nodeOptions?: string[]; logFile?: string } = {}): Promise<BrokerProcess> {
   const port = await freePort();
-  const script = options.compiled ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...script], {
+  // Compiled, it starts as `npm start` does, with the broker's node flags (nodeOptions come after: they win).
+  const [flags, script] = options.compiled ? [BROKER_NODE_FLAGS, ['dist/server.js']] : [[], ['--import', 'tsx', 'src/server.ts']];
+  const child = spawn(process.execPath, [...flags, ...(options.nodeOptions ?? []), ...script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', options.logFile ? openSync(options.logFile, 'a') : 'ignore', 'inherit'],
   });

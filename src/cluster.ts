@@ -17,7 +17,10 @@ import { createLogger } from './logger.js';
 const RESTART_DELAY_MS = 1_000;
 
 /**
- * Node flags of every worker (README, Operations: memory and GC of a cluster).
+ * Node flags of every broker process (README, Operations: memory and GC). A single process gets
+ * them from its command line (`npm start`, the Dockerfile's CMD: test/foundation/deployment.test.ts
+ * holds the three to this list); a cluster's workers from the primary, which adds whichever its own
+ * command line lacks.
  *
  * - Heap sizing. V8's defaults suit one big process: 16 MB young-generation semi-spaces (32 MB
  *   committed however idle), and an old generation allowed to grow, between full collections, by a
@@ -25,21 +28,21 @@ const RESTART_DELAY_MS = 1_000;
  *   under the hot-path bench its heap reached 100-140 MB, mostly garbage waiting. With 4 MB
  *   semi-spaces and a 256 MB limit it stays ~45 MB; the limit still leaves room for a 16 MB body or
  *   a report page in flight.
- * - `--v8-pool-size=1`: one V8 helper thread instead of four. A worker is meant to use one core;
+ * - `--v8-pool-size=1`: one V8 helper thread instead of four. A process is meant to use one core;
  *   with four helpers, each full collection's concurrent marking ran on every core at once and
  *   stalled the other workers (and whatever shares the machine) for tens of ms: that was the p99
  *   of bench/hot-path at half load (20-40 ms against the floor's 4; 10 ms with one helper).
  *
  * A flag given by the operator (the primary's own flags or NODE_OPTIONS) wins over ours.
  */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256', '--v8-pool-size=1'] as const;
+export const BROKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256', '--v8-pool-size=1'] as const;
 /** glibc: one malloc arena per thread by default, each keeping freed memory; two are enough for a worker. */
 const WORKER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 
 /** The worker's node flags: ours, unless the operator set the same one; then the primary's own. */
 export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
   const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((flag) => flag.split('=')[0]?.replaceAll('_', '-'));
-  return [...WORKER_NODE_FLAGS.filter((flag) => !given.includes(flag.split('=')[0])), ...execArgv];
+  return [...BROKER_NODE_FLAGS.filter((flag) => !given.includes(flag.split('=')[0])), ...execArgv];
 }
 
 export const isClusterPrimary = (config: Pick<Config, 'workers'>) => (config.workers ?? 1) > 1 && cluster.isPrimary;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { WORKER_NODE_FLAGS, workerExecArgv } from '../../src/cluster.js';
+import { BROKER_NODE_FLAGS, workerExecArgv } from '../../src/cluster.js';
 import { createTestDatabase, DATABASE_URL, randomSuffix, REDIS_URL, type TestDatabase } from '../helpers/app.js';
 import { DIST, ensureBuild } from '../helpers/build.js';
 
@@ -57,8 +57,8 @@ describe('BROKER_WORKERS configuration', () => {
 
 describe('the workers\' node flags', () => {
   it('size the V8 heap and its helper threads for a worker unless the operator set the same flag, before the primary\'s own flags', () => {
-    expect(workerExecArgv([], '')).toEqual([...WORKER_NODE_FLAGS]);
-    expect(workerExecArgv(['--import', 'x.mjs'], undefined)).toEqual([...WORKER_NODE_FLAGS, '--import', 'x.mjs']);
+    expect(workerExecArgv([], '')).toEqual([...BROKER_NODE_FLAGS]);
+    expect(workerExecArgv(['--import', 'x.mjs'], undefined)).toEqual([...BROKER_NODE_FLAGS, '--import', 'x.mjs']);
     expect(workerExecArgv(['--max_old_space_size=1024'], '')).toEqual(['--max-semi-space-size=4', '--v8-pool-size=1', '--max_old_space_size=1024']);
     expect(workerExecArgv([], '--enable-source-maps --max-semi-space-size=16')).toEqual(['--max-old-space-size=256', '--v8-pool-size=1']);
     expect(workerExecArgv(['--v8-pool-size=4'], '')).toEqual(['--max-semi-space-size=4', '--max-old-space-size=256', '--v8-pool-size=4']);
@@ -116,7 +116,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', (
     // picks one) would close with it and the other worker would get another.
     await until(() => output.match(/Server listening at/g)?.length === 2);
     const [first] = childrenOf(pid) as [number];
-    expect(readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...WORKER_NODE_FLAGS]));
+    expect(readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...BROKER_NODE_FLAGS]));
     expect(readFileSync(`/proc/${first}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
     process.kill(first, 'SIGKILL');
     await until(() => childrenOf(pid).length === 2 && !childrenOf(pid).includes(first));

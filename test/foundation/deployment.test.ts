@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BROKER_NODE_FLAGS } from '../../src/cluster.js';
 
 /** The Dockerfile's essentials and the compose file's variables, checked without a Docker engine. */
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -57,9 +58,9 @@ describe('Dockerfile', () => {
     expect(copies.some((c) => /--from=\S+\s+\S*\/dist\s/.test(`${c} `))).toBe(true);
   });
 
-  it('runs node on the compiled server in exec form, as a non-root user, with an init and a health check', () => {
+  it('runs node with the broker\'s node flags on the compiled server in exec form, as a non-root user, with an init and a health check', () => {
     const cmd = JSON.parse(last('CMD') ?? 'null') as string[];
-    expect(cmd).toEqual(['node', 'dist/server.js']);
+    expect(cmd).toEqual(['node', ...BROKER_NODE_FLAGS, 'dist/server.js']);
     const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
     expect(start).toBe(cmd.join(' '));
     const user = last('USER');

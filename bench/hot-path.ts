@@ -7,7 +7,8 @@ import { processAnon, treePss, treeRss } from './support.js';
 /**
  * bench/hot-path (issue 13): the broker's own cost per call against a bare floor, in one process
  * tree — the simulator (Amazon's quotas on) in its own process, the floor (bench/floor.ts), the
- * broker (BENCH_WORKERS cluster workers) and this process generating load with BENCH_CONNECTIONS
+ * broker (started as `npm start` starts it; BENCH_WORKERS lists the worker counts to measure, each in
+ * a fresh process tree: default 1 and 2) and this process generating load with BENCH_CONNECTIONS
  * connections, rotating through the job tokens of BENCH_SELLERS connected sellers (enough that no
  * seller's 5 rps getListingsItem quota binds). Rounds alternate floor → broker listings.get →
  * broker connect.status (participations cached), so a busy machine weighs on all three alike.
@@ -19,7 +20,8 @@ const SELLERS = Number(process.env.BENCH_SELLERS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
-const WORKERS = process.env.BENCH_WORKERS ?? '2';
+/** The broker's worker counts to measure, each in its own process tree: one process, and one per core. */
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map((n) => n.trim());
 /** A file to write every open-loop call to (send time, latency, status), with the warm-up's time, to place a tail in time. */
 const SAMPLES_FILE = process.env.BENCH_SAMPLES_FILE;
 /** Extra node options for the broker processes (e.g. `--import ./bench/gc-trace.mjs`), space-separated. */
@@ -28,7 +30,13 @@ const BROKER_NODE_OPTIONS = process.env.BENCH_BROKER_NODE_OPTIONS?.split(' ').fi
 type Target = 'floor' | 'broker_listings_get' | 'broker_connect_status';
 
 export async function runHotPathBench() {
-  const world = await startHotPath({ sellers: SELLERS, workers: WORKERS, ...(BROKER_NODE_OPTIONS ? { brokerNodeOptions: BROKER_NODE_OPTIONS } : {}) });
+  const runs = [];
+  for (const workers of WORKER_COUNTS) runs.push(await measure(workers));
+  return { machine: `${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`, sellers: SELLERS, connections: CONNECTIONS, rounds: ROUNDS, round_seconds: ROUND_SECONDS, runs };
+}
+
+async function measure(workers: string) {
+  const world = await startHotPath({ sellers: SELLERS, workers, ...(BROKER_NODE_OPTIONS ? { brokerNodeOptions: BROKER_NODE_OPTIONS } : {}) });
   const timeline: Record<string, unknown> = {};
   const keep = (name: string) => (samples: Sample[], startedAt: number) => (timeline[name] = { startedAt, samples });
   try {
@@ -69,15 +77,10 @@ export async function runHotPathBench() {
     await world.resetQuotas();
     const brokerAtHalf = await openLoop(world.broker.url, world.listingsCalls, halfRate, ROUND_SECONDS * 2, keep('broker'));
     clearInterval(rssSampler);
-    if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify(timeline));
+    if (SAMPLES_FILE) writeFileSync(WORKER_COUNTS.length > 1 ? SAMPLES_FILE.replace(/(\.json)?$/, `-workers-${workers}$1`) : SAMPLES_FILE, JSON.stringify(timeline));
     const ratio = (a: number, b: number) => +(a / b).toFixed(3);
     return {
-      machine: `${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
-      sellers: SELLERS,
-      connections: CONNECTIONS,
-      broker_workers: Number(WORKERS),
-      rounds: ROUNDS,
-      round_seconds: ROUND_SECONDS,
+      broker_workers: Number(workers),
       saturated,
       ratio_to_floor: {
         listings_get_calls_per_s: ratio(saturated.broker_listings_get.ok_per_second, saturated.floor.ok_per_second),

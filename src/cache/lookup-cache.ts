@@ -15,6 +15,15 @@ export interface LookupCacheOptions {
    * together either. The lifetime bound (ttlMs) is unchanged.
    */
   refreshAfter?: readonly [from: number, to: number];
+  /**
+   * Serve stale (default ttlMs): an entry read within this long after it expired is served once
+   * more while one reload runs in the background, instead of making the call wait for Postgres.
+   * Entries stored together (a warm-up, tokens minted in a batch) and not read during their
+   * refresh window, e.g. while traffic paused, otherwise all expired together and the first calls
+   * after the pause each waited for their own reload. Nothing invalidated is ever served: an
+   * invalidation removes the entry, and the whole cache is flushed whenever the feed goes down.
+   */
+  staleMs?: number;
   /** Source of the refresh points' jitter (tests). */
   random?: () => number;
 }
@@ -55,6 +64,7 @@ export class LookupCache<V> {
   private readonly maxEntries: number;
   private readonly refreshFrom: number;
   private readonly refreshSpan: number;
+  private readonly staleMs: number;
   private readonly random: () => number;
   /** Bumped by every invalidation: a load that saw it change does not store its result. */
   private generation = 0;
@@ -69,6 +79,7 @@ export class LookupCache<V> {
     if (!(from >= 0 && from <= to && to <= 1)) throw new Error(`refreshAfter must be 0 <= from <= to <= 1, got ${from}, ${to}`);
     this.refreshFrom = from;
     this.refreshSpan = to - from;
+    this.staleMs = options.staleMs ?? this.ttlMs;
     this.random = options.random ?? Math.random;
     feed?.subscribe((tag) => (tag === null ? this.clear() : this.invalidate(tag)));
   }
@@ -85,6 +96,11 @@ export class LookupCache<V> {
       const now = Date.now();
       if (entry.expiresAt > now) {
         if (entry.refreshAt <= now && !entry.refreshing) this.refresh(key, entry, load, tagsOf);
+        return entry.value;
+      }
+      // Expired a moment ago: a reload not yet started starts now, and this read keeps the value.
+      if (entry.expiresAt + this.staleMs > now && !entry.refreshing) {
+        this.refresh(key, entry, load, tagsOf);
         return entry.value;
       }
       this.remove(key, entry);

@@ -60,7 +60,7 @@ describe('LookupCache', () => {
 
   it('expires entries after the TTL, never keeps untagged values, and stays within maxEntries', async () => {
     const feed = new ManualFeed();
-    const cache = new LookupCache<string>(feed, { ttlMs: 20, maxEntries: 2 });
+    const cache = new LookupCache<string>(feed, { ttlMs: 20, maxEntries: 2, staleMs: 0 });
     const loader = counting('row');
     await cache.get('k', loader.load, () => ['t']);
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -157,6 +157,41 @@ describe('LookupCache', () => {
     await cache.get('late', load('late'), () => ['t']);
     await sleep(0);
     expect(calls).toEqual(['early', 'late', 'early']);
+  });
+
+  it('serves an entry expired a moment ago once while one reload runs; callers meanwhile share that reload', async () => {
+    const feed = new ManualFeed();
+    // Refresh point beyond the lifetime: nothing is refreshed ahead, as when no call came during the window.
+    const cache = new LookupCache<string>(feed, { ttlMs: 20, staleMs: 1_000, refreshAfter: [1, 1] });
+    let calls = 0;
+    const releases: (() => void)[] = [];
+    const load = () => (calls++, calls === 1 ? Promise.resolve('v1') : new Promise<string>((resolve) => releases.push(() => resolve(`v${calls}`))));
+    expect(await cache.get('k', load, () => ['t'])).toBe('v1');
+    await sleep(30); // expired, within staleMs
+    const stale = cache.get('k', load, () => ['t']);
+    expect(await Promise.race([stale, sleep(20).then(() => 'waited for the reload')])).toBe('v1'); // served stale
+    expect(calls).toBe(2); // the reload started
+    const waiting = cache.get('k', load, () => ['t']); // no second stale read: it joins the reload
+    expect(calls).toBe(2);
+    releases.shift()?.();
+    expect(await waiting).toBe('v2');
+    expect(await cache.get('k', load, () => ['t'])).toBe('v2');
+    expect(calls).toBe(2);
+  });
+
+  it('never serves stale what was invalidated, nor an entry expired longer than staleMs ago', async () => {
+    const feed = new ManualFeed();
+    const cache = new LookupCache<string>(feed, { ttlMs: 20, staleMs: 40, refreshAfter: [1, 1] });
+    let version = 1;
+    const load = async () => `v${version}`;
+    await cache.get('a', load, () => ['token:a']);
+    await cache.get('b', load, () => ['token:b']);
+    await sleep(30);
+    version = 2;
+    feed.send('token:a');
+    expect(await cache.get('a', load, () => ['token:a'])).toBe('v2');
+    await sleep(50); // b expired 60 ms ago
+    expect(await cache.get('b', load, () => ['token:b'])).toBe('v2');
   });
 
   it('serves on after a failed refresh and tries again on the next read', async () => {

@@ -33,9 +33,14 @@ const RESTART_DELAY_MS = 1_000;
  *   stalled the other workers (and whatever shares the machine) for tens of ms: that was the p99
  *   of bench/hot-path at half load (20-40 ms against the floor's 4; 10 ms with one helper).
  *
+ * - `--no-memory-reducer`: V8 shrinks an idle process's heap, and its first second of traffic
+ *   after a pause of ~10 s then ran at about half speed (heap regrown, code recompiled): p99 of
+ *   150-900 ms in that second at half load (bench/hot-path, one process), 17-40 ms without. The
+ *   heap limit above bounds what an idle process keeps.
+ *
  * A flag given by the operator (the primary's own flags or NODE_OPTIONS) wins over ours.
  */
-export const BROKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256', '--v8-pool-size=1'] as const;
+export const BROKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256', '--v8-pool-size=1', '--no-memory-reducer'] as const;
 /** glibc: one malloc arena per thread by default, each keeping freed memory; two are enough for a worker. */
 const WORKER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { startSimulator } from '../src/simulator/index.js';
 import { searchTermsRow } from '../src/simulator/report-search-terms.js';
+import { BROKER_NODE_FLAGS } from '../src/cluster.js';
 import { brokerEnv, createBenchDatabase, postJson, startBrokerProcess } from './support.js';
 
 /**
@@ -35,7 +36,7 @@ export async function runReportsBench() {
   const sim = await startSimulator({ reportTimings: { inQueueMs: 100, inProgressMs: 200 }, searchTermsRows: rows });
   const database = await createBenchDatabase();
   const internalKey = `bench-${randomBytes(16).toString('hex')}`;
-  // Production runs the compiled broker (node dist/server.js); so does this benchmark, when built.
+  // Production runs the compiled broker (`npm start`: node, its flags, dist/server.js); so does this benchmark, when built.
   const compiled = existsSync('dist/server.js');
   const broker = await startBrokerProcess(brokerEnv(sim, database.url, internalKey), { compiled });
   const pid = broker.child.pid!;
@@ -61,7 +62,7 @@ export async function runReportsBench() {
     const seconds = (performance.now() - started) / 1000;
     const answerBytes = JSON.stringify(data).length;
     return {
-      broker: compiled ? 'node dist/server.js' : 'tsx src/server.ts (run npm run build to measure the compiled broker)',
+      broker: compiled ? `node ${BROKER_NODE_FLAGS.join(' ')} dist/server.js` : 'tsx src/server.ts (run npm run build to measure the compiled broker)',
       report_mb: REPORT_MB,
       rows,
       seconds: +seconds.toFixed(1),

@@ -50,9 +50,9 @@ interface Flight<V> {
  * Without a live feed it only passes loads through: it never serves what it cannot invalidate.
  * A load that overlaps an invalidation is answered but not kept (it may predate the change).
  *
- * Postgres sees one load per key at a time: concurrent misses share it (single flight), and an
- * entry is reloaded in the background shortly before it expires (refresh ahead, at a jittered
- * point) while it keeps serving. Neither ever hands out something older than an invalidation the
+ * Postgres sees one load per key at a time: concurrent misses share it (single flight), an entry
+ * is reloaded in the background shortly before it expires (refresh ahead, at a jittered point)
+ * while it keeps serving, and one read just after it expired still gets it while it reloads. Neither ever hands out something older than an invalidation the
  * caller could know of: a load started before an invalidation is not shared with anyone asking
  * after it, and its result is not kept.
  */

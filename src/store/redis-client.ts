@@ -9,8 +9,6 @@ import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
  */
 export type RedisClient = Redis | Cluster;
 
-export { REDIS_URL_PATTERN } from './redis-url.js';
-
 // Fail fast instead of queueing commands while Redis is down: every caller degrades or falls back.
 const COMMON: RedisOptions = {
   // Fail fast instead of queueing commands forever while Redis is down: callers degrade.

@@ -83,7 +83,9 @@ type QuotaRedis = RedisClient & {
 export function quotaRedisKey(prefix: string, key: QuotaKey) {
   return `${prefix}{sp:${encodeURIComponent(key.sellingPartnerId)}}:${key.region}:${key.operation}`;
 }
-export const learnedRateRedisKey = (prefix: string, key: QuotaKey) => `${quotaRedisKey(prefix, key)}:rate`;
+/** A bucket's learned lower rate sits beside it. */
+const learnedKeyOf = (bucketKey: string) => `${bucketKey}:rate`;
+export const learnedRateRedisKey = (prefix: string, key: QuotaKey) => learnedKeyOf(quotaRedisKey(prefix, key));
 
 export interface RedisQuotaLimiterOptions {
   redis: RedisClient;
@@ -162,9 +164,10 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     }
     const bucket = this.rates(key.operation);
     const bucketKey = quotaRedisKey(this.options.prefix, key);
+    const learnedKey = learnedKeyOf(bucketKey);
     const frontDoorKey = ticket.counter.redisKey(ticket.key);
     const script = this.timed(
-      this.redis.brokerQuotaAtFrontDoor(bucketKey, `${bucketKey}:rate`, frontDoorKey, bucket.rate, bucket.burst, Math.floor(maxWaitMs), ticket.windowMs, ticket.max),
+      this.redis.brokerQuotaAtFrontDoor(bucketKey, learnedKey, frontDoorKey, bucket.rate, bucket.burst, Math.floor(maxWaitMs), ticket.windowMs, ticket.max),
     ).then((reply) => {
       if (!Array.isArray(reply) || reply.length < 5) throw new Error('unexpected quota script reply');
       return reply as unknown[];
@@ -186,7 +189,7 @@ export class RedisQuotaLimiter implements QuotaLimiter {
       return this.fallback.reserve(key, maxWaitMs);
     }
     await counted; // over the front-door limit: RATE_LIMIT, and the script reserved nothing
-    this.rememberLearned(learnedRateRedisKey(this.options.prefix, key), Number(reply[2]));
+    this.rememberLearned(learnedKey, Number(reply[2]));
     return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1 };
   }
 
@@ -242,7 +245,7 @@ export class RedisQuotaLimiter implements QuotaLimiter {
 
   private script(key: QuotaKey, mode: 'reserve' | 'penalize', bucket: BucketRate, maxWaitMs: number) {
     const bucketKey = quotaRedisKey(this.options.prefix, key);
-    return this.redis.brokerQuota(bucketKey, `${bucketKey}:rate`, mode, bucket.rate, bucket.burst, Math.floor(maxWaitMs));
+    return this.redis.brokerQuota(bucketKey, learnedKeyOf(bucketKey), mode, bucket.rate, bucket.burst, Math.floor(maxWaitMs));
   }
 
   private async withFallback<T>(viaRedis: () => Promise<T>, local: () => T): Promise<T> {

@@ -31,8 +31,7 @@ const RESTART_DELAY_MS = 1_000;
  * - `--v8-pool-size=1`: one V8 helper thread instead of four. A process is meant to use one core;
  *   with four helpers, each full collection's concurrent marking ran on every core at once and
  *   stalled the other workers (and whatever shares the machine) for tens of ms: that was the p99
- *   of bench/hot-path at half load (20-40 ms against the floor's 4; 10 ms with one helper).
- *
+ *   of bench/hot-path at half load (20-40 ms against the floor's 4; 10-17 ms with one helper).
  * - `--no-memory-reducer`: V8 shrinks an idle process's heap, and its first second of traffic
  *   after a pause of ~10 s then ran at about half speed (heap regrown, code recompiled): p99 of
  *   150-900 ms in that second at half load (bench/hot-path, one process), 17-40 ms without. The

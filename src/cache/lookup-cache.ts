@@ -52,9 +52,10 @@ interface Flight<V> {
  *
  * Postgres sees one load per key at a time: concurrent misses share it (single flight), an entry
  * is reloaded in the background shortly before it expires (refresh ahead, at a jittered point)
- * while it keeps serving, and one read just after it expired still gets it while it reloads. Neither ever hands out something older than an invalidation the
- * caller could know of: a load started before an invalidation is not shared with anyone asking
- * after it, and its result is not kept.
+ * while it keeps serving, and one read just after it expired still gets it while it reloads. None
+ * of these ever hands out something older than an invalidation the caller could know of: a load
+ * started before an invalidation is not shared with anyone asking after it, and its result is not
+ * kept.
  */
 export class LookupCache<V> {
   private readonly entries = new Map<string, Entry<V>>();

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { closedLoop, openLoop, type Call, type LoadResult, type Sample } from './load.js';
 import { startHotPath } from './hot-path-fixture.js';
-import { processAnon, treePss, treeRss } from './support.js';
+import { treeMemory } from './support.js';
 
 /**
  * bench/hot-path (issue 13): the broker's own cost per call against a bare floor, in one process
@@ -64,12 +64,12 @@ async function measure(workers: string) {
     let brokerAnon = 0;
     let largestAnon = 0;
     const rssSampler = setInterval(() => {
-      const pid = world.broker.child.pid as number;
-      brokerRss = Math.max(brokerRss, treeRss(pid));
-      brokerPss = Math.max(brokerPss, treePss(pid));
-      const anon = processAnon(pid);
-      brokerAnon = Math.max(brokerAnon, anon.reduce((a, b) => a + b, 0));
-      largestAnon = Math.max(largestAnon, ...anon);
+      const processes = treeMemory(world.broker.child.pid as number);
+      const sum = (field: 'rss' | 'pss' | 'anon') => processes.reduce((total, p) => total + p[field], 0);
+      brokerRss = Math.max(brokerRss, sum('rss'));
+      brokerPss = Math.max(brokerPss, sum('pss'));
+      brokerAnon = Math.max(brokerAnon, sum('anon'));
+      largestAnon = Math.max(largestAnon, ...processes.map((p) => p.anon));
     }, 250);
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of Object.keys(targets) as Target[]) {

@@ -158,21 +158,21 @@ function procKb(file: string, field: string): number {
 
 /** Resident memory of a process and all its descendants (a broker's cluster workers included), in bytes. */
 export function treeRss(pid: number): number {
-  return processTree(pid).reduce((sum, p) => sum + procKb(`/proc/${p}/status`, 'VmRSS'), 0);
+  return treeMemory(pid).reduce((sum, p) => sum + p.rss, 0);
 }
 
 /**
- * The same tree's proportional set size: a page shared by n processes of the tree (the node
- * binary, libraries: ~40 MB a process) counts 1/n in each, so the sum is what the tree really
- * holds — the RSS sum counts those pages once per process.
+ * Each process of the tree, in bytes: its RSS; its proportional set size, where a page shared by n
+ * processes of the tree (the node binary, libraries: ~40 MB a process) counts 1/n in each, so the
+ * sum is what the tree really holds (the RSS sum counts those pages once per process); and its
+ * RssAnon (heap and native allocations, never shared between these processes).
  */
-export function treePss(pid: number): number {
-  return processTree(pid).reduce((sum, p) => sum + procKb(`/proc/${p}/smaps_rollup`, 'Pss'), 0);
-}
-
-/** Each process's RssAnon (its heap and native allocations: never shared between these processes), in bytes. */
-export function processAnon(pid: number): number[] {
-  return processTree(pid).map((p) => procKb(`/proc/${p}/status`, 'RssAnon'));
+export function treeMemory(pid: number): { rss: number; pss: number; anon: number }[] {
+  return processTree(pid).map((p) => ({
+    rss: procKb(`/proc/${p}/status`, 'VmRSS'),
+    pss: procKb(`/proc/${p}/smaps_rollup`, 'Pss'),
+    anon: procKb(`/proc/${p}/status`, 'RssAnon'),
+  }));
 }
 
 export function percentile(sorted: number[], p: number): number {

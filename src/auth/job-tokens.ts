@@ -8,7 +8,7 @@ import type { LookupCache } from '../cache/lookup-cache.js';
 /**
  * Job tokens: long random secrets handed to a tool's agent, stored only as a SHA-256 hash, each
  * bound to one order, buyer, tool, granted capabilities and expiry. Every request checks the row
- * (cached in process for a few seconds, dropped on every instance when it changes — see
+ * (cached in process for up to a few minutes, dropped on every instance when it changes — see
  * src/cache), so a revocation or an order deletion is seen at once by every broker instance.
  */
 const TOKEN_PREFIX = 'sst_';
@@ -106,7 +106,7 @@ async function loadTokenRow(db: Db, tokenHash: string): Promise<TokenRow | undef
 
 /**
  * Resolves a presented job token, checking token then order (the contract's first two checks).
- * With a cache, the row comes from memory for a few seconds; the invalidation triggers drop it the
+ * With a cache, the row comes from memory for up to a few minutes; the invalidation triggers drop it the
  * moment the token or its order changes (unknown tokens are never kept).
  */
 export async function authenticateJobToken(

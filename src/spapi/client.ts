@@ -17,8 +17,8 @@ import {
   amazonErrors,
   backoffDelay,
   buildQuery,
+  exchange,
   failedBeforeSending,
-  flattenHeaders,
   networkReason,
   parseJsonBody,
   sleep,
@@ -246,24 +246,13 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
     const now = new Date();
     if (signer) headers = await signer.sign(region, { method, url: new URL(`/${search}`, origin), path, headers, body }, now); // the path is given as sent
     else headers['x-amz-date'] = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutError()), config.spapiTimeoutMs);
-    try {
-      const response: Dispatcher.ResponseData = await poolFor(origin).request({
-        method: method as Dispatcher.HttpMethod,
-        path: `${path}${search}`,
-        headers,
-        body,
-        signal: controller.signal,
-      });
-      const text = await response.body.text();
-      return { status: response.statusCode, headers: flattenHeaders(response.headers), body: parseJsonBody(text) };
-    } catch (error) {
-      if (controller.signal.aborted) throw new TimeoutError();
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    const answer = await exchange(
+      poolFor(origin),
+      { method: method as Dispatcher.HttpMethod, path: `${path}${search}`, headers, body: body ?? null },
+      config.spapiTimeoutMs,
+      () => new TimeoutError(),
+    );
+    return { status: answer.status, headers: answer.headers, body: parseJsonBody(answer.text) };
   }
 
   function observe(operation: string, status: number, started: number) {

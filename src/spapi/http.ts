@@ -20,13 +20,75 @@ export function buildQuery(query: Record<string, string | number | boolean | rea
   return parts.length > 0 ? `?${parts.join('&')}` : '';
 }
 
-export function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+/** A whole HTTP exchange: status, headers (lower-case names, repeats joined) and the body as text. */
+export interface Exchange {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * One request through `dispatcher` with the answer read whole, rejecting with `timeout()`'s error
+ * once `timeoutMs` has passed, whether it is still queued, connecting, waiting for headers or
+ * reading the body (the request is then aborted). undici's dispatch API directly: `request()`
+ * would add an AbortSignal, a body stream and a second header parse per call, a visible share of
+ * the broker's CPU on the hot path; answers here are JSON that is parsed whole anyway.
+ */
+export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, timeoutMs: number, timeout: () => Error): Promise<Exchange> {
+  return new Promise<Exchange>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let abortWith: Error | undefined;
+    let status = 0;
+    let headers: Record<string, string> = {};
+    let chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      abortWith = timeout();
+      reject(abortWith);
+      controller?.abort(abortWith);
+    }, timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(started) {
+        controller = started;
+        if (abortWith) started.abort(abortWith);
+      },
+      onResponseStart(_controller, statusCode, responseHeaders) {
+        status = statusCode;
+        headers = joinRepeated(responseHeaders);
+        chunks = [];
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        clearTimeout(timer);
+        resolve({ status, headers, text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+      },
+      onResponseError(_controller, error) {
+        fail(error);
+      },
+    };
+    try {
+      dispatcher.dispatch(options, handler);
+    } catch (error) {
+      fail(error as Error);
+    }
+  });
+}
+
+/** undici hands headers over with lower-case names, a repeated one as an array. */
+function joinRepeated(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value !== 'string') {
+      if (value === undefined) delete headers[name];
+      else headers[name] = value.join(', ');
+    }
   }
-  return out;
+  return headers as Record<string, string>;
 }
 
 export function parseJsonBody(text: string): unknown {

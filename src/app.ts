@@ -65,16 +65,20 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorEnvelope);
 
-  app.addHook('onSend', async (request, reply) => {
+  // Both hooks on every request take a callback, not async: an async hook costs a promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     // Answers carry job tokens, OAuth states, buyers' data: no cache may keep them (the API docs may be cached).
     if (!reply.hasHeader('cache-control') && !request.url.startsWith('/docs')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
   // One log line per request, with its id; headers are not logged (they carry bearer secrets).
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    services.metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    accessLog.requestCompleted({ request_id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    const elapsedMs = reply.elapsedTime;
+    services.metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, elapsedMs / 1000);
+    accessLog.requestCompleted({ request_id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(elapsedMs) });
+    done();
   });
 
   await app.register(swagger, {

@@ -49,8 +49,9 @@ async function frontDoorRefusal(ticket: FrontDoorTicket | undefined): Promise<un
 export default async function capabilityRoutes(app: FastifyInstance) {
   // Capability calls count at the front door with their quota (one Redis round trip, see
   // src/quota/front-door.ts); the ticket exists before any check, so every call counts once.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.method === 'POST') request.frontDoor = frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
+    done();
   });
   app.addHook('onRequest', authenticate);
   // A call refused before its handler (token, body) counts too; over the limit the answer is RATE_LIMIT.

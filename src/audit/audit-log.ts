@@ -194,20 +194,29 @@ function confirmationStatus(event: AuditEvent): string | undefined {
   }
 }
 
+/**
+ * Postgres text cannot hold NUL, and one refused value would fail its whole batch, retried until
+ * the queue overflows: an agent's capability name of "x\u0000" would stop the instance's audit.
+ * NUL becomes U+FFFD (a lone surrogate already does, when the driver encodes UTF-8).
+ */
+function storable<T extends string | null>(value: T): T {
+  return (value?.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value) as T;
+}
+
 /** The batch as one array per column, in the order of INSERT_AUDIT_EVENTS's parameters. */
 const toColumns = (batch: AuditEvent[]): unknown[][] => [
   // ISO strings: exact to the millisecond, whatever the process's time zone.
   batch.map((e) => e.time.toISOString()),
   batch.map((e) => e.event),
-  batch.map((e) => e.orderId),
-  batch.map((e) => e.buyerId),
-  batch.map((e) => e.tokenId),
-  batch.map((e) => e.toolId),
-  batch.map((e) => e.confirmationId),
-  batch.map((e) => e.capability.slice(0, 100)),
-  batch.map((e) => e.marketplaceId),
-  batch.map((e) => e.outcome),
+  batch.map((e) => storable(e.orderId)),
+  batch.map((e) => storable(e.buyerId)),
+  batch.map((e) => storable(e.tokenId)),
+  batch.map((e) => storable(e.toolId)),
+  batch.map((e) => storable(e.confirmationId)),
+  batch.map((e) => storable(e.capability.slice(0, 100))),
+  batch.map((e) => storable(e.marketplaceId)),
+  batch.map((e) => storable(e.outcome)),
   batch.map((e) => e.httpStatus),
   batch.map((e) => Math.round(e.latencyMs)),
-  batch.map((e) => JSON.stringify(e.amazonRequestIds)),
+  batch.map((e) => JSON.stringify(e.amazonRequestIds.map(storable))),
 ];

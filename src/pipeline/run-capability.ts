@@ -58,7 +58,35 @@ export function validateParams(capability: Capability, raw: unknown): Record<str
     const { message, field } = describeValidation([...validator.Errors(params)], 'params', capability.params);
     throw new BrokerError('INVALID_REQUEST', message, { details: { field } });
   }
+  const withNul = nulStringPath(params, 'params');
+  if (withNul) {
+    throw new BrokerError('INVALID_REQUEST', `${withNul} contains the NUL character (U+0000), which no Amazon field and no stored record can hold; remove it`, {
+      details: { field: withNul, rule: 'NO_NUL' },
+    });
+  }
   return params;
+}
+
+/**
+ * The path of the first string holding U+0000, if any. Postgres refuses it in text and jsonb, so a
+ * staged write carrying one failed as a 500 when it was stored; no Amazon field takes it either.
+ */
+function nulStringPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = nulStringPath(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, entry] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? `${path}.${JSON.stringify(key)}` : nulStringPath(entry, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -211,6 +211,21 @@ describe.each([
     );
   });
 
+  it('writes a caller-chosen string Postgres cannot store (NUL, a lone surrogate) with U+FFFD in its place, and the rest of its batch with it', async ({ skip }) => {
+    if (!db) return skip('no DATABASE_URL');
+    const audit = new AuditLog(db, silent, new Metrics(), { flushIntervalMs: 60_000 });
+    const orderId = `order-${randomSuffix()}`;
+    audit.record(event(orderId, { time: new Date('2030-03-01T00:00:00.000Z'), capability: 'listings.get\u0000x', outcome: 'NOT_\ud800FOUND' }));
+    audit.record(event(orderId, { time: new Date('2030-03-01T00:00:00.001Z'), amazonRequestIds: ['r\u0000id'] }));
+    await audit.flush();
+    expect(audit.depth).toBe(0);
+    const rows = await rowsIn(orderId);
+    expect(rows.map((row) => [row.capability, row.outcome, row.amazon_request_ids])).toEqual([
+      ['listings.get\ufffdx', 'NOT_\ufffdFOUND', ['rid-1', 'rid-2']],
+      ['orders.summary', 'OK', ['r\ufffdid']],
+    ]);
+  });
+
   it('writes batches of different sizes with the same statement, and creates a month that has no partition yet', async ({ skip }) => {
     if (!db) return skip('no DATABASE_URL');
     const audit = new AuditLog(db, silent, new Metrics(), { batchSize: 4, flushIntervalMs: 60_000 });

@@ -38,7 +38,8 @@ export const MintTokenResponse = Type.Object(
   },
 );
 
-export const TokenIdParams = Type.Object({ token_id: Type.String({ minLength: 1, maxLength: 100 }) });
+// The id alphabet (randomId: a prefix and base64url): anything else cannot name a token, and a NUL would reach Postgres.
+export const TokenIdParams = Type.Object({ token_id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) });
 export const OrderIdParams = Type.Object({ order_id: Id('Order id.') });
 
 const NullableString = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});

@@ -67,6 +67,10 @@ describe('the internal API', () => {
     const { jobToken, tokenId } = await mintToken(testApp, { orderId, capabilities: ['connect.status'] });
     const unknownToken = await testApp.app.inject({ method: 'DELETE', url: '/internal/job-tokens/tok_nope', headers: internalHeaders(testApp.config) });
     expect(unknownToken.statusCode).toBe(404);
+    // No token id holds a NUL (Postgres would refuse it): a clear 400, never a 500.
+    const malformedToken = await testApp.app.inject({ method: 'DELETE', url: '/internal/job-tokens/tok%00x', headers: internalHeaders(testApp.config) });
+    expect(malformedToken.statusCode).toBe(400);
+    expect(malformedToken.json().error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'params.token_id' } });
     const unknownOrder = await testApp.app.inject({ method: 'DELETE', url: '/internal/orders/never-seen', headers: internalHeaders(testApp.config) });
     expect(unknownOrder.statusCode).toBe(404);
     expect(unknownOrder.json().error.code).toBe('ORDER_NOT_FOUND');

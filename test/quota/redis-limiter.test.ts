@@ -135,7 +135,7 @@ describe('RedisQuotaLimiter', () => {
     await expect(limiter.acquire(busy, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'RATE_LIMIT' });
     const started = performance.now();
     await limiter.acquire(sellerKey());
-    expect(elapsedSince(started)).toBeLessThan(150);
+    expect(elapsedSince(started)).toBeLessThan(500); // not queued behind the busy seller's 1 s slots
     controller.abort(new Error('test over'));
     await Promise.all(queued);
   });
@@ -203,7 +203,7 @@ describe('RedisQuotaLimiter', () => {
     const abortedAt = performance.now();
     controller.abort(new Error('caller gone'));
     await expect(pending).rejects.toThrow('caller gone');
-    expect(elapsedSince(abortedAt)).toBeLessThan(100);
+    expect(elapsedSince(abortedAt)).toBeLessThan(250); // at once, not after the 2 s wait (bound loose for a busy CI)
   });
 
   it('reloads its script after SCRIPT FLUSH (EVALSHA → NOSCRIPT → EVAL)', async () => {
@@ -233,7 +233,7 @@ describe('RedisQuotaLimiter when Redis is unreachable', () => {
     expect(next.waitMs).toBeGreaterThanOrEqual(100 - elapsedSince(acquiredAt) - 5);
     const fast = performance.now();
     await expect(limiter.acquire(key, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'RATE_LIMIT' });
-    expect(elapsedSince(fast)).toBeLessThan(50); // degraded: no Redis round trip, no timeout
+    expect(elapsedSince(fast)).toBeLessThan(250); // degraded: no Redis round trip, no 500 ms timeout (bound loose for a busy CI)
     await limiter.observeRateLimit(key, 1);
     expect(await limiter.penalize(key)).toBeGreaterThan(0);
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);

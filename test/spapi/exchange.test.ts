@@ -80,10 +80,10 @@ describe('exchange', () => {
 
   it('times out a request still queued behind a stalled one, which is then never sent', async () => {
     const { pool, requests } = await serve(() => {}); // never answers
-    const first = exchange(pool, { ...GET, path: '/first' }, 400, () => new Timeout('first'));
+    const first = exchange(pool, { ...GET, path: '/first' }, 1_500, () => new Timeout('first'));
     const started = performance.now();
     await expect(exchange(pool, { ...GET, path: '/second' }, 150, () => new Timeout('second'))).rejects.toThrow('second');
-    expect(performance.now() - started).toBeLessThan(380);
+    expect(performance.now() - started).toBeLessThan(1_200); // its own limit, not the first's
     await expect(first).rejects.toThrow('first');
     await new Promise((r) => setTimeout(r, 100));
     expect(requests).toEqual(['GET /first']);

@@ -11,6 +11,7 @@ import { describeValidation } from '../http/error-handler.js';
 import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
 import type { FrontDoorTicket } from '../quota/front-door-counter.js';
+import { at } from '../writes/violations.js';
 
 export interface CapabilityCall {
   capability: string;
@@ -68,21 +69,23 @@ export function validateParams(capability: Capability, raw: unknown): Record<str
 }
 
 /**
- * The path of the first string holding U+0000, if any. Postgres refuses it in text and jsonb, so a
- * staged write carrying one failed as a 500 when it was stored; no Amazon field takes it either.
+ * The path of the first string (value or key) holding U+0000, named as validation names fields
+ * (`params.patches.0.value`). Postgres refuses it in text and jsonb, so a staged write carrying one
+ * failed as a 500 when it was stored; no Amazon field takes it either.
  */
 function nulStringPath(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
-      const found = nulStringPath(value[i], `${path}[${i}]`);
+      const found = nulStringPath(value[i], at(path, i));
       if (found) return found;
     }
     return undefined;
   }
   if (typeof value === 'object' && value !== null) {
     for (const [key, entry] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? `${path}.${JSON.stringify(key)}` : nulStringPath(entry, `${path}.${key}`);
+      const field = at(path, key);
+      const found = key.includes('\u0000') ? field : nulStringPath(entry, field);
       if (found) return found;
     }
   }

@@ -23,7 +23,7 @@ describe('NUL characters from callers', () => {
       patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Mug \u0000 12 oz' }] }],
     });
     expect(answer.statusCode, answer.body).toBe(400);
-    expect(answer.json().error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'params.patches[0].value[0].value', rule: 'NO_NUL' } });
+    expect(answer.json().error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'params.patches.0.value.0.value', rule: 'NO_NUL' } });
     expect(await env.list(orderId)).toEqual([]);
     expect(env.requestsSince(mark)).toEqual([]);
   });

@@ -147,18 +147,21 @@ export function processTree(pid: number): number[] {
   return all;
 }
 
-/** A `<field>: N kB` line of a /proc file, in bytes (0 when the process is gone). */
-function procKb(file: string, field: string): number {
+/** The `<field>: N kB` lines of one read of a /proc file, in bytes (0 when the process is gone). */
+function procKb<F extends string>(file: string, ...fields: F[]): Record<F, number> {
+  let text = '';
   try {
-    return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'))?.[1] ?? 0) * 1024;
+    text = readFileSync(file, 'utf8');
   } catch {
-    return 0;
+    // the process is gone
   }
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  return Object.fromEntries(fields.map((field) => [field, kb(field)])) as Record<F, number>;
 }
 
 /** Resident memory of a process and all its descendants (a broker's cluster workers included), in bytes. */
 export function treeRss(pid: number): number {
-  return treeMemory(pid).reduce((sum, p) => sum + p.rss, 0);
+  return processTree(pid).reduce((sum, p) => sum + procKb(`/proc/${p}/status`, 'VmRSS').VmRSS, 0);
 }
 
 /**
@@ -168,11 +171,10 @@ export function treeRss(pid: number): number {
  * RssAnon (heap and native allocations, never shared between these processes).
  */
 export function treeMemory(pid: number): { rss: number; pss: number; anon: number }[] {
-  return processTree(pid).map((p) => ({
-    rss: procKb(`/proc/${p}/status`, 'VmRSS'),
-    pss: procKb(`/proc/${p}/smaps_rollup`, 'Pss'),
-    anon: procKb(`/proc/${p}/status`, 'RssAnon'),
-  }));
+  return processTree(pid).map((p) => {
+    const { VmRSS, RssAnon } = procKb(`/proc/${p}/status`, 'VmRSS', 'RssAnon');
+    return { rss: VmRSS, pss: procKb(`/proc/${p}/smaps_rollup`, 'Pss').Pss, anon: RssAnon };
+  });
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerError } from '../../src/errors.js';
 import { learnedRateRedisKey, quotaRedisKey, RedisQuotaLimiter, type RedisQuotaLimiterOptions } from '../../src/quota/redis-limiter.js';
 import type { BucketRate } from '../../src/quota/rates.js';
+import { FrontDoorCounter } from '../../src/quota/front-door-counter.js';
 import { captureLog, connectRedis, deleteKeys, elapsedSince, eventually, sellerKey, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('redis-limiter');
@@ -24,6 +25,7 @@ function limiterOn(redis: Redis, bucket: BucketRate, extra: Partial<RedisQuotaLi
   return limiter;
 }
 
+const randomSuffixOf = () => Math.random().toString(36).slice(2, 10);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -204,6 +206,46 @@ describe('RedisQuotaLimiter', () => {
     controller.abort(new Error('caller gone'));
     await expect(pending).rejects.toThrow('caller gone');
     expect(elapsedSince(abortedAt)).toBeLessThan(250); // at once, not after the 2 s wait (bound loose for a busy CI)
+  });
+
+  it('sends the front-door reservations of one event-loop turn as one script run, each answered as if alone', async () => {
+    const redis = await connection();
+    const limiter = limiterOn(redis, { rate: 20, burst: 2 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    const sent: string[] = [];
+    const original = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+      sent.push(command.name);
+      return (original as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as typeof redis.sendCommand;
+    const key = sellerKey();
+    const other = sellerKey();
+    const token = `token-${randomSuffixOf()}`;
+    // Token `token` may make 3 calls; 5 of its calls and 2 of another token's reach the quota step together.
+    const calls = [
+      ...Array.from({ length: 5 }, () => ({ key, ticket: counter.ticket(token, 3) })),
+      ...Array.from({ length: 2 }, () => ({ key: other, ticket: counter.ticket(`${token}-other`, 3) })),
+    ];
+    const start = performance.now();
+    const outcomes = await Promise.all(
+      calls.map(({ key: k, ticket }) =>
+        limiter.acquire(k, { frontDoor: ticket }).then(
+          () => ({ ok: true, at: elapsedSince(start) }),
+          (error: unknown) => ({ ok: false, code: (error as BrokerError).code, at: elapsedSince(start) }),
+        ),
+      ),
+    );
+    redis.sendCommand = original;
+    expect(sent).toEqual(['evalsha']);
+    // The token's 4th and 5th calls are over its front-door limit and reserve nothing.
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, false, false, true, true]);
+    expect(outcomes.slice(3, 5).map((o) => ('code' in o ? o.code : undefined))).toEqual(['RATE_LIMIT', 'RATE_LIMIT']);
+    // Burst 2 at 20/s: the third reservation on `key` waits one interval; the other seller's bucket does not.
+    expect(outcomes[2]!.at).toBeGreaterThanOrEqual(45);
+    expect(Math.max(outcomes[5]!.at, outcomes[6]!.at)).toBeLessThan(outcomes[2]!.at);
+    // Only three reservations were taken from `key`: the next one waits two intervals from the start.
+    await limiter.acquire(key);
+    expect(elapsedSince(start)).toBeGreaterThanOrEqual(95);
   });
 
   it('reloads its script after SCRIPT FLUSH (EVALSHA → NOSCRIPT → EVAL)', async () => {

@@ -39,7 +39,7 @@ const RESTART_DELAY_MS = 1_000;
  *
  * A flag given by the operator (the primary's own flags or NODE_OPTIONS) wins over ours.
  */
-export const BROKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256', '--v8-pool-size=1', '--no-memory-reducer'] as const;
+export const BROKER_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256', '--v8-pool-size=1', '--no-memory-reducer'] as const;
 /** glibc: one malloc arena per thread by default, each keeping freed memory; two are enough for a worker. */
 const WORKER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 

@@ -139,6 +139,8 @@ export class RedisQuotaLimiter implements QuotaLimiter {
   private readonly learnedRates = new Map<string, number>();
   /** Front-door reservations waiting for this turn of the event loop to end (sent as one script run). */
   private queued: QueuedReservation[] = [];
+  /** A batch is on its way: the next one leaves when it is answered (fewer, larger writes under load). */
+  private batchInFlight = false;
 
   constructor(private readonly options: RedisQuotaLimiterOptions) {
     this.redis = options.redis as QuotaRedis;
@@ -181,7 +183,7 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     const learnedKey = learnedKeyOf(bucketKey);
     const frontDoorKey = ticket.counter.redisKey(ticket.key);
     const script = new Promise<unknown[]>((resolve, reject) => {
-      if (this.queued.length === 0) setImmediate(() => this.sendQueued());
+      if (this.queued.length === 0 && !this.batchInFlight) setImmediate(() => this.sendQueued());
       this.queued.push({
         keys: [bucketKey, learnedKey, frontDoorKey],
         args: [bucket.rate, bucket.burst, Math.floor(maxWaitMs), ticket.windowMs, ticket.max],
@@ -210,29 +212,42 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1 };
   }
 
-  /** Sends the queued front-door reservations as one script run, within one time limit. */
+  /**
+   * Sends the queued front-door reservations as one script run, within one time limit; what queues
+   * meanwhile leaves when it is answered (or timed out), so under load a batch holds every call of
+   * a round trip, and each round trip costs the broker and Redis one write and one read.
+   */
   private sendQueued() {
     const batch = this.queued;
+    if (batch.length === 0) return;
     this.queued = [];
+    this.batchInFlight = true;
     const keys: string[] = [];
     const args: number[] = [];
     for (const queued of batch) {
       keys.push(...queued.keys);
       args.push(...queued.args);
     }
-    this.timed(this.redis.brokerQuotaAtFrontDoor(keys.length, ...keys, ...args)).then(
-      (reply) => {
-        if (!Array.isArray(reply) || reply.length !== batch.length * FRONT_DOOR_QUOTA_FIELDS) {
-          const error = new Error('unexpected quota script reply');
-          for (const queued of batch) queued.reject(error);
-          return;
-        }
-        batch.forEach((queued, i) => queued.resolve(reply.slice(i * FRONT_DOOR_QUOTA_FIELDS, (i + 1) * FRONT_DOOR_QUOTA_FIELDS)));
-      },
-      (error: unknown) => {
+    let script: Promise<unknown>;
+    try {
+      script = this.redis.brokerQuotaAtFrontDoor(keys.length, ...keys, ...args);
+    } catch (error) {
+      script = Promise.reject(error); // a batch that cannot be sent must still answer its calls
+    }
+    this.timed(script)
+      .then(
+        (reply) => {
+          if (!Array.isArray(reply) || reply.length !== batch.length * FRONT_DOOR_QUOTA_FIELDS) throw new Error('unexpected quota script reply');
+          batch.forEach((queued, i) => queued.resolve(reply.slice(i * FRONT_DOOR_QUOTA_FIELDS, (i + 1) * FRONT_DOOR_QUOTA_FIELDS)));
+        },
+      )
+      .catch((error: unknown) => {
         for (const queued of batch) queued.reject(error);
-      },
-    );
+      })
+      .finally(() => {
+        this.batchInFlight = false;
+        this.sendQueued();
+      });
   }
 
   /** Reserves a slot when its wait is ≤ maxWaitMs; otherwise reports the wait without reserving. */

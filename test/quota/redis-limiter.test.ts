@@ -248,6 +248,43 @@ describe('RedisQuotaLimiter', () => {
     expect(elapsedSince(start)).toBeGreaterThanOrEqual(95);
   });
 
+  it('holds the next batch while one is on its way, then sends everything that queued as one script run', async () => {
+    const redis = await connection();
+    const limiter = limiterOn(redis, { rate: 100, burst: 10 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    const sent: number[] = [];
+    const original = redis.sendCommand.bind(redis);
+    // The first script run takes 100 ms to leave: the calls made meanwhile must wait for its answer.
+    redis.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+      sent.push(Number(command.args[1])); // EVALSHA sha numkeys …
+      const send = () => (original as (...args: unknown[]) => unknown)(command, ...rest);
+      if (sent.length === 1) setTimeout(send, 100);
+      else send();
+      return (command as unknown as { promise: Promise<unknown> }).promise;
+    }) as unknown as typeof redis.sendCommand;
+    const acquire = () => limiter.acquire(sellerKey(), { frontDoor: counter.ticket(`token-${randomSuffixOf()}`, 5) });
+    const calls = [acquire()];
+    for (let i = 0; i < 3; i++) {
+      await sleep(20); // each in a later turn of the event loop, all while the first is on its way
+      calls.push(acquire());
+    }
+    await Promise.all(calls);
+    redis.sendCommand = original;
+    // Three keys per call: one call, then the three that queued behind it.
+    expect(sent).toEqual([3, 9]);
+  });
+
+  it('answers the calls of a batch it cannot send (from the local fallback) instead of leaving them waiting', async () => {
+    const redis = await connection();
+    const limiter = limiterOn(redis, { rate: 100, burst: 10 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    (redis as unknown as { brokerQuotaAtFrontDoor: () => never }).brokerQuotaAtFrontDoor = () => {
+      throw new Error('cannot send');
+    };
+    await limiter.acquire(sellerKey(), { frontDoor: counter.ticket(`token-${randomSuffixOf()}`, 5) });
+    expect(limiter.degraded).toBe(true);
+  });
+
   it('reloads its script after SCRIPT FLUSH (EVALSHA → NOSCRIPT → EVAL)', async () => {
     const limiter = limiterOn(admin, { rate: 20, burst: 2 });
     await admin.script('FLUSH');

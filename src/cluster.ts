@@ -22,12 +22,14 @@ const RESTART_DELAY_MS = 1_000;
  * holds the three to this list); a cluster's workers from the primary, which adds whichever its own
  * command line lacks.
  *
- * - Heap sizing. V8's defaults suit one big process: 16 MB young-generation semi-spaces (32 MB
- *   committed however idle), and an old generation allowed to grow, between full collections, by a
- *   factor that rises with the heap limit (several GB by default). A worker's live heap is ~40 MB;
- *   under the hot-path bench its heap reached 100-140 MB, mostly garbage waiting. With 4 MB
- *   semi-spaces and a 256 MB limit it stays ~45 MB; the limit still leaves room for a 16 MB body or
- *   a report page in flight.
+ * - Heap sizing. V8's defaults suit one big process: an old generation allowed to grow, between
+ *   full collections, by a factor that rises with the heap limit (several GB by default). A
+ *   worker's live heap is ~40 MB; under the hot-path bench its heap reached 100-140 MB, mostly
+ *   garbage waiting. A 256 MB limit makes V8 collect much earlier; it still leaves room for a 16 MB
+ *   body or a report page in flight. The young generation keeps 16 MB semi-spaces: with 4 MB, a
+ *   scavenge came every ~50 calls, so the objects of calls in flight outlived two scavenges, were
+ *   promoted and left to full collections (bench/hot-path at saturation: ~0.29 against ~0.25 ms of
+ *   broker CPU per listings.get, for ~35 MB more RSS under load).
  * - `--v8-pool-size=1`: one V8 helper thread instead of four. A process is meant to use one core;
  *   with four helpers, each full collection's concurrent marking ran on every core at once and
  *   stalled the other workers (and whatever shares the machine) for tens of ms: that was the p99

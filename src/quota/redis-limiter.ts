@@ -46,10 +46,10 @@ end
 export const QUOTA_LUA = `${GCRA_LUA_FUNCTION}return gcra(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`;
 
 /**
- * Capability calls' first reservations with their front-door counts: every call that reached its
- * quota step in one turn of the event loop, in one round trip (one script run instead of one per
- * call: on the hot path the script's round trip cost the broker about as much CPU as the rest of
- * the quota step). Per call, in order, 3 KEYS: bucket, learned rate, front-door counter; 5 ARGV:
+ * Capability calls' first reservations with their front-door counts: the calls that reached their
+ * quota step together (in one turn of the event loop, or while the previous batch was on its way),
+ * in one round trip (one script run instead of one per call: on the hot path the script's round
+ * trip cost the broker about as much CPU as the rest of the quota step). Per call, in order, 3 KEYS: bucket, learned rate, front-door counter; 5 ARGV:
  * model rate, burst, maxWaitMs, front-door window (ms), front-door limit. → per call, 5 values:
  * waitMs, reserved, learned, count, countTtlMs; over the front-door limit nothing is reserved
  * (0, 0, '0', count, countTtlMs). The calls run one after another, as separate scripts would.
@@ -69,6 +69,8 @@ return out`;
 
 /** Values per call in FRONT_DOOR_QUOTA_LUA's ARGV and in its reply. */
 const FRONT_DOOR_QUOTA_FIELDS = 5;
+/** Calls per script run at most: a run blocks Redis while it lasts (~10 µs a call). */
+const MAX_BATCH = 200;
 
 /** One call's part of the next front-door reservation batch. */
 interface QueuedReservation {
@@ -139,8 +141,8 @@ export class RedisQuotaLimiter implements QuotaLimiter {
   private readonly learnedRates = new Map<string, number>();
   /** Front-door reservations waiting for this turn of the event loop to end (sent as one script run). */
   private queued: QueuedReservation[] = [];
-  /** A batch is on its way: the next one leaves when it is answered (fewer, larger writes under load). */
-  private batchInFlight = false;
+  /** Batches on their way: the next one leaves when they are answered (fewer, larger writes under load). */
+  private batchesInFlight = 0;
 
   constructor(private readonly options: RedisQuotaLimiterOptions) {
     this.redis = options.redis as QuotaRedis;
@@ -183,7 +185,7 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     const learnedKey = learnedKeyOf(bucketKey);
     const frontDoorKey = ticket.counter.redisKey(ticket.key);
     const script = new Promise<unknown[]>((resolve, reject) => {
-      if (this.queued.length === 0 && !this.batchInFlight) setImmediate(() => this.sendQueued());
+      if (this.queued.length === 0 && this.batchesInFlight === 0) setImmediate(() => this.sendQueued());
       this.queued.push({
         keys: [bucketKey, learnedKey, frontDoorKey],
         args: [bucket.rate, bucket.burst, Math.floor(maxWaitMs), ticket.windowMs, ticket.max],
@@ -213,15 +215,17 @@ export class RedisQuotaLimiter implements QuotaLimiter {
   }
 
   /**
-   * Sends the queued front-door reservations as one script run, within one time limit; what queues
-   * meanwhile leaves when it is answered (or timed out), so under load a batch holds every call of
-   * a round trip, and each round trip costs the broker and Redis one write and one read.
+   * Sends the queued front-door reservations as script runs of up to MAX_BATCH calls, each within
+   * one time limit; what queues meanwhile leaves when they are answered (or timed out), so under
+   * load a batch holds every call of a round trip, and each round trip costs the broker and Redis
+   * one write and one read.
    */
   private sendQueued() {
-    const batch = this.queued;
-    if (batch.length === 0) return;
-    this.queued = [];
-    this.batchInFlight = true;
+    while (this.queued.length > 0) this.sendBatch(this.queued.splice(0, MAX_BATCH));
+  }
+
+  private sendBatch(batch: QueuedReservation[]) {
+    this.batchesInFlight += 1;
     const keys: string[] = [];
     const args: number[] = [];
     for (const queued of batch) {
@@ -235,18 +239,16 @@ export class RedisQuotaLimiter implements QuotaLimiter {
       script = Promise.reject(error); // a batch that cannot be sent must still answer its calls
     }
     this.timed(script)
-      .then(
-        (reply) => {
-          if (!Array.isArray(reply) || reply.length !== batch.length * FRONT_DOOR_QUOTA_FIELDS) throw new Error('unexpected quota script reply');
-          batch.forEach((queued, i) => queued.resolve(reply.slice(i * FRONT_DOOR_QUOTA_FIELDS, (i + 1) * FRONT_DOOR_QUOTA_FIELDS)));
-        },
-      )
+      .then((reply) => {
+        if (!Array.isArray(reply) || reply.length !== batch.length * FRONT_DOOR_QUOTA_FIELDS) throw new Error('unexpected quota script reply');
+        batch.forEach((queued, i) => queued.resolve(reply.slice(i * FRONT_DOOR_QUOTA_FIELDS, (i + 1) * FRONT_DOOR_QUOTA_FIELDS)));
+      })
       .catch((error: unknown) => {
         for (const queued of batch) queued.reject(error);
       })
       .finally(() => {
-        this.batchInFlight = false;
-        this.sendQueued();
+        this.batchesInFlight -= 1;
+        if (this.batchesInFlight === 0) this.sendQueued();
       });
   }
 

@@ -274,6 +274,24 @@ describe('RedisQuotaLimiter', () => {
     expect(sent).toEqual([3, 9]);
   });
 
+  it('splits a large batch into script runs of at most 200 calls (a run blocks Redis while it lasts)', async () => {
+    const redis = await connection();
+    const limiter = limiterOn(redis, { rate: 100, burst: 10 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    const sent: number[] = [];
+    const original = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+      sent.push(Number(command.args[1]));
+      return (original as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as unknown as typeof redis.sendCommand;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 450 }, () => limiter.acquire(sellerKey(), { frontDoor: counter.ticket(`token-${randomSuffixOf()}`, 5) })));
+    redis.sendCommand = original;
+    expect(sent).toEqual([600, 600, 150]);
+    expect(limiter.degraded).toBe(false);
+    expect(elapsedSince(started)).toBeLessThan(2_000); // every seller's first call goes at once
+  });
+
   it('answers the calls of a batch it cannot send (from the local fallback) instead of leaving them waiting', async () => {
     const redis = await connection();
     const limiter = limiterOn(redis, { rate: 100, burst: 10 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import type { RedisClient } from '../../src/store/redis-client.js';
+import { recordCommands } from './helpers.js';
 import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, REDIS_URL, simulatorConfig, type TestApp } from '../helpers/app.js';
 
 /**
@@ -49,19 +50,13 @@ describe.runIf(REDIS_URL)('front door at the quota step (Redis)', () => {
 
   /** The commands the app sends to Redis while `run` runs. */
   async function redisCommandsOf(run: () => Promise<unknown>): Promise<string[]> {
-    const redis = testApp.app.services.store.redis as RedisClient;
-    const sent: string[] = [];
-    const original = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-      sent.push(command.name);
-      return (original as (...args: unknown[]) => unknown)(command, ...rest);
-    }) as typeof redis.sendCommand;
+    const commands = recordCommands(testApp.app.services.store.redis as RedisClient);
     try {
       await run();
     } finally {
-      redis.sendCommand = original;
+      commands.restore();
     }
-    return sent;
+    return commands.sent.map((command) => command.name);
   }
 
   it('takes one Redis round trip for a listings.get: the front-door count rides with the quota reservation', async () => {

@@ -55,3 +55,33 @@ export async function eventually(check: () => boolean, timeoutMs = 5_000, everyM
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** A command as ioredis hands it to the connection (EVALSHA's args: sha, numkeys, keys…, argv…). */
+export interface SentCommand {
+  name: string;
+  args: unknown[];
+}
+
+/**
+ * Records every command `client` sends until `restore()`. `holdMs(command, index)` > 0 sends that
+ * command that much later (its caller still gets its answer), to keep a round trip on its way.
+ */
+export function recordCommands(client: RedisClient, holdMs: (command: SentCommand, index: number) => number = () => 0) {
+  const redis = client as Redis;
+  const sent: SentCommand[] = [];
+  const original = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: SentCommand & { promise: Promise<unknown> }, ...rest: unknown[]) => {
+    // As sent: ioredis may turn the same command into an EVAL afterwards (NOSCRIPT).
+    const hold = holdMs(command, sent.push({ name: command.name, args: [...command.args] }) - 1);
+    const send = () => (original as (...args: unknown[]) => unknown)(command, ...rest);
+    if (hold <= 0) return send();
+    setTimeout(send, hold);
+    return command.promise;
+  }) as unknown as typeof redis.sendCommand;
+  return {
+    sent,
+    restore: () => {
+      redis.sendCommand = original;
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { BrokerError } from '../../src/errors.js';
 import { learnedRateRedisKey, quotaRedisKey, RedisQuotaLimiter, type RedisQuotaLimiterOptions } from '../../src/quota/redis-limiter.js';
 import type { BucketRate } from '../../src/quota/rates.js';
 import { FrontDoorCounter } from '../../src/quota/front-door-counter.js';
-import { captureLog, connectRedis, deleteKeys, elapsedSince, eventually, sellerKey, uniquePrefix } from './helpers.js';
+import { captureLog, connectRedis, deleteKeys, elapsedSince, eventually, recordCommands, sellerKey, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('redis-limiter');
 const connections: Redis[] = [];
@@ -25,7 +26,18 @@ function limiterOn(redis: Redis, bucket: BucketRate, extra: Partial<RedisQuotaLi
   return limiter;
 }
 
-const randomSuffixOf = () => Math.random().toString(36).slice(2, 10);
+/** A limiter on a connection of its own, with the front-door counter its batches count on; `ticket(max)` is a new token's count. */
+async function limiterWithFrontDoor(bucket: BucketRate) {
+  const redis = await connection();
+  const limiter = limiterOn(redis, bucket);
+  const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+  const ticket = (max: number, token = `token-${randomBytes(4).toString('hex')}`) => counter.ticket(token, max);
+  return { redis, limiter, ticket };
+}
+
+/** EVALSHA's numkeys: 3 per call of a front-door batch. */
+const keysSent = (command: { args: unknown[] }) => Number(command.args[1]);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -209,22 +221,15 @@ describe('RedisQuotaLimiter', () => {
   });
 
   it('sends the front-door reservations of one event-loop turn as one script run, each answered as if alone', async () => {
-    const redis = await connection();
-    const limiter = limiterOn(redis, { rate: 20, burst: 2 });
-    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
-    const sent: string[] = [];
-    const original = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-      sent.push(command.name);
-      return (original as (...args: unknown[]) => unknown)(command, ...rest);
-    }) as typeof redis.sendCommand;
+    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 20, burst: 2 });
+    const commands = recordCommands(redis);
     const key = sellerKey();
     const other = sellerKey();
-    const token = `token-${randomSuffixOf()}`;
+    const token = `token-${randomBytes(4).toString('hex')}`;
     // Token `token` may make 3 calls; 5 of its calls and 2 of another token's reach the quota step together.
     const calls = [
-      ...Array.from({ length: 5 }, () => ({ key, ticket: counter.ticket(token, 3) })),
-      ...Array.from({ length: 2 }, () => ({ key: other, ticket: counter.ticket(`${token}-other`, 3) })),
+      ...Array.from({ length: 5 }, () => ({ key, ticket: ticket(3, token) })),
+      ...Array.from({ length: 2 }, () => ({ key: other, ticket: ticket(3, `${token}-other`) })),
     ];
     const start = performance.now();
     const outcomes = await Promise.all(
@@ -235,8 +240,8 @@ describe('RedisQuotaLimiter', () => {
         ),
       ),
     );
-    redis.sendCommand = original;
-    expect(sent).toEqual(['evalsha']);
+    commands.restore();
+    expect(commands.sent.map((c) => c.name)).toEqual(['evalsha']);
     // The token's 4th and 5th calls are over its front-door limit and reserve nothing.
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, false, false, true, true]);
     expect(outcomes.slice(3, 5).map((o) => ('code' in o ? o.code : undefined))).toEqual(['RATE_LIMIT', 'RATE_LIMIT']);
@@ -249,57 +254,38 @@ describe('RedisQuotaLimiter', () => {
   });
 
   it('holds the next batch while one is on its way, then sends everything that queued as one script run', async () => {
-    const redis = await connection();
-    const limiter = limiterOn(redis, { rate: 100, burst: 10 });
-    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
-    const sent: number[] = [];
-    const original = redis.sendCommand.bind(redis);
+    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 100, burst: 10 });
     // The first script run takes 100 ms to leave: the calls made meanwhile must wait for its answer.
-    redis.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      sent.push(Number(command.args[1])); // EVALSHA sha numkeys …
-      const send = () => (original as (...args: unknown[]) => unknown)(command, ...rest);
-      if (sent.length === 1) setTimeout(send, 100);
-      else send();
-      return (command as unknown as { promise: Promise<unknown> }).promise;
-    }) as unknown as typeof redis.sendCommand;
-    const acquire = () => limiter.acquire(sellerKey(), { frontDoor: counter.ticket(`token-${randomSuffixOf()}`, 5) });
+    const commands = recordCommands(redis, (_command, index) => (index === 0 ? 100 : 0));
+    const acquire = () => limiter.acquire(sellerKey(), { frontDoor: ticket(5) });
     const calls = [acquire()];
     for (let i = 0; i < 3; i++) {
       await sleep(20); // each in a later turn of the event loop, all while the first is on its way
       calls.push(acquire());
     }
     await Promise.all(calls);
-    redis.sendCommand = original;
+    commands.restore();
     // Three keys per call: one call, then the three that queued behind it.
-    expect(sent).toEqual([3, 9]);
+    expect(commands.sent.map(keysSent)).toEqual([3, 9]);
   });
 
   it('splits a large batch into script runs of at most 200 calls (a run blocks Redis while it lasts)', async () => {
-    const redis = await connection();
-    const limiter = limiterOn(redis, { rate: 100, burst: 10 });
-    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
-    const sent: number[] = [];
-    const original = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      sent.push(Number(command.args[1]));
-      return (original as (...args: unknown[]) => unknown)(command, ...rest);
-    }) as unknown as typeof redis.sendCommand;
+    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 100, burst: 10 });
+    const commands = recordCommands(redis);
     const started = performance.now();
-    await Promise.all(Array.from({ length: 450 }, () => limiter.acquire(sellerKey(), { frontDoor: counter.ticket(`token-${randomSuffixOf()}`, 5) })));
-    redis.sendCommand = original;
-    expect(sent).toEqual([600, 600, 150]);
+    await Promise.all(Array.from({ length: 450 }, () => limiter.acquire(sellerKey(), { frontDoor: ticket(5) })));
+    commands.restore();
+    expect(commands.sent.map(keysSent)).toEqual([600, 600, 150]);
     expect(limiter.degraded).toBe(false);
     expect(elapsedSince(started)).toBeLessThan(2_000); // every seller's first call goes at once
   });
 
   it('answers the calls of a batch it cannot send (from the local fallback) instead of leaving them waiting', async () => {
-    const redis = await connection();
-    const limiter = limiterOn(redis, { rate: 100, burst: 10 });
-    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 100, burst: 10 });
     (redis as unknown as { brokerQuotaAtFrontDoor: () => never }).brokerQuotaAtFrontDoor = () => {
       throw new Error('cannot send');
     };
-    await limiter.acquire(sellerKey(), { frontDoor: counter.ticket(`token-${randomSuffixOf()}`, 5) });
+    await limiter.acquire(sellerKey(), { frontDoor: ticket(5) });
     expect(limiter.degraded).toBe(true);
   });
 

@@ -49,8 +49,9 @@ export const QUOTA_LUA = `${GCRA_LUA_FUNCTION}return gcra(KEYS[1], KEYS[2], ARGV
  * Capability calls' first reservations with their front-door counts: the calls that reached their
  * quota step together (in one turn of the event loop, or while the previous batch was on its way),
  * in one round trip (one script run instead of one per call: on the hot path the script's round
- * trip cost the broker about as much CPU as the rest of the quota step). Per call, in order, 3 KEYS: bucket, learned rate, front-door counter; 5 ARGV:
- * model rate, burst, maxWaitMs, front-door window (ms), front-door limit. → per call, 5 values:
+ * trip cost the broker about as much CPU as the rest of the quota step). Per call, in order,
+ * 3 KEYS: bucket, learned rate, front-door counter; 5 ARGV: model rate, burst, maxWaitMs,
+ * front-door window (ms), front-door limit. → per call, 5 values:
  * waitMs, reserved, learned, count, countTtlMs; over the front-door limit nothing is reserved
  * (0, 0, '0', count, countTtlMs). The calls run one after another, as separate scripts would.
  */

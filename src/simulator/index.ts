@@ -4,6 +4,7 @@
  */
 import { buildHostApp } from './app.js';
 import { Faults, type SimulatorFaults } from './faults.js';
+import { DEFAULT_APP_ROLES } from './feed-roles.js';
 import { expireAccessTokens, issueAuthorizationCode, revokeRefreshToken } from './lwa.js';
 import type { Region } from './marketplaces.js';
 import { TokenBuckets } from './rate-limits.js';
@@ -42,6 +43,8 @@ export interface SimulatorOptions {
   logger?: boolean;
   /** Rows of every search terms report, generated as a stream (Amazon's are millions); default: a few seeded rows. */
   searchTermsRows?: number;
+  /** Roles of the simulated application; default SellerShorts' own: Product Listing, Selling Partner Insights, Brand Analytics. */
+  appRoles?: readonly string[];
 }
 
 export interface RunningSimulator {
@@ -64,6 +67,8 @@ export interface RunningSimulator {
   setSearchTermsRows(rows: number | undefined): void;
   /** Changes how long reports and feeds stay IN_QUEUE and IN_PROGRESS, for jobs old and new. */
   setReportTimings(timings: Timings): void;
+  /** Plays an application with these roles from now on (e.g. one that holds Inventory and Order Tracking). */
+  setAppRoles(roles: readonly string[]): void;
   /** Changes a listing as the seller would in Seller Central (outside the API), e.g. its product type. */
   editListing(sellingPartnerId: string, sku: string, edit: (listing: ListingRecord) => void): void;
   close(): Promise<void>;
@@ -75,7 +80,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const listenHost = options.host ?? '127.0.0.1';
   const regional = options.regional === true;
   const sim: Sim = {
-    options: { host: listenHost, regional, rateLimits: options.rateLimits !== false, ...(options.searchTermsRows !== undefined ? { searchTermsRows: options.searchTermsRows } : {}) },
+    options: {
+      host: listenHost,
+      regional,
+      rateLimits: options.rateLimits !== false,
+      appRoles: [...(options.appRoles ?? DEFAULT_APP_ROLES)],
+      ...(options.searchTermsRows !== undefined ? { searchTermsRows: options.searchTermsRows } : {}),
+    },
     state: new SimState(
       options.clientId ?? LWA_CLIENT_ID,
       options.clientSecret ?? LWA_CLIENT_SECRET,
@@ -135,6 +146,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     setReportTimings: (timings) => {
       Object.assign(sim.state.timings, timings);
+    },
+    setAppRoles: (roles) => {
+      sim.options.appRoles = [...roles];
     },
     editListing: (sellingPartnerId, sku, edit) => {
       const listing = sim.state.sellers.get(sellingPartnerId)?.listings.get(sku);

@@ -11,6 +11,8 @@ export interface ResolvedOptions {
   rateLimits: boolean;
   /** When set, search terms reports have this many generated rows (streamed); else a few seeded ones. */
   searchTermsRows?: number;
+  /** The roles of the calling application's registration: createFeed refuses feed types of other roles (feed-roles.ts). */
+  appRoles: readonly string[];
 }
 
 export interface Sim {

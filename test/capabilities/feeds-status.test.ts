@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ROLES } from '../../src/simulator/feed-roles.js';
 import type { TestApp } from '../helpers/app.js';
 import { securityCases } from '../helpers/security-cases.js';
 import { SEED, caller, directClient, expectError, expectOk, mark, received, sleep, startHarness, type Harness } from './helpers.js';
@@ -103,7 +104,9 @@ describe('feeds.status', () => {
   });
 
   it("summarises another feed type's XML processing report", async () => {
-    const feedId = await finishedFeed('<AmazonEnvelope/>', 'POST_ORDER_ACKNOWLEDGEMENT_DATA', 'text/xml');
+    // A feed another app of the seller's sent: order feeds need a role SellerShorts' app lacks.
+    h.sim.setAppRoles(['Inventory and Order Tracking']);
+    const feedId = await finishedFeed('<AmazonEnvelope/>', 'POST_ORDER_ACKNOWLEDGEMENT_DATA', 'text/xml').finally(() => h.sim.setAppRoles(DEFAULT_APP_ROLES));
     const data = expectOk(await na.call('feeds.status', { feed_id: feedId }));
     expect(data.processing_report).toMatchObject({ format: 'xml', messages_processed: 1, messages_accepted: 1, messages_invalid: 0 });
   });

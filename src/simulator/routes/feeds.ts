@@ -5,8 +5,9 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
-import { invalidInput, notFound } from '../errors.js';
-import { genericProcessingReport, JSON_LISTINGS_FEED, LEGACY_LISTINGS_FEED_TYPES, OTHER_FEED_TYPES, processListingsFeed, type FeedResult } from '../feed-processing.js';
+import { invalidInput, notFound, unauthorized } from '../errors.js';
+import { genericProcessingReport, JSON_LISTINGS_FEED, LEGACY_LISTINGS_FEED_TYPES, processListingsFeed, type FeedResult } from '../feed-processing.js';
+import { appMaySubmit, isKnownFeedType } from '../feed-roles.js';
 import { checkMarketplaces, csv, registerOperation, type OpRequest } from '../operation.js';
 import type { Host, Sim } from '../sim.js';
 import type { FeedRecord } from '../state.js';
@@ -14,7 +15,6 @@ import { enumList } from './listings.js';
 import { documentId } from './reports.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const KNOWN_FEED_TYPES = [JSON_LISTINGS_FEED, ...LEGACY_LISTINGS_FEED_TYPES, ...OTHER_FEED_TYPES];
 
 /** Runs the feed's processing once it has finished (idempotent). */
 export function settleFeed(sim: Sim, host: Host, feed: FeedRecord): void {
@@ -71,7 +71,9 @@ function createFeed(op: OpRequest) {
   if (feedOptions !== undefined && (typeof feedOptions !== 'object' || feedOptions === null || Object.values(feedOptions).some((v) => typeof v !== 'string'))) {
     throw invalidInput('Invalid feedOptions.', 'feedOptions must be an object whose values are strings.');
   }
-  if (!KNOWN_FEED_TYPES.includes(feedType)) throw invalidInput(`Invalid feedType: ${feedType}.`, 'The feed type is not recognized.');
+  if (!isKnownFeedType(feedType)) throw invalidInput(`Invalid feedType: ${feedType}.`, 'The feed type is not recognized.');
+  // The application's roles decide which feed types it may submit; Amazon's 403 says no more than this.
+  if (!appMaySubmit(feedType, op.sim.options.appRoles)) throw unauthorized('');
   checkMarketplaces(op, marketplaceIds as string[]);
   const doc = op.sim.state.feedDocuments.get(inputFeedDocumentId);
   if (!doc || doc.sellerId !== op.sellerId) throw invalidInput(`Invalid inputFeedDocumentId: ${inputFeedDocumentId}.`, 'The feed document does not exist.');

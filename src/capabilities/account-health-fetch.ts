@@ -9,8 +9,9 @@ import { accountHealthSpec } from './reports/spec.js';
 import { runReport } from './reports/workflow.js';
 
 /**
- * Reports API with GET_V2_SELLER_PERFORMANCE_REPORT (REFERENCE §B-14): no dates, no options, so
- * every call of a seller and marketplace has the same fingerprint and reuses a recent report.
+ * Reports API with GET_V2_SELLER_PERFORMANCE_REPORT (docs/amazon.md#account-health): no dates, no
+ * options, so every call of a seller and marketplace has the same fingerprint and reuses a recent
+ * report.
  */
 export default defineCapability({
   name: 'account_health.fetch',

@@ -9,9 +9,9 @@ import { catalogSummary, mainImageUrl, salesRanks } from './read-helpers/catalog
 import { compact, num, record, records, str, type Json } from './read-helpers/json.js';
 
 /**
- * Catalog Items API 2022-04-01 `searchCatalogItems` (REFERENCE §B-4): one marketplace per call,
- * keywords xor identifiers (≤ 20 each), 2 rps / burst 2 per seller — answers are cached for a
- * minute per seller and params.
+ * Catalog Items API 2022-04-01 `searchCatalogItems` (docs/amazon.md#catalog-items): one marketplace
+ * per call, keywords xor identifiers (≤ 20 each), 2 rps / burst 2 per seller — answers are cached
+ * for a minute per seller and params.
  */
 const INCLUDED_DATA = ['summaries', 'images', 'salesRanks'];
 const IDENTIFIER_TYPES = ['ASIN', 'EAN', 'GTIN', 'ISBN', 'JAN', 'MINSAN', 'SKU', 'UPC'] as const;

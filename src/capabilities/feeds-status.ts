@@ -13,7 +13,7 @@ import { summarizeFeedReportStream } from './read-helpers/feed-report-stream.js'
 import { compact, record, str, strings, type Json } from './read-helpers/json.js';
 
 /**
- * Feeds API 2021-06-30 (REFERENCE §B-5): getFeed (2 rps) for the status, then — once DONE (or
+ * Feeds API 2021-06-30 (docs/amazon.md#feeds): getFeed (2 rps) for the status, then — once DONE (or
  * FATAL with a report) — getFeedDocument and the download of the processing report. getFeedDocument
  * allows one call per 45 s per seller, and a finished feed's report never changes, so its summary is
  * kept per seller and feed for a day: repeated status calls spend nothing but getFeed.

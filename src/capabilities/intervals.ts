@@ -1,7 +1,7 @@
 import { invalidRequest } from '../errors.js';
 
 /**
- * Date-time intervals for the Sales API `getOrderMetrics` (REFERENCE §B-6): two absolute instants
+ * Date-time intervals for the Sales API `getOrderMetrics` (docs/amazon.md#sales): two absolute instants
  * (Z or offset notation) joined by `--`, and a `granularityTimeZone` that must agree with the
  * offsets — UTC for Z notation, otherwise an IANA zone with exactly those offsets at those instants.
  */

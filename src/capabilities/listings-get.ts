@@ -8,9 +8,9 @@ import { Attributes, MarketplaceIdField, Money } from './answers.js';
 import { compact, isRecord, money, num, record, records, str, strings, type Json } from './read-helpers/json.js';
 
 /**
- * Listings Items API 2021-08-01 `getListingsItem` (REFERENCE §B-8): the SKU goes percent-encoded
- * into the path (Amazon's URL-encoding note; `/`, spaces, `+`, `#` are common in SKUs). Not
- * cached: listings.update reads it right before staging a change.
+ * Listings Items API 2021-08-01 `getListingsItem` (docs/amazon.md#listings-items): the SKU goes
+ * percent-encoded into the path (Amazon's URL-encoding note; `/`, spaces, `+`, `#` are common in
+ * SKUs). Not cached: listings.update reads it right before staging a change.
  */
 const INCLUDED_DATA = ['summaries', 'attributes', 'issues', 'offers', 'fulfillmentAvailability'];
 

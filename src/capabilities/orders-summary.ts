@@ -8,7 +8,7 @@ import { DAY_MS, formatInstant, parseInstant, resolveTimeZone, twoYearsBefore, t
 import { money, num, record, records, roundAmount, str, type Json, type Money } from './read-helpers/json.js';
 
 /**
- * Sales API v1 `getOrderMetrics` (REFERENCE §B-6): 0.5 rps / burst 15. Amazon's range rules are
+ * Sales API v1 `getOrderMetrics` (docs/amazon.md#sales): 0.5 rps / burst 15. Amazon's range rules are
  * checked here first, so a mistake costs no quota and names the field. Only Amazon's aggregate
  * counters are copied into the answer — nothing that could identify a buyer ever leaves the broker.
  */

@@ -11,8 +11,8 @@ import { catalogImages, catalogSummary, salesRanks } from './read-helpers/catalo
 import { compact, isRecord, record, records, str, type Json } from './read-helpers/json.js';
 
 /**
- * Catalog Items API 2022-04-01 `getCatalogItem` (REFERENCE §B-3): 2 rps / burst 2 per seller, so
- * answers are cached for a minute per seller, marketplace and ASIN.
+ * Catalog Items API 2022-04-01 `getCatalogItem` (docs/amazon.md#catalog-items): 2 rps / burst 2 per
+ * seller, so answers are cached for a minute per seller, marketplace and ASIN.
  */
 const INCLUDED_DATA = ['summaries', 'attributes', 'images', 'salesRanks', 'productTypes', 'identifiers'];
 

@@ -7,9 +7,9 @@ import { MarketplaceIdField, Money } from './answers.js';
 import { compact, money, num, record, records, str, strings, type Json } from './read-helpers/json.js';
 
 /**
- * Listings Items API 2021-08-01 `searchListingsItems` (REFERENCE §B-2): 5 rps / burst 5, at most
- * 20 per page and 1,000 SKUs in total. The extra datasets cost no extra quota and give an agent
- * price, quantity and issue counts without one getListingsItem per SKU.
+ * Listings Items API 2021-08-01 `searchListingsItems` (docs/amazon.md#listings-items): 5 rps /
+ * burst 5, at most 20 per page and 1,000 SKUs in total. The extra datasets cost no extra quota and
+ * give an agent price, quantity and issue counts without one getListingsItem per SKU.
  */
 const INCLUDED_DATA = ['summaries', 'offers', 'fulfillmentAvailability', 'issues'];
 

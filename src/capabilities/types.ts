@@ -5,7 +5,7 @@ import type { Marketplace } from '../marketplaces/marketplaces.js';
 import type { AmazonApi, OperationName } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
 
-/** Who is calling: the job token's binding (CONTRACT §4). */
+/** Who is calling: the job token's binding (docs/api.md#internal-api-internal-api-key). */
 export interface JobContext {
   tokenId: string;
   orderId: string;

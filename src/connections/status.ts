@@ -3,8 +3,9 @@ import type { SharedStore } from '../store/shared-store.js';
 import type { AmazonApi } from '../spapi/types.js';
 
 /**
- * Sellers API `getMarketplaceParticipations` (REFERENCE §B-1): rate 0.016/s (about one a minute),
- * so answers are cached per selling partner and region for two minutes — never across sellers.
+ * Sellers API `getMarketplaceParticipations` (docs/amazon.md#sellers): rate 0.016/s (about one a
+ * minute), so answers are cached per selling partner and region for two minutes — never across
+ * sellers.
  * The answer only lists the marketplaces of the region whose host was called.
  */
 export interface MarketplaceParticipation {

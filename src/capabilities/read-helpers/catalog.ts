@@ -2,8 +2,9 @@ import Type from 'typebox';
 import { compact, num, record, records, str, type Json } from './json.js';
 
 /**
- * Catalog Items API 2022-04-01 `Item` (REFERENCE §B-3/4) as the broker's snake_case view, for one
- * marketplace: Amazon answers per-marketplace arrays; only the requested marketplace's entries are kept.
+ * Catalog Items API 2022-04-01 `Item` (docs/amazon.md#catalog-items) as the broker's snake_case
+ * view, for one marketplace: Amazon answers per-marketplace arrays; only the requested
+ * marketplace's entries are kept.
  */
 const forMarketplace = (value: unknown, marketplaceId: string): Json | undefined => {
   const entries = records(value);

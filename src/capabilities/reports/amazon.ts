@@ -8,7 +8,7 @@ import { MAX_ARRAY_ITEMS } from './render.js';
 import { record, str, type Json } from '../read-helpers/json.js';
 import type { ReportSpec } from './spec.js';
 
-/** The Reports API 2021-06-30 calls of the workflow (REFERENCE §B-7). */
+/** The Reports API 2021-06-30 calls of the workflow (docs/amazon.md#reports). */
 export type Ctx = CapabilityContext<unknown>;
 
 

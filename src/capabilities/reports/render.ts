@@ -22,9 +22,10 @@ const rateMetric = (value: unknown) => {
 };
 
 /**
- * A few lines on top of Amazon's seller performance report (REFERENCE §B-14) for the asked
- * marketplace: the account status, the account health rating (the schema requires `ahrStatus` but
- * declares `accountHealthRatingStatus` — both are read), the key rates, and the policy areas with defects.
+ * A few lines on top of Amazon's seller performance report (docs/amazon.md#account-health) for the
+ * asked marketplace: the account status, the account health rating (the schema requires
+ * `ahrStatus` but declares `accountHealthRatingStatus` — both are read), the key rates, and the
+ * policy areas with defects.
  */
 export function accountHealthSummary(document: unknown, marketplaceId: string): Json {
   const doc = record(document);

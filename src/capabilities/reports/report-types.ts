@@ -1,7 +1,7 @@
 import type { Period } from './dates.js';
 
 /**
- * The analytics report types the broker exposes and Amazon's rules for each (REFERENCE §B-7 table,
+ * The analytics report types the broker exposes and Amazon's rules for each (docs/amazon.md#reports,
  * https://developer-docs.amazon.com/sp-api/docs/report-type-values-analytics).
  */
 export const SALES_AND_TRAFFIC = 'GET_SALES_AND_TRAFFIC_REPORT';

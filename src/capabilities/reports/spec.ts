@@ -45,7 +45,7 @@ function lastWholePeriodEnd(period: Period, latest: number): number {
 }
 
 export function accountHealthSpec(marketplaceId: string): ReportSpec {
-  // Amazon's seller performance report takes no dates and no options (REFERENCE §B-14).
+  // Amazon's seller performance report takes no dates and no options (docs/amazon.md#account-health).
   return { reportType: 'account_health', amazonReportType: SELLER_PERFORMANCE, marketplaceIds: [marketplaceId] };
 }
 

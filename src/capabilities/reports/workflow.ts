@@ -12,10 +12,11 @@ import { startReport } from './start.js';
 export type { ReportAnswer } from './result-cache.js';
 
 /**
- * Amazon's report workflow (REFERENCE §B-7): createReport → getReport until DONE → getReportDocument
- * → download. getReport allows 2 rps (burst 15) per seller: the broker polls from 1 s apart, backing
- * off to 5 s. Without readiness within wait_seconds the answer is IN_PROGRESS with the report_id, and a
- * later call with that report_id resumes — only from an order the report is bound to.
+ * Amazon's report workflow (docs/amazon.md#reports): createReport → getReport until DONE →
+ * getReportDocument → download. getReport allows 2 rps (burst 15) per seller: the broker polls
+ * from 1 s apart, backing off to 5 s. Without readiness within wait_seconds the answer is
+ * IN_PROGRESS with the report_id, and a later call with that report_id resumes — only from an
+ * order the report is bound to.
  */
 const POLL_FIRST_MS = 1_000;
 const POLL_MAX_MS = 5_000;
@@ -111,7 +112,8 @@ async function finish(ctx: Ctx, request: ReportRequest, reportId: string, spec: 
       note: `Amazon has no data for this request (Brand Analytics answered: "${reason}"): a period not published yet, one older than Amazon keeps, or a brand too small to appear. Try another period.`,
     };
   } else if (status === 'CANCELLED') {
-    // Amazon cancels a report by itself when there is no data to return (REFERENCE §D-9): not a failure.
+    // Amazon cancels a report by itself when there is no data to return: not a failure
+    // (docs/amazon.md#reports).
     answer = {
       status: 'DONE',
       ...baseAnswer(reportId, spec, report),

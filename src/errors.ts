@@ -1,6 +1,6 @@
 /**
- * The one closed set of error codes callers depend on (CONTRACT §3), and the only place that maps
- * them to HTTP. Expected failures are BrokerError values; anything else is INTERNAL_ERROR.
+ * The one closed set of error codes callers depend on (docs/api.md#errors), and the only place
+ * that maps them to HTTP. Expected failures are BrokerError values; anything else is INTERNAL_ERROR.
  */
 export const ERROR_STATUS = {
   INVALID_TOKEN: 401,

@@ -10,7 +10,7 @@ import { findConnection } from './connections/repository.js';
 import { startSimulator, type RunningSimulator } from './simulator/index.js';
 
 /**
- * Sandbox mode (CONTRACT §1): nothing configured, the project's own SP-API simulator stands in for
+ * Sandbox mode (docs/sandbox.md): nothing configured, the project's own SP-API simulator stands in for
  * Amazon, and a demo buyer is connected so the printed curl works at once. The generated internal
  * and vault keys are kept under the data folder so a restart can still read what it stored.
  */

@@ -6,10 +6,11 @@ import { insertConfirmation } from './repository.js';
 import { CONFIRMATION_TTL_MS } from './types.js';
 
 /**
- * A write capability call (CONTRACT §3): the capability checks the write and previews it against
- * Amazon's current state (`stage`, which changes nothing at Amazon); the broker stores it as a
- * confirmation and answers PENDING_CONFIRMATION. When the job token's `auto_apply` names the
- * capability, the confirmation is created already claimed and applied at once (APPLIED).
+ * A write capability call (docs/api.md#writes-staged-confirmed-applied-once): the capability checks
+ * the write and previews it against Amazon's current state (`stage`, which changes nothing at
+ * Amazon); the broker stores it as a confirmation and answers PENDING_CONFIRMATION. When the job
+ * token's `auto_apply` names the capability, the confirmation is created already claimed and
+ * applied at once (APPLIED).
  */
 export async function stageOrApplyWrite(ctx: CapabilityContext<unknown>, capability: WriteCapability): Promise<unknown> {
   const staged = (await capability.stage(ctx as never)) as StagedWriteWithParams;

@@ -18,7 +18,10 @@ export interface StoredError {
   details?: Record<string, unknown>;
 }
 
-/** 24 h to confirm (CONTRACT §3/§4): long enough for a buyer, short enough that "before" stays meaningful. */
+/**
+ * 24 h to confirm (docs/api.md#writes-staged-confirmed-applied-once): long enough for a buyer, short
+ * enough that "before" stays meaningful.
+ */
 export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
 /** An `applying` claim older than this belongs to a crashed instance (the longest apply is a few Amazon calls). */
 export const APPLY_LEASE_MS = 5 * 60 * 1000;

@@ -4,9 +4,10 @@ import type { Db } from '../db/database.js';
 import { BrokerError, errorBody } from '../errors.js';
 
 /**
- * Idempotency-Key (CONTRACT §3): per order, the first answer to a key is stored with a fingerprint
- * of the request and replayed for 24 h; a duplicate arriving while the first runs waits for it
- * (on any instance: the record lives in Postgres); the same key with another body is 422.
+ * Idempotency-Key (docs/writes.md#idempotency-key): per order, the first answer to a key is stored
+ * with a fingerprint of the request and replayed for 24 h; a duplicate arriving while the first
+ * runs waits for it (on any instance: the record lives in Postgres); the same key with another body
+ * is 422.
  * Transient failures (rate limits, retryable upstream errors) are not pinned: a retry runs again;
  * every other answer is, including a failed write that may have reached Amazon.
  */

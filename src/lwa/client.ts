@@ -2,9 +2,10 @@ import { Agent, request } from 'undici';
 import type { Config } from '../config.js';
 
 /**
- * Login with Amazon token endpoint (REFERENCE §1.4): both grants the broker uses, form-urlencoded,
- * one host for all regions. LWA errors come in the OAuth shape `{error, error_description}`, not the
- * SP-API `errors[]` list. Secrets (client secret, refresh token, code) only ever go in the body.
+ * Login with Amazon token endpoint (docs/amazon.md#lwa-and-authorization): both grants the broker
+ * uses, form-urlencoded, one host for all regions. LWA errors come in the OAuth shape
+ * `{error, error_description}`, not the SP-API `errors[]` list. Secrets (client secret, refresh
+ * token, code) only ever go in the body.
  */
 export interface LwaTokens {
   accessToken: string;

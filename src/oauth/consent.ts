@@ -3,7 +3,7 @@ import { invalidRequest } from '../errors.js';
 import { findMarketplace, REGION_CONSENT_HOST, type Region } from '../marketplaces/marketplaces.js';
 
 /**
- * Seller Central consent URL (REFERENCE §1.5):
+ * Seller Central consent URL (docs/amazon.md#lwa-and-authorization):
  * `{SellerCentral}/apps/authorize/consent?application_id=…&state=…[&version=beta][&redirect_uri=…]`.
  * `version=beta` only while the app is in Draft; `redirect_uri` must be one registered for the app.
  */
@@ -28,7 +28,7 @@ export interface ConsentTarget {
 
 /**
  * Where the seller gives consent: the named store's own Seller Central host (IN, AE, SA, TR, EG, ZA,
- * AU, SG, BR, MX, JP… each have one; developer-docs "Seller Central URLs", REFERENCE §1.3) in that
+ * AU, SG, BR, MX, JP… each have one; docs/amazon.md#regions-and-marketplaces) in that
  * store's region, else the region's main host. A region that contradicts the store is refused.
  */
 export function consentTarget(input: { region?: Region | undefined; marketplaceId?: string | undefined }): ConsentTarget {

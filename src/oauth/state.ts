@@ -5,9 +5,10 @@ import type { Region } from '../marketplaces/marketplaces.js';
 import type { TokenVault } from '../vault/vault.js';
 
 /**
- * The OAuth `state` of the website authorization workflow (REFERENCE §1.5): short-lived, single-use
- * and verifiably ours (CSRF). `<id>.<mac>`: a random id stored in `oauth_states`, and an HMAC of it
- * under a key derived (HKDF) from the vault's keys, so forged states are refused before any lookup.
+ * The OAuth `state` of the website authorization workflow (docs/amazon.md#lwa-and-authorization):
+ * short-lived, single-use and verifiably ours (CSRF). `<id>.<mac>`: a random id stored in
+ * `oauth_states`, and an HMAC of it under a key derived (HKDF) from the vault's keys, so forged
+ * states are refused before any lookup.
  * Consuming marks the row used atomically: a replay finds nothing to mark.
  */
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { STAGED_TITLE_CHANGE } from '../api-docs/answer-examples.js';
 import { Ok } from './envelope.js';
 
-/** Schemas of the confirmation routes (internal API §4). */
+/** Schemas of the confirmation routes (docs/api.md#internal-api-internal-api-key). */
 export const ConfirmationIdParams = Type.Object({
   id: Type.String({ pattern: '^cnf_[A-Za-z0-9_-]{8,64}$', description: 'confirmation_id from the staged answer.' }),
 });

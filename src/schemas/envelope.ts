@@ -1,7 +1,10 @@
 import Type, { type TSchema } from 'typebox';
 import { ERROR_CODES } from '../errors.js';
 
-/** The contract's envelopes (CONTRACT §3), used by every route schema and so by openapi.yaml. */
+/**
+ * The API's envelopes (docs/api.md#calling-a-capability, docs/api.md#errors), used by every route
+ * schema and so by openapi.yaml.
+ */
 export const ErrorEnvelope = Type.Object(
   {
     ok: Type.Literal(false),

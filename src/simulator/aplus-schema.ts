@@ -1,7 +1,7 @@
 /**
  * Structural validation of an A+ `ContentDocument`, with the limits of the aplusContent 2020-11-01
- * model (REFERENCE §B-12): name 1–100, locale `^[a-z]{2,}-[A-Z0-9]{2,}$`, 1–100 modules, each module
- * carrying the object that matches its contentModuleType, text ≤ 10,000, alt text ≤ 100, …
+ * model (docs/amazon.md#a-content): name 1–100, locale `^[a-z]{2,}-[A-Z0-9]{2,}$`, 1–100 modules,
+ * each module carrying the object that matches its contentModuleType, text ≤ 10,000, alt text ≤ 100, …
  * A small JSON-Schema subset walker keeps the runtime free of a validator dependency.
  */
 type S = {

@@ -1,7 +1,7 @@
 /**
  * Amazon's error bodies. Every SP-API model uses `{"errors":[{code, message, details?}]}` on failure
- * (REFERENCE §1.9). The A+ model requires `details` to be non-empty when present, so empty details
- * are dropped for A+ operations.
+ * (docs/amazon.md#errors-and-headers). The A+ model requires `details` to be non-empty when
+ * present, so empty details are dropped for A+ operations.
  */
 export interface SpError {
   code: string;

@@ -1,7 +1,7 @@
 /**
  * Processing of feeds when they finish. JSON_LISTINGS_FEED messages are applied to the seller's
  * listings and produce a processing report per `listings-feed-processing-report-schema-v2.json`.
- * Legacy XML / flat-file listings feeds end FATAL (removed July 31, 2025; REFERENCE §B-11).
+ * Legacy XML / flat-file listings feeds end FATAL (removed July 31, 2025; docs/amazon.md#feeds).
  */
 import { gunzipSync } from 'node:zlib';
 import { asinFor, generateListings, type Attributes, type ListingIssue, type ListingRecord } from './catalog-data.js';

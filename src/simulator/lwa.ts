@@ -1,6 +1,6 @@
 /**
- * Login with Amazon token endpoint, `POST /auth/o2/token` (REFERENCE §1.4). Errors use the OAuth shape
- * `{error, error_description}`, never SP-API's `errors[]`.
+ * Login with Amazon token endpoint, `POST /auth/o2/token` (docs/amazon.md#lwa-and-authorization).
+ * Errors use the OAuth shape `{error, error_description}`, never SP-API's `errors[]`.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';

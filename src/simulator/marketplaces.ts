@@ -16,7 +16,8 @@ export interface MarketplaceInfo {
   timeZone: string;
   /**
    * Seller Central host where this store's sellers sign in and give consent (developer-docs
-   * "Seller Central URLs"; REFERENCE §1.3, §F-8): most stores have their own, the big EU ones share one.
+   * "Seller Central URLs"; docs/amazon.md#regions-and-marketplaces): most stores have their own,
+   * the big EU ones share one.
    */
   sellerCentralUrl: string;
 }

@@ -1,7 +1,8 @@
 /**
  * The gateway in front of every SP-API operation, in Amazon's order: faults (as if the gateway failed),
  * `x-amz-access-token` check, the per (selling partner, operation) token bucket, then the handler.
- * Headers: `x-amzn-RequestId` always; `x-amzn-RateLimit-Limit` on 2xx/400/404 only (REFERENCE §1.8).
+ * Headers: `x-amzn-RequestId` always; `x-amzn-RateLimit-Limit` on 2xx/400/404 only
+ * (docs/amazon.md#rate-limits).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';

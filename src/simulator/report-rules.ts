@@ -1,6 +1,7 @@
 /**
- * Amazon's per-report-type rules (REFERENCE §B-7): which report types exist, and whether a request
- * ends DONE, CANCELLED (no data, e.g. start more than 2 years ago) or FATAL (date rules broken).
+ * Amazon's per-report-type rules (docs/amazon.md#reports): which report types exist, and whether a
+ * request ends DONE, CANCELLED (no data, e.g. start more than 2 years ago) or FATAL (date rules
+ * broken).
  * All report dates are calendar dates: "the time component is ignored".
  */
 import { DAY, twoYearsAgo } from './sales-data.js';
@@ -136,7 +137,7 @@ export function decideOutcome(
   if (expectedEnd !== end0) return fatal(`dataEndTime must be the last day of a ${period} period${period === 'WEEK' ? ' (a Saturday)' : ''}.`);
   if (!rule.spanning && periodEnd(period, start0) !== end0) return fatal(`The report cannot span multiple ${period} periods.`);
   // Brand Analytics says "no data" (a period not published yet, or older than Amazon keeps) as FATAL
-  // with this error document, not CANCELLED (models#2952; REFERENCE §F-2).
+  // with this error document, not CANCELLED (models#2952; docs/amazon.md#reports).
   if (start0 < twoYearsAgo(now) || end0 >= today) return { outcome: 'FATAL', reason: BRAND_ANALYTICS_NO_DATA, start: start0, end: end0 };
   return { outcome: 'DONE', start: start0, end: end0 };
 }

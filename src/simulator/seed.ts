@@ -1,7 +1,7 @@
 /**
  * Seeded data of the simulator. Everything is derived deterministically from the selling partner id,
  * so two simulators (or two test runs) serve the same listings, catalog, sales and orders.
- * `SEED` exports what tests need to know about the three contract sellers (CONTRACT.md §1).
+ * `SEED` exports what tests need to know about the three seeded sellers (docs/sandbox.md#sellers).
  */
 import { generateListings, type ListingRecord } from './catalog-data.js';
 import { rng, code } from './random.js';

@@ -100,7 +100,7 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** Amazon's `errors` array as given (REFERENCE §1.9), or [] when the body has none. */
+/** Amazon's `errors` array as given (docs/amazon.md#errors-and-headers), or [] when the body has none. */
 export function amazonErrors(body: unknown): unknown[] {
   if (body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)) {
     return (body as { errors: unknown[] }).errors;

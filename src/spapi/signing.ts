@@ -5,8 +5,8 @@ import { AWS_REGION, type Region } from '../marketplaces/marketplaces.js';
 
 /**
  * AWS SigV4 for SP-API (service `execute-api`, the region's AWS region). Amazon has ignored the
- * signature since 2023-10-02 (REFERENCE §1.7), but SellerShorts promises signed calls whenever AWS
- * credentials are configured, so every request is signed then.
+ * signature since 2023-10-02 (docs/amazon.md#request-signing), but SellerShorts promises signed
+ * calls whenever AWS credentials are configured, so every request is signed then.
  */
 export interface AwsCredentials {
   accessKeyId: string;

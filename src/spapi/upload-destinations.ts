@@ -8,7 +8,8 @@ import { USER_AGENT, networkReason } from './http.js';
  * The upload to a destination createUploadDestinationForResource issued (Uploads API 2020-11-01):
  * an HTTP POST multipart/form-data to the URL's base, each URL query parameter (key, policy,
  * x-amz-*, Content-Type…) as a form field, then the file — Amazon's UploadImageForResourceRecipe
- * (REFERENCE §B-12). The URL is pre-signed, so nothing of ours is sent: no access token, no SigV4.
+ * (docs/amazon.md#uploads). The URL is pre-signed, so nothing of ours is sent: no access token, no
+ * SigV4.
  * Only https (or a configured SP-API endpoint origin, as the simulator is), no credentials in it.
  * Never retried: the caller decides.
  */

@@ -13,7 +13,7 @@ import type { Host, Sim } from '../sim.js';
 import type { AplusRecord } from '../state.js';
 import { enumList } from './listings.js';
 
-/** Words Amazon's A+ moderation rejects (pricing/promotion, REFERENCE §C.3). */
+/** Words Amazon's A+ moderation rejects (pricing/promotion, docs/amazon.md#a-content). */
 const BANNED = ['$', 'free shipping', 'buy now', 'add to cart', 'get yours now', 'on sale', 'discount', 'best seller', 'guarantee'];
 
 function marketplaceId(op: OpRequest): string {

@@ -29,7 +29,7 @@ function parseDateField(body: Record<string, unknown>, name: string, now: number
     throw invalidInput(`Invalid ${name}: ${JSON.stringify(v)}.`, `${name} must be an ISO 8601 date-time.`);
   }
   // reports_2021-06-30 model: the value "must be prior to or equal to the current date and time"
-  // (REFERENCE §F-3); a date-time with an offset is compared as the instant it names.
+  // (docs/amazon.md#reports); a date-time with an offset is compared as the instant it names.
   if (Date.parse(v) > now) throw invalidInput(`Invalid ${name}: ${v} is in the future.`, `${name} must be prior to or equal to the current date and time.`);
   return v;
 }

@@ -8,7 +8,7 @@ import type { Host, Sim } from '../sim.js';
 /**
  * Amazon also lists non-retail "shadow" marketplaces as participating: Non-Amazon (multi-channel
  * fulfilment), an invoicing shadow marketplace, an SI test store (docs#1260, models#1367, models#907;
- * REFERENCE §F-5). They are not stores an agent can sell in.
+ * docs/amazon.md#sellers). They are not stores an agent can sell in.
  */
 const SHADOW_MARKETPLACES: Readonly<Record<Region, { id: string; name: string; countryCode: string; defaultCurrencyCode: string; defaultLanguageCode: string; domainName: string }[]>> = {
   NA: [
@@ -30,7 +30,8 @@ function shadowParticipations(op: OpRequest) {
 }
 
 function participations(op: OpRequest) {
-  // Authorizations are regional: a regional host lists only its own region's marketplaces (REFERENCE §1.1).
+  // Authorizations are regional: a regional host lists only its own region's marketplaces
+  // (docs/amazon.md#regions-and-marketplaces).
   const retail = op.seller.spec.marketplaceIds
     .map((id) => MARKETPLACES[id])
     .filter((m) => m !== undefined && (op.host.region === null || m.region === op.host.region))

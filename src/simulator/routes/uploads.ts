@@ -1,7 +1,7 @@
 /**
  * Uploads API 2020-11-01 (createUploadDestinationForResource) and the S3 stand-in A+ images are posted
  * to. A+ `ImageComponent.uploadDestinationId` must be an id issued here for resource
- * `aplus/2020-11-01/contentDocuments` (A+ Content API use-case guide; REFERENCE §B-12, §F-6):
+ * `aplus/2020-11-01/contentDocuments` (A+ Content API use-case guide; docs/amazon.md#uploads):
  * - `POST /uploads/2020-11-01/uploadDestinations/{resource}?marketplaceIds=&contentMD5=&contentType=`
  *   → 201 `{payload: {uploadDestinationId, url, headers}}` (one marketplace; contentMD5 required;
  *   contentType required for A+);

@@ -3,9 +3,9 @@ import { findContact, findHtml, findPhrase, words, type Phrase } from './text-ru
 import { at, violation, type Violation } from './violations.js';
 
 /**
- * A+ content rules (REFERENCE §C.3): the module structure of Amazon's model, and the content
- * policy checks Amazon's moderation applies — no prices or promotions, no contact details, no
- * time-sensitive language, no guarantee or warranty claims
+ * A+ content rules (docs/amazon.md#a-content): the module structure of Amazon's model, and the
+ * content policy checks Amazon's moderation applies — no prices or promotions, no contact details,
+ * no time-sensitive language, no guarantee or warranty claims
  * (https://kdp.amazon.com/en_US/help/topic/G4WB7VPPEAREHAAD; Amazon's own validation flags "$").
  * "free" is refused as a word but allowed in hyphenated feature compounds ("BPA-free", "hands-free").
  */

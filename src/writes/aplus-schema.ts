@@ -2,8 +2,8 @@ import Type, { type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 
 /**
- * The A+ Content module structure of Amazon's aplusContent 2020-11-01 model (REFERENCE §B-12),
- * as TypeBox schemas: required sub-objects per module, text limits (text 1–10,000, plain text
+ * The A+ Content module structure of Amazon's aplusContent 2020-11-01 model
+ * (docs/amazon.md#a-content), as TypeBox schemas: required sub-objects per module, text limits (text 1–10,000, plain text
  * 1–250, alt text 1–100, comparison title ≤ 80), list limits (paragraph 1–100 texts, text list ≤ 8,
  * comparison ≤ 6 columns and ≤ 10 metrics, tech specs 4–16 rows, 1–2 tables).
  * Unknown fields are refused by name (the model has none that the broker would pass on silently).

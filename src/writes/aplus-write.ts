@@ -5,9 +5,10 @@ import { hasImages, uploadAplusImages } from './aplus-images.js';
 import { amazonIssues, countryOf, refuseAmazonErrors, type WriteContext } from './staged.js';
 
 /**
- * A+ Content API 2020-11-01 sequences (REFERENCE §B-12). Stage asks Amazon to validate the document
- * (validateContentDocumentAsinRelations persists nothing); errors there refuse the write. A document
- * with images cannot be validated before its images are uploaded, which happens at apply only.
+ * A+ Content API 2020-11-01 sequences (docs/amazon.md#a-content). Stage asks Amazon to validate the
+ * document (validateContentDocumentAsinRelations persists nothing); errors there refuse the write. A
+ * document with images cannot be validated before its images are uploaded, which happens at apply
+ * only.
  * Apply: images (fetch → createUploadDestinationForResource → upload) → validate (when images or
  * ASINs are given; errors are REJECTED_BY_AMAZON, nothing created) → createContentDocument →
  * postContentDocumentAsinRelations (when ASINs are given) → postContentDocumentApprovalSubmission.

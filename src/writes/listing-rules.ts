@@ -3,7 +3,8 @@ import { findContact, findHtml, findPhrase, words } from './text-rules.js';
 import { at, violation, type Violation } from './violations.js';
 
 /**
- * Amazon's listing rules that can be checked before anything is sent (REFERENCE §B-9, §C.1):
+ * Amazon's listing rules that can be checked before anything is sent (docs/amazon.md#listings-items,
+ * docs/amazon.md#listing-content-rules):
  * - "Only top-level listings item attributes can be patched. Patching nested attributes is not
  *   supported." (Listings Items API 2021-08-01, patchListingsItem)
  * - titles (`item_name`) at most 200 characters, none of ! $ ? _ { } ^ ¬ ¦, no promotional phrases

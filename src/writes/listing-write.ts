@@ -10,7 +10,8 @@ import { refuseErrors } from './violations.js';
 import { amazonIssues, countryOf, orNotFound, refuseAmazonErrors, type StagedWriteWithParams, type WriteContext } from './staged.js';
 
 /**
- * The two listings verbs share one sequence (REFERENCE §B-9/10, Listings Items API 2021-08-01):
+ * The two listings verbs share one sequence (Listings Items API 2021-08-01,
+ * docs/amazon.md#listings-items):
  * stage = getListingsItem (attributes, summaries) for the "before", the patches applied locally for
  * the "after", and patchListingsItem with mode=VALIDATION_PREVIEW — Amazon's own validation, which
  * persists nothing. Apply = the same PATCH without the mode.
@@ -140,8 +141,9 @@ export async function stageListingPatch(ctx: WriteContext<unknown>, input: Stage
 }
 
 /**
- * The PATCH itself. HTTP 200 is not success (REFERENCE §B-9): status INVALID with ERROR issues means
- * Amazon refused the patch and changed nothing — an outcome of its own, REJECTED_BY_AMAZON.
+ * The PATCH itself. HTTP 200 is not success (docs/amazon.md#listings-items): status INVALID with
+ * ERROR issues means Amazon refused the patch and changed nothing — an outcome of its own,
+ * REJECTED_BY_AMAZON.
  */
 export async function applyListingPatch(ctx: WriteContext<unknown>, params: ListingPatchParams) {
   const body = await patch(ctx, params, false);

@@ -3,7 +3,7 @@ import { encodePathSegment } from '../spapi/types.js';
 import { orNotFound, type WriteContext } from './staged.js';
 
 /**
- * Solicitations API v1 (REFERENCE §B-13, §C.4, §F-10). Amazon decides eligibility: the order offers
+ * Solicitations API v1 (docs/amazon.md#solicitations). Amazon decides eligibility: the order offers
  * the `productReviewAndSellerFeedback` action only from 5 days after the earliest delivery date to
  * 30 days after the latest, and only once per order. The broker asks before staging, so the buyer
  * is not asked to confirm a request Amazon does not offer. Amazon's GET sometimes lists no action

@@ -40,7 +40,8 @@ export function refuseAmazonErrors(field: string, what: string, entries: readonl
 
 /**
  * Amazon's 404 for what the caller named (SKU, order) stays SP_API_ERROR with Amazon's status and
- * errors (CONTRACT §3), but says in words which param Amazon does not know, and names the field.
+ * errors (docs/api.md#errors), but says in words which param Amazon does not know, and names the
+ * field.
  */
 export async function orNotFound<T>(call: () => Promise<T>, field: string, message: string): Promise<T> {
   try {

@@ -136,7 +136,7 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
   });
 
   it("never asks for data after now: an end_date of today in Tokyo ends now, and the answer says so", async () => {
-    // Tokyo's today ends hours after UTC's: <today>T23:59:59Z is always ahead (reports model, REFERENCE §F-3).
+    // Tokyo's today ends hours after UTC's: <today>T23:59:59Z is always ahead (docs/amazon.md#reports).
     const fe = await caller(h, ['analytics.fetch'], { region: 'FE' });
     const tokyoToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
     const from = mark(h.sim);

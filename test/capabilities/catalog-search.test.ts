@@ -70,7 +70,8 @@ describe('catalog.search', () => {
     expectError(await na.call('catalog.search', { keywords: 'mug', identifiers_type: 'ASIN' }), 'INVALID_REQUEST', 'params.identifiers');
     expectError(await na.call('catalog.search', { keywords: Array.from({ length: 21 }, (_, i) => `w${i}`).join(' ') }), 'INVALID_REQUEST', 'params.keywords');
     expectError(await na.call('catalog.search', { keywords: ' , ' }), 'INVALID_REQUEST', 'params.keywords');
-    // Amazon's keywords are one csv list: a listed word with commas counts as several (REFERENCE §F-12).
+    // Amazon's keywords are one csv list: a listed word with commas counts as several
+    // (docs/amazon.md#catalog-items).
     expectError(await na.call('catalog.search', { keywords: [...Array.from({ length: 19 }, (_, i) => `w${i}`), 'red,blue'] }), 'INVALID_REQUEST', 'params.keywords');
     expectError(await na.call('catalog.search', { identifiers: Array.from({ length: 21 }, () => 'B000000001'), identifiers_type: 'ASIN' }), 'INVALID_REQUEST', 'params.identifiers');
     expectError(await na.call('catalog.search', { identifiers: ['x'], identifiers_type: 'FNSKU' }), 'INVALID_REQUEST', 'params.identifiers_type');

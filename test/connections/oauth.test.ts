@@ -57,7 +57,8 @@ describe('OAuth website authorization workflow', () => {
   });
 
   it("builds the consent URL on the named store's own Seller Central host, in that store's region", async () => {
-    // Many stores have their own host (IN, AE, SA, TR, EG, ZA, AU, SG, BR, MX, JP…; REFERENCE §F-8).
+    // Many stores have their own host (IN, AE, SA, TR, EG, ZA, AU, SG, BR, MX, JP…;
+    // docs/amazon.md#regions-and-marketplaces).
     for (const store of Object.values(AMAZON_MARKETPLACES)) {
       const data = await authorize(newBuyer(), { marketplace_id: store.id });
       expect(new URL(data.authorize_url).origin, store.countryCode).toBe(store.sellerCentralUrl);

@@ -20,7 +20,10 @@ import {
 } from '../helpers/app.js';
 import { importConnection, listConnectionsHttp, newBuyer, newSeller } from '../connections/support.js';
 
-/** The seller's one retail marketplace, plus the three non-retail ones Amazon also lists (REFERENCE §F-5). */
+/**
+ * The seller's one retail marketplace, plus the three non-retail ones Amazon also lists
+ * (docs/amazon.md#sellers).
+ */
 const PARTICIPATIONS = 4;
 
 const caught = async (promise: Promise<unknown>) =>

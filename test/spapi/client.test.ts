@@ -72,7 +72,7 @@ describe('SP-API client against the simulator', () => {
     const { api, calls, seller } = await setup();
     const response = await api.call<{ payload: unknown[] }>(PARTICIPATIONS);
     expect(response.status).toBe(200);
-    // One retail marketplace, and the three non-retail ones Amazon also lists (REFERENCE §F-5).
+    // One retail marketplace, and the three non-retail ones Amazon also lists (docs/amazon.md#sellers).
     expect(response.body.payload).toHaveLength(4);
     expect(response.requestId).toBeTruthy();
     expect(api.requestIds).toEqual([response.requestId]);

@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/schema.js';
 import { Metrics } from '../../src/metrics.js';
 import { buildTestApp, randomSuffix, testConfig, type TestApp } from '../helpers/app.js';
 import { embeddedCopy } from '../helpers/databases.js';
+import { missing } from '../helpers/services.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -162,7 +163,7 @@ describe.each([
   const rowsIn = (orderId: string) => db!.selectFrom('audit_events').selectAll().where('order_id', '=', orderId).orderBy('time').orderBy('id').execute();
 
   it('round-trips nulls, awkward strings, request id arrays and millisecond timestamps exactly', async ({ skip }) => {
-    if (!db) return skip('no DATABASE_URL');
+    if (!db) return skip(missing('Postgres'));
     const audit = new AuditLog(db, silent, new Metrics(), { flushIntervalMs: 60_000 });
     const orderId = `order-${randomSuffix()}`;
     const awkward = 'NULL "quoted" \\ back,slash {braces} é ✓';
@@ -212,7 +213,7 @@ describe.each([
   });
 
   it('writes a caller-chosen string Postgres cannot store (NUL, a lone surrogate) with U+FFFD in its place, and the rest of its batch with it', async ({ skip }) => {
-    if (!db) return skip('no DATABASE_URL');
+    if (!db) return skip(missing('Postgres'));
     const audit = new AuditLog(db, silent, new Metrics(), { flushIntervalMs: 60_000 });
     const orderId = `order-${randomSuffix()}`;
     audit.record(event(orderId, { time: new Date('2030-03-01T00:00:00.000Z'), capability: 'listings.get\u0000x', outcome: 'NOT_\ud800FOUND' }));
@@ -227,7 +228,7 @@ describe.each([
   });
 
   it('writes batches of different sizes with the same statement, and creates a month that has no partition yet', async ({ skip }) => {
-    if (!db) return skip('no DATABASE_URL');
+    if (!db) return skip(missing('Postgres'));
     const audit = new AuditLog(db, silent, new Metrics(), { batchSize: 4, flushIntervalMs: 60_000 });
     const orderId = `order-${randomSuffix()}`;
     const missingMonth = new Date('2033-05-20T12:34:56.789Z');

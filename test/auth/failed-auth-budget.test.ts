@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateWithinBudget, FailedAuthBudget } from '../../src/auth/failed-auth-budget.js';
 import { BrokerError } from '../../src/errors.js';
 import { sha256Hex } from '../../src/auth/secrets.js';
-import { buildTestApp, internalHeaders, mintToken, REDIS_URL, type TestApp } from '../helpers/app.js';
+import { buildTestApp, internalHeaders, mintToken, type TestApp } from '../helpers/app.js';
+import { missing } from '../helpers/services.js';
 
 /**
  * Issue 11, front door: a flood of random well-formed bearer tokens from one address is bounded by
@@ -69,7 +70,7 @@ describe('failed-authentication budget per address', () => {
     expect(real.statusCode).toBe(200);
   });
 
-  it.skipIf(!REDIS_URL)('is shared by every instance through Redis', async () => {
+  it.skipIf(missing('Redis'))('is shared by every instance through Redis', async () => {
     const address = '203.0.113.50';
     for (let i = 0; i < BUDGET; i++) expect((await list(first, randomToken(), address)).statusCode).toBe(401);
     // The other instance's first failure from this address finds the shared budget spent.

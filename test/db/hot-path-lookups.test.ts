@@ -5,6 +5,7 @@ import { findConnection } from '../../src/connections/repository.js';
 import { createDatabase, preparedQuery, type Db } from '../../src/db/database.js';
 import { createTestDatabase, DATABASE_URL, testConfig, type TestDatabase } from '../helpers/app.js';
 import { embeddedCopy } from '../helpers/databases.js';
+import { missing } from '../helpers/services.js';
 
 /**
  * The lookups a capability call makes on a cache miss (token + order, connection) are fixed
@@ -51,7 +52,7 @@ describe.each(backends)('hot-path lookups on %s', (backend, open) => {
   const codeOf = (promise: Promise<unknown>) => promise.then(() => 'OK', (error: { code?: string; message: string }) => `${error.code} ${error.message}`);
 
   it('resolves a job token with its order, and sees revocation, expiry and deletion', async ({ skip }) => {
-    if (!opened) return skip('no DATABASE_URL');
+    if (!opened) return skip(missing('Postgres'));
     const orderId = `order-${suffix()}`;
     const { jobToken, tokenId } = await mint(orderId);
     expect(await authenticateJobToken(db, jobToken)).toEqual({
@@ -78,7 +79,7 @@ describe.each(backends)('hot-path lookups on %s', (backend, open) => {
   });
 
   it('finds the default connection, a named marketplace, none, and a revoked authorization', async ({ skip }) => {
-    if (!opened) return skip('no DATABASE_URL');
+    if (!opened) return skip(missing('Postgres'));
     const buyerId = `buyer-${suffix()}`;
     const authorizationId = `auth-${suffix()}`;
     await db

@@ -3,12 +3,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, embeddedDatabase, preparedQuery, type Db } from '../../src/db/database.js';
 import { createTestDatabase, DATABASE_URL, type TestDatabase } from '../helpers/app.js';
+import { missing } from '../helpers/services.js';
 
 const echo = { name: 'test_echo', text: 'SELECT $1::text AS value, $2::int[] AS numbers, pg_backend_pid() AS pid' };
 const listPrepared = { name: 'test_list_prepared', text: 'SELECT name FROM pg_prepared_statements ORDER BY name' };
 type EchoRow = { value: string | null; numbers: number[]; pid: number };
 
-describe.skipIf(!DATABASE_URL)('preparedQuery on Postgres', () => {
+describe.skipIf(missing('Postgres'))('preparedQuery on Postgres', () => {
   let database: TestDatabase;
   let db: Db;
   beforeAll(async () => {

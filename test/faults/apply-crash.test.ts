@@ -7,10 +7,8 @@ import {
   buildTestApp,
   callCapability,
   createTestDatabase,
-  DATABASE_URL,
   internalHeaders,
   mintToken,
-  REDIS_URL,
   simulatorConfig,
   type TestApp,
   type TestDatabase,
@@ -19,6 +17,7 @@ import { connectBuyer } from '../helpers/buyers.js';
 import { ensureBuild } from '../helpers/build.js';
 import { childEnvironment, startChildBroker, type ChildBroker } from '../helpers/child-broker.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
+import { missing } from '../helpers/services.js';
 import { isLiveWrite, US } from '../writes/helpers.js';
 
 /**
@@ -27,7 +26,7 @@ import { isLiveWrite, US } from '../writes/helpers.js';
  * database, once the dead process's lease is over), the write is neither lost nor sent twice, and
  * the confirmation says what happened.
  */
-describe.skipIf(!DATABASE_URL || !REDIS_URL)('a broker killed in the middle of an apply', () => {
+describe.skipIf(missing('Postgres', 'Redis'))('a broker killed in the middle of an apply', () => {
   let sim: RunningSimulator;
   let database: TestDatabase;
   let relay: TcpRelay;

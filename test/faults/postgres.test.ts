@@ -5,7 +5,6 @@ import {
   buildTestApp,
   callCapability,
   createTestDatabase,
-  DATABASE_URL,
   internalHeaders,
   mintToken,
   type TestApp,
@@ -13,6 +12,7 @@ import {
 } from '../helpers/app.js';
 import { watchForCrashes } from '../helpers/crashes.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
+import { missing } from '../helpers/services.js';
 
 /**
  * Issue 11: a Postgres connection cut mid-query used to end the process ("Unhandled 'error' event"
@@ -22,7 +22,7 @@ import { TcpRelay } from '../helpers/tcp-relay.js';
  */
 const OUTAGE_ANSWER_MS = 5_000;
 
-describe.skipIf(!DATABASE_URL)('Postgres outages through a relay', () => {
+describe.skipIf(missing('Postgres'))('Postgres outages through a relay', () => {
   let database: TestDatabase;
   let relay: TcpRelay;
   let broker: TestApp;

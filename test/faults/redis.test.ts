@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, callCapability, mintToken, REDIS_URL, type TestApp } from '../helpers/app.js';
 import { watchForCrashes } from '../helpers/crashes.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
+import { missing } from '../helpers/services.js';
 
 /**
  * Issue 11, Redis cut in the middle of operation (test/foundation/redis-down.test.ts covers Redis
  * absent at start): the documented fail mode — the broker keeps serving, /readyz names Redis, and
  * once Redis answers again it is used again within seconds.
  */
-describe.skipIf(!REDIS_URL)('Redis cut through a relay', () => {
+describe.skipIf(missing('Redis'))('Redis cut through a relay', () => {
   let relay: TcpRelay;
   let broker: TestApp;
   const watch = watchForCrashes();

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { BROKER_NODE_FLAGS, workerExecArgv } from '../../src/cluster.js';
 import { createTestDatabase, DATABASE_URL, randomSuffix, REDIS_URL, type TestDatabase } from '../helpers/app.js';
 import { DIST, ensureBuild } from '../helpers/build.js';
+import { missing } from '../helpers/services.js';
 
 /** BROKER_WORKERS: one broker process per core under a node:cluster primary that only supervises. */
 const SERVER = path.join(DIST, 'server.js');
@@ -65,7 +66,7 @@ describe('the workers\' node flags', () => {
   });
 });
 
-describe.skipIf(!DATABASE_URL || !REDIS_URL)('a clustered broker (2 workers)', () => {
+describe.skipIf(missing('Postgres', 'Redis'))('a clustered broker (2 workers)', () => {
   let database: TestDatabase;
   let primary: ChildProcess;
   let baseUrl: string;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LISTENER_NAME } from '../../src/cache/invalidation-feed.js';
 import { DIST, ensureBuild } from '../helpers/build.js';
 import { buildTestApp, callCapability, createTestDatabase, DATABASE_URL, internalHeaders, mintToken, randomSuffix, type TestApp, type TestDatabase } from '../helpers/app.js';
+import { missing } from '../helpers/services.js';
 
 /** A call's error code (products.list: NO_CONNECTION until the buyer connects). */
 const code = async (t: TestApp, token: string) => (await callCapability(t.app, token, 'products.list')).json().error.code as string;
@@ -15,7 +16,7 @@ const code = async (t: TestApp, token: string) => (await callCapability(t.app, t
  * whatever changes a cached row — an API call on the other instance or plain SQL — must be seen by
  * both on their next call, also under load and across a lost invalidation channel.
  */
-describe.skipIf(!DATABASE_URL)('two broker instances sharing Postgres', () => {
+describe.skipIf(missing('Postgres'))('two broker instances sharing Postgres', () => {
   let database: TestDatabase;
   let first: TestApp;
   let second: TestApp;

@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, DATABASE_URL, type TestDatabase } from '../helpers/app.js';
 import { ensureBuild } from '../helpers/build.js';
+import { missing } from '../helpers/services.js';
 
 const run = (script: string, env: Record<string, string>) =>
   spawnSync('npm', ['run', '--silent', script], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
 
-describe.skipIf(!DATABASE_URL)('npm scripts against DATABASE_URL', () => {
+describe.skipIf(missing('Postgres'))('npm scripts against DATABASE_URL', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     // The scripts run compiled code (node dist/…).

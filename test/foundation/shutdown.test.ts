@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, SEED, startSimulator } from '../../src/simulator/index.js';
 import { createTestDatabase, DATABASE_URL, randomSuffix, REDIS_URL, type TestDatabase } from '../helpers/app.js';
 import { DIST, ensureBuild } from '../helpers/build.js';
+import { missing } from '../helpers/services.js';
 
 /**
  * SIGTERM to the compiled broker in production mode (Postgres, Redis, a call in flight at Amazon,
@@ -119,7 +120,7 @@ const refusesConnections = (baseUrl: string) =>
     () => true,
   );
 
-describe.skipIf(!DATABASE_URL || !REDIS_URL)('SIGTERM in production mode (compiled broker, Postgres, Redis)', () => {
+describe.skipIf(missing('Postgres', 'Redis'))('SIGTERM in production mode (compiled broker, Postgres, Redis)', () => {
   it('finishes the call in flight, closes idle keep-alive connections, flushes the audit and exits 0 by itself', async () => {
     const broker = await startBroker({ SHUTDOWN_TIMEOUT_MS: '20000' });
     const { token, orderId } = await jobToken(broker);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_URL } from '../helpers/app.js';
+import { missing } from '../helpers/services.js';
 
 async function tables(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -14,7 +15,7 @@ async function tables(url: string): Promise<string[]> {
 }
 
 /** The helper's speed-up must not change what a test starts from. */
-describe.skipIf(!DATABASE_URL)('test databases', () => {
+describe.skipIf(missing('Postgres'))('test databases', () => {
   it('start empty, or with `migrated` as a copy of the run’s migrated template', async () => {
     const empty = await createTestDatabase();
     const migrated = await createTestDatabase(DATABASE_URL, { migrated: true });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import type { RedisClient } from '../../src/store/redis-client.js';
 import { recordCommands } from './helpers.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, REDIS_URL, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { missing } from '../helpers/services.js';
 
 /**
  * POST /api/capabilities counts at the front door with its first quota reservation: one Redis
@@ -33,7 +34,7 @@ function expectFrontDoorLimited(response: { statusCode: number; headers: Record<
   expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 }
 
-describe.runIf(REDIS_URL)('front door at the quota step (Redis)', () => {
+describe.skipIf(missing('Redis'))('front door at the quota step (Redis)', () => {
   let sim: RunningSimulator;
   let testApp: TestApp;
   let buyerId: string;

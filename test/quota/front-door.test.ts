@@ -6,7 +6,8 @@ import { BrokerError, errorBody } from '../../src/errors.js';
 import { frontDoorKey, registerFrontDoorRateLimit } from '../../src/quota/front-door.js';
 import { FrontDoorCounter } from '../../src/quota/front-door-counter.js';
 import { MemoryStore, RedisStore, type SharedStore } from '../../src/store/shared-store.js';
-import { deleteKeys, REDIS_URL, uniquePrefix } from './helpers.js';
+import { missing } from '../helpers/services.js';
+import { deleteKeys, redisUrl, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('front-door');
 const config = loadConfig({ BROKER_MODE: 'sandbox', FRONT_DOOR_PER_MINUTE: '3', INTERNAL_PER_MINUTE: '5', REDIS_KEY_PREFIX: prefix });
@@ -32,10 +33,10 @@ async function tinyApp(store: SharedStore, skip?: (url: string) => boolean): Pro
 const call = (app: FastifyInstance, token?: string, url = '/api/capabilities') =>
   app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-describe.each([
-  ['Redis', () => new RedisStore(REDIS_URL, prefix)],
-  ['memory', () => new MemoryStore()],
-])('front-door rate limit (%s store)', (name, makeStore) => {
+for (const [name, makeStore, skipped] of [
+  ['Redis', () => new RedisStore(redisUrl(), prefix), missing('Redis')],
+  ['memory', () => new MemoryStore(), undefined],
+] as const) describe.skipIf(skipped)(`front-door rate limit (${name} store)`, () => {
   let store: SharedStore;
   let app: FastifyInstance;
 

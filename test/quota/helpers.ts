@@ -3,14 +3,19 @@ import { Redis } from 'ioredis';
 import type { RedisClient } from '../../src/store/redis-client.js';
 import { pino, type Logger } from 'pino';
 import type { QuotaKey } from '../../src/quota/types.js';
+import { REDIS_URL } from '../helpers/services.js';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The run's REDIS_URL, for the tests that `missing('Redis')` lets run. */
+export function redisUrl(): string {
+  if (!REDIS_URL) throw new Error("REDIS_URL is not set: guard this test with missing('Redis') (test/helpers/services.ts)");
+  return REDIS_URL;
+}
 
 /** A prefix no other test file (or run) shares. */
 export const uniquePrefix = (name: string) => `test:quota:${name}:${randomBytes(4).toString('hex')}:`;
 
 /** A connection like the broker's RedisStore makes: fails fast instead of queueing forever. */
-export function connectRedis(url = REDIS_URL) {
+export function connectRedis(url = redisUrl()) {
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,

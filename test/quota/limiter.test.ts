@@ -5,19 +5,22 @@ import { createQuotaLimiter } from '../../src/quota/limiter.js';
 import { MemoryQuotaLimiter } from '../../src/quota/memory-limiter.js';
 import { quotaRedisKey, RedisQuotaLimiter } from '../../src/quota/redis-limiter.js';
 import { MemoryStore, RedisStore } from '../../src/store/shared-store.js';
-import { captureLog, deleteKeys, REDIS_URL, sellerKey, uniquePrefix } from './helpers.js';
+import { missing } from '../helpers/services.js';
+import { captureLog, deleteKeys, redisUrl, sellerKey, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('factory');
 const config = loadConfig({ BROKER_MODE: 'sandbox', QUOTA_MAX_WAIT_MS: '0', REDIS_KEY_PREFIX: 'unused:' });
-const store = new RedisStore(REDIS_URL, prefix);
+let store: RedisStore | undefined;
 
 afterAll(async () => {
+  if (!store) return;
   await deleteKeys(store.redis, prefix);
   await store.close();
 });
 
 describe('createQuotaLimiter', () => {
-  it('shares buckets through Redis under the store prefix when the store is Redis', async () => {
+  it.skipIf(missing('Redis'))('shares buckets through Redis under the store prefix when the store is Redis', async () => {
+    store = new RedisStore(redisUrl(), prefix);
     await store.connect();
     const limiter = createQuotaLimiter({ config, store, log: captureLog().log });
     expect(limiter).toBeInstanceOf(RedisQuotaLimiter);

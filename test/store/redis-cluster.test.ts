@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { parseClusterUrl } from '../../src/store/redis-client.js';
 import { newBuyer, newSeller } from '../connections/support.js';
-import { buildTestApp, callCapability, createTestDatabase, DATABASE_URL, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp, type TestDatabase } from '../helpers/app.js';
+import { buildTestApp, callCapability, createTestDatabase, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp, type TestDatabase } from '../helpers/app.js';
 import { type RedisCluster, redisClusterTools, startRedisCluster } from '../helpers/redis-cluster.js';
+import { missing } from '../helpers/services.js';
 
 /**
  * Scale-out on Redis Cluster: two brokers on one 3-master cluster share the seller's quota, the
  * LWA refresh lock and the access-token cache, and no command crosses slots.
  */
-const skipReason = !redisClusterTools() ? 'redis-server or redis-cli not found on PATH' : !DATABASE_URL ? 'DATABASE_URL is not set (two brokers share one Postgres)' : undefined;
-if (skipReason) console.warn(`SKIPPED: the Redis Cluster test (${skipReason})`);
+const skipReason = missing('Postgres', { present: redisClusterTools(), needs: 'redis-server and redis-cli', how: "install Redis's server and CLI (on PATH)" });
 
 describe('REDIS_URL=redis+cluster://…', () => {
   it('names the seed nodes, with credentials and TLS', () => {
@@ -28,7 +28,7 @@ async function cachedAccessTokens(t: TestApp): Promise<string[]> {
   return keys.flat().sort();
 }
 
-describe.skipIf(skipReason)(`two brokers on a 3-master Redis Cluster${skipReason ? ` — SKIPPED: ${skipReason}` : ''}`, () => {
+describe.skipIf(skipReason)('two brokers on a 3-master Redis Cluster', () => {
   let cluster: RedisCluster;
   let sim: RunningSimulator;
   let database: TestDatabase;

@@ -1,15 +1,18 @@
 /**
  * Default usage plans (rate in requests/second, burst) per operation, as printed in each operation's
- * description in Amazon's models (REFERENCE §A), except where Amazon's newer rate-limit pages say
- * otherwise (`DOCUMENTED_OVERRIDES`). test/simulator/rate-limits.test.ts checks this table against
- * the model files.
+ * description in Amazon's models (vendor/amazon-sp-api-models), except where Amazon's newer
+ * rate-limit pages say otherwise (`DOCUMENTED_OVERRIDES`). test/simulator/rate-limits.test.ts checks
+ * this table against the model files.
  */
 export interface RateLimit {
   rate: number;
   burst: number;
 }
 
-/** Operations whose current rate-limit page differs from the model text (REFERENCE §F-9). */
+/**
+ * Operations whose current rate-limit page differs from the model text: getListingsItem, burst 5 per
+ * https://developer-docs.amazon.com/sp-api/docs/listings-items-api-rate-limits (the model says 10).
+ */
 export const DOCUMENTED_OVERRIDES: readonly string[] = ['getListingsItem'];
 
 export const RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
@@ -42,12 +45,9 @@ export const RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   postContentDocumentApprovalSubmission: { rate: 10, burst: 10 },
   getSolicitationActionsForOrder: { rate: 1, burst: 5 },
   createProductReviewAndSellerFeedbackSolicitation: { rate: 1, burst: 5 },
-  // Uploads API (uploads_2020-11-01.json, not among the copied models; REFERENCE §F-6): 0.1 per second, burst 5.
-  createUploadDestinationForResource: { rate: 0.1, burst: 5 },
+  // uploads_2020-11-01.json says 10 per second, burst 10 (earlier revisions of the model said .1 and 5).
+  createUploadDestinationForResource: { rate: 10, burst: 10 },
 };
-
-/** Operations whose model is not among the copied ones (their rate comes from REFERENCE's notes). */
-export const NOT_IN_COPIED_MODELS = ['createUploadDestinationForResource'];
 
 /** `x-amzn-RateLimit-Limit` value: Amazon prints decimals ("2.0", "0.0167"). */
 export function formatRate(rate: number): string {

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarizeFeedReport } from '../../src/capabilities/read-helpers/feed-report.js';
 import { summarizeFeedReportStream } from '../../src/capabilities/read-helpers/feed-report-stream.js';
@@ -7,6 +5,7 @@ import { decodedChunks } from '../../src/capabilities/read-helpers/document-text
 import { streamJsonObject } from '../../src/capabilities/read-helpers/json-stream.js';
 import { firstRows, lowestRanked } from '../../src/capabilities/read-helpers/row-keepers.js';
 import { searchTermsKeeper } from '../../src/capabilities/reports/search-terms.js';
+import { readAmazonModelText } from '../helpers/amazon-models.js';
 
 /** Documents streamed in small pieces: every value, multi-byte character and tag may straddle two chunks. */
 async function* pieces(bytes: Buffer, size: number) {
@@ -51,7 +50,6 @@ describe('streamed JSON documents', () => {
 });
 
 describe('streamed feed processing reports summarise as the whole document does', () => {
-  const example = path.resolve(process.cwd(), '../shared/spapi/models/listings-feed-processing-report-schema-v2.example.json');
   const issues = Array.from({ length: 40 }, (_, i) => ({ messageId: i + 1, sku: `S${i}`, code: '1', severity: i % 7 === 0 ? 'ERROR' : 'WARNING', message: `m${i}` }));
   const xml = `<?xml version="1.0"?><AmazonEnvelope><Message><ProcessingReport><ProcessingSummary><MessagesProcessed>30</MessagesProcessed><MessagesSuccessful>20</MessagesSuccessful><MessagesWithError>10</MessagesWithError><MessagesWithWarning>0</MessagesWithWarning></ProcessingSummary>${Array.from(
     { length: 30 },
@@ -62,7 +60,7 @@ describe('streamed feed processing reports summarise as the whole document does'
     ['XML', xml],
     ['text', '  col1\tcol2\n'],
     ['broken JSON', '{"issues": ['],
-    ...(existsSync(example) ? [["Amazon's example", readFileSync(example, 'utf8')] as [string, string]] : []),
+    ["Amazon's example", readAmazonModelText('listings-feed-processing-report-schema-v2.example.json')],
   ];
 
   it.each(samples)('%s', async (_name, text) => {

@@ -1,5 +1,3 @@
-import { readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { charsetOf } from '../../src/capabilities/read-helpers/document-text.js';
 import { MAX_FEED_ISSUES, summarizeFeedReport } from '../../src/capabilities/read-helpers/feed-report.js';
@@ -7,6 +5,7 @@ import { insightsDigest } from '../../src/capabilities/reports/insights.js';
 import { accountHealthSummary, MAX_ARRAY_ITEMS, withTruncation } from '../../src/capabilities/reports/render.js';
 import { streamJsonObject } from '../../src/capabilities/read-helpers/json-stream.js';
 import { firstRows } from '../../src/capabilities/read-helpers/row-keepers.js';
+import { readAmazonModelText } from '../helpers/amazon-models.js';
 
 const usd = (amount: number) => ({ amount, currencyCode: 'USD' });
 const day = (date: string, sales: number, units: number, items: number, sessions: number, pageViews: number, buyBox: number) => ({
@@ -122,10 +121,8 @@ describe('report documents', () => {
 });
 
 describe('feed processing report summary', () => {
-  const example = path.resolve(process.cwd(), '../shared/spapi/models/listings-feed-processing-report-schema-v2.example.json');
-
-  it.runIf(existsSync(example))("summarises Amazon's example JSON_LISTINGS_FEED processing report", () => {
-    const summary = summarizeFeedReport(readFileSync(example, 'utf8'));
+  it("summarises Amazon's example JSON_LISTINGS_FEED processing report", () => {
+    const summary = summarizeFeedReport(readAmazonModelText('listings-feed-processing-report-schema-v2.example.json'));
     expect(summary).toEqual({
       format: 'json',
       messages_processed: 4,

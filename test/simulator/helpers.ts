@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 /** Shared helpers of the simulator tests. */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { SEED, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export { SEED };
 
-export const MODELS_DIR = path.resolve(process.cwd(), '../shared/spapi/models');
-export const MODELS_PRESENT = existsSync(MODELS_DIR);
-
-export function readModel(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(MODELS_DIR, file), 'utf8')) as Record<string, unknown>;
-}
+/** Amazon's vendored models (vendor/amazon-sp-api-models): a missing file fails the test. */
+export { readAmazonModel as readModel } from '../helpers/amazon-models.js';
 
 export const FAST: SimulatorOptions = { reportTimings: { inQueueMs: 20, inProgressMs: 30 } };
 

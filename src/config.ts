@@ -4,7 +4,8 @@ import Value from 'typebox/value';
 import { REDIS_URL_PATTERN } from './store/redis-url.js';
 
 /**
- * Every setting the broker reads, described and validated once at boot (CONTRACT §2).
+ * Every setting the broker reads, described and validated once at boot (the README's
+ * Configuration section lists them).
  * `loadConfig(env)` maps environment variables onto this schema; tests build a Config directly.
  */
 const Url = Type.String({ pattern: '^https?://' });

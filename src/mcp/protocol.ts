@@ -3,7 +3,7 @@ import type { Capability, JobContext } from '../capabilities/types.js';
 import { ERROR_CODES } from '../errors.js';
 
 /**
- * A Model Context Protocol server on the Streamable HTTP transport (CONTRACT §5), stateless:
+ * A Model Context Protocol server on the Streamable HTTP transport (docs/api.md#mcp), stateless:
  * every POST carries JSON-RPC and gets a JSON answer, so no session state lives in an instance.
  * The protocol surface we need (initialize, ping, tools/list, tools/call) is small enough that a
  * direct implementation is clearer than the SDK, which would bring Express and Hono along.

@@ -2,7 +2,10 @@ import Type from 'typebox';
 import { MARKETPLACE_IDS, REGIONS } from '../marketplaces/marketplaces.js';
 import { Ok } from './envelope.js';
 
-/** Schemas of the connection routes (internal API §4 and the OAuth callback). No schema here carries a secret out. */
+/**
+ * Schemas of the connection routes (docs/api.md#internal-api-internal-api-key, docs/oauth.md) and of
+ * the OAuth callback. No schema here carries a secret out.
+ */
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:@-]+$', description });
 
 export const RegionSchema = Type.Enum(REGIONS, { description: 'Selling region: NA (CA, US, MX, BR), EU (Europe, Middle East, India, South Africa) or FE (SG, AU, JP).',

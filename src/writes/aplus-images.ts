@@ -5,7 +5,7 @@ import { at, violation, type Violation } from './violations.js';
 import type { WriteContext } from './staged.js';
 
 /**
- * A+ images (REFERENCE §B-12, §F-6): `ImageComponent.uploadDestinationId` is issued by the Uploads API
+ * A+ images (docs/amazon.md#uploads): `ImageComponent.uploadDestinationId` is issued by the Uploads API
  * after the image is uploaded, so the agent gives an https `image_url` per image component and the
  * broker, at apply, fetches it (image-fetch.ts), asks createUploadDestinationForResource for a
  * destination (resource aplus/2020-11-01/contentDocuments, one marketplace, the image's base64 MD5

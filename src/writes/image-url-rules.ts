@@ -2,7 +2,7 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { violation, type Violation } from './violations.js';
 
 /**
- * Image URLs for listings (CONTRACT §3): `https` on a public host. Amazon fetches the image itself,
+ * Image URLs for listings (docs/writes.md): `https` on a public host. Amazon fetches the image itself,
  * asynchronously (https://developer-docs.amazon.com/sp-api/docs/submit-media); the broker never
  * downloads it. HTTPS is the broker's policy (Amazon also takes http and s3://). The checks are on
  * the URL alone — no DNS lookup — so they refuse what is visibly not public: IP literals in private,

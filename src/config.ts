@@ -59,6 +59,11 @@ export const ConfigSchema = Type.Object({
   auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, description: 'AUDIT_RETENTION_DAYS' }),
   /** How long SIGTERM waits for in-flight calls and the audit flush before giving up (exit 1). */
   shutdownTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, description: 'SHUTDOWN_TIMEOUT_MS' }),
+  /**
+   * Browser origins allowed to call POST /mcp (an Origin header outside this list is 403, as the MCP
+   * transport spec asks against DNS rebinding). Agents are not browsers: none by default.
+   */
+  mcpAllowedOrigins: Type.Optional(Type.Array(Type.String({ pattern: '^https?://[^/]+$' }), { description: 'MCP_ALLOWED_ORIGINS: comma-separated origins, e.g. https://app.example.com' })),
   /** Broker processes (node:cluster workers), one per core at most; 1 = no cluster. */
   workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'BROKER_WORKERS (or WEB_CONCURRENCY); default 1' })),
 });
@@ -144,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditRetentionDays: int(env.AUDIT_RETENTION_DAYS, 365),
     shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000),
     workers: int(env.BROKER_WORKERS || env.WEB_CONCURRENCY, 1),
+    mcpAllowedOrigins: env.MCP_ALLOWED_ORIGINS ? env.MCP_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean) : undefined,
   };
   for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
   const config = assertConfig(candidate);

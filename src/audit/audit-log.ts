@@ -184,6 +184,8 @@ function confirmationStatus(event: AuditEvent): string | undefined {
     case 'capability_call':
       if (event.outcome === 'PENDING_CONFIRMATION') return 'staged';
       return event.outcome === 'APPLIED' || event.outcome === 'REJECTED_BY_AMAZON' ? confirmationStatus({ ...event, event: 'confirmation_apply' }) : undefined;
+    case 'capability_replay':
+      return undefined; // the first answer counted it
     case 'confirmation_apply':
       if (event.outcome === 'APPLIED') return 'applied';
       return event.outcome === 'REJECTED_BY_AMAZON' ? 'amazon_rejected' : 'apply_error';

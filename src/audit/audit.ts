@@ -1,8 +1,9 @@
 /**
- * One audit event: a capability call, or a staged write applied, rejected or expired. Support reads
+ * One audit event: a capability call (or an Idempotency-Key replay of one), or a staged write
+ * applied, rejected or expired. Support reads
  * them by order or buyer (GET /internal/audit); Amazon's Data Protection Policy asks for 12 months.
  */
-export type AuditEventKind = 'capability_call' | 'confirmation_apply' | 'confirmation_reject' | 'confirmation_expire';
+export type AuditEventKind = 'capability_call' | 'capability_replay' | 'confirmation_apply' | 'confirmation_reject' | 'confirmation_expire';
 
 export interface AuditEvent {
   time: Date;

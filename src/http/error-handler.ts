@@ -125,8 +125,16 @@ export function sendError(error: FastifyError | BrokerError, request: FastifyReq
     request.log.warn({ code: brokerError.code, details: brokerError.details }, brokerError.message);
   }
   if (brokerError.retryAfterS !== undefined) reply.header('retry-after', String(brokerError.retryAfterS));
+  if (brokerError.httpStatus === 401) reply.header('www-authenticate', BEARER_CHALLENGE);
   return reply.status(brokerError.httpStatus).send(errorBody(brokerError));
 }
+
+/**
+ * RFC 9110 §11.6.1: a 401 names its scheme. The `error` parameter (RFC 6750 §3) tells an
+ * OAuth-aware client (MCP's among them) that the token itself is refused, so it shows our message
+ * instead of going to discover an authorization server we do not run.
+ */
+const BEARER_CHALLENGE = 'Bearer realm="sellershorts-broker", error="invalid_token"';
 
 /** The only place that turns failures into HTTP answers. */
 export function installErrorHandler(app: FastifyInstance): void {

@@ -8,23 +8,40 @@ import { ERROR_CODES } from '../errors.js';
  * The protocol surface we need (initialize, ping, tools/list, tools/call) is small enough that a
  * direct implementation is clearer than the SDK, which would bring Express and Hono along.
  */
-export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-06-18', '2025-03-26', '2024-11-05'] as const;
+export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
+
+/**
+ * Messages one POST may carry. JSON-RPC batches were dropped from MCP in 2025-06-18 but older
+ * clients send them; each tools/call in a batch is a capability call of its own, so the cap bounds
+ * the work one request can queue on an instance.
+ */
+export const MAX_BATCH_MESSAGES = 20;
+
+/** A request id: MCP allows strings and integers only (not null, not fractions, not objects). */
+export type RequestId = string | number;
 
 export interface JsonRpcRequest {
   jsonrpc: '2.0';
-  id?: string | number | null;
+  id: RequestId;
   method: string;
   params?: Record<string, unknown>;
 }
 
 export interface JsonRpcResponse {
   jsonrpc: '2.0';
-  id: string | number | null;
+  id: RequestId | null;
   result?: unknown;
   error?: { code: number; message: string; data?: unknown };
 }
 
-export const RPC = { PARSE_ERROR: -32700, INVALID_REQUEST: -32600, METHOD_NOT_FOUND: -32601, INVALID_PARAMS: -32602 } as const;
+export const RPC = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  /** Implementation-defined server error (JSON-RPC reserves -32000…-32099): here, the front-door limit. */
+  RATE_LIMITED: -32000,
+} as const;
 
 /**
  * Model APIs reject dots in tool names: orders.summary ⇄ orders_summary. The capability's own dotted
@@ -78,10 +95,30 @@ export function initializeResult(requested: unknown) {
   };
 }
 
-export function isJsonRpcRequest(value: unknown): value is JsonRpcRequest {
-  if (!value || typeof value !== 'object') return false;
+/**
+ * What a posted JSON-RPC message is (JSON-RPC 2.0 §4–5; MCP "Base protocol"): a request (method and
+ * an id) is answered; a notification (method, no id) or a response (a client answering the server)
+ * is accepted and runs nothing; anything else is an invalid request.
+ */
+export type Message = { kind: 'request'; request: JsonRpcRequest } | { kind: 'notification' } | { kind: 'response' } | { kind: 'invalid'; reason: string };
+
+const isRequestId = (id: unknown): id is RequestId => typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
+
+export function classifyMessage(value: unknown): Message {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { kind: 'invalid', reason: 'a JSON-RPC message must be an object' };
   const message = value as Record<string, unknown>;
-  return message.jsonrpc === '2.0' && typeof message.method === 'string';
+  if (message.jsonrpc !== '2.0') return { kind: 'invalid', reason: 'jsonrpc must be "2.0"' };
+  const hasId = Object.hasOwn(message, 'id');
+  if (hasId && !isRequestId(message.id)) return { kind: 'invalid', reason: 'id must be a string or an integer' };
+  if (message.params !== undefined && (typeof message.params !== 'object' || message.params === null || Array.isArray(message.params))) {
+    return { kind: 'invalid', reason: 'params must be an object' };
+  }
+  if (typeof message.method === 'string') {
+    if (!hasId) return { kind: 'notification' };
+    return { kind: 'request', request: message as unknown as JsonRpcRequest };
+  }
+  if (hasId && (Object.hasOwn(message, 'result') || Object.hasOwn(message, 'error'))) return { kind: 'response' };
+  return { kind: 'invalid', reason: 'not a JSON-RPC 2.0 request, notification or response' };
 }
 
 export const rpcError = (id: JsonRpcResponse['id'], code: number, message: string): JsonRpcResponse => ({

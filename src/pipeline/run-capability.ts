@@ -93,17 +93,10 @@ function nulStringPath(value: unknown, path: string): string | undefined {
 }
 
 /**
- * The one code path of a capability call (REST and MCP alike), after the token and order checks:
- * body shape, grant, params, connection, then the capability (which takes quota and calls Amazon).
+ * The grant gate: provider is Amazon, and the capability is one the token holds now. Returns the
+ * capability; CAPABILITY_NOT_ALLOWED (with a did-you-mean for near misses) otherwise.
  */
-export async function runCapability(
-  services: BrokerServices,
-  job: JobContext,
-  call: CapabilityCall,
-  log: FastifyBaseLogger,
-  trace: CallTrace,
-  frontDoor?: FrontDoorTicket,
-): Promise<unknown> {
+export function authorizeCall(job: JobContext, call: CapabilityCall): Capability {
   if (call.provider !== 'amazon') {
     throw new BrokerError('INVALID_REQUEST', `provider must be "amazon", got ${JSON.stringify(call.provider)}`, {
       details: { field: 'provider' },
@@ -119,8 +112,23 @@ export async function runCapability(
       { details: { capability: call.capability, ...suggestion(call.capability, job) } },
     );
   }
+  return capability;
+}
 
-  const params = validateParams(capability, call.params);
+/**
+ * A granted call (authorizeCall) from params on: params, connection, then the capability (which
+ * takes quota and calls Amazon). src/pipeline/call-capability.ts runs the gates before it.
+ */
+export async function runCapability(
+  services: BrokerServices,
+  job: JobContext,
+  capability: Capability,
+  rawParams: unknown,
+  log: FastifyBaseLogger,
+  trace: CallTrace,
+  frontDoor?: FrontDoorTicket,
+): Promise<unknown> {
+  const params = validateParams(capability, rawParams);
   const requestedMarketplace = typeof params.marketplace_id === 'string' ? params.marketplace_id : undefined;
   if (requestedMarketplace !== undefined && !findMarketplace(requestedMarketplace)) {
     throw new BrokerError('INVALID_REQUEST', `unknown marketplace id ${requestedMarketplace}`, { details: { field: 'params.marketplace_id' } });

@@ -1,15 +1,15 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateJobToken } from '../auth/job-tokens.js';
 import { authenticateWithinBudget } from '../auth/failed-auth-budget.js';
 import { requestBearer } from '../auth/bearer.js';
-import { CAPABILITIES, findCapability } from '../capabilities/index.js';
+import { CAPABILITIES } from '../capabilities/index.js';
 import type { JobContext } from '../capabilities/types.js';
-import { BrokerError, errorBody, isBrokerError } from '../errors.js';
-import { executeIdempotently, type IdempotentResult } from '../idempotency/idempotency.js';
-import { type CallTrace, type CapabilityCall, runCapability } from '../pipeline/run-capability.js';
+import { BrokerError } from '../errors.js';
+import { type CallScope, callCapability, frontDoorRefusal } from '../pipeline/call-capability.js';
+import type { CapabilityCall } from '../pipeline/run-capability.js';
 import { CapabilityCallBody, CapabilityCallResponse, CapabilityListResponse } from '../schemas/capabilities.js';
 import { errorResponses } from '../schemas/envelope.js';
-import { sendError, unexpectedError } from '../http/error-handler.js';
+import { sendError } from '../http/error-handler.js';
 import { frontDoorTicket } from '../quota/front-door.js';
 import type { FrontDoorTicket } from '../quota/front-door-counter.js';
 
@@ -36,14 +36,9 @@ export function requireJob(request: FastifyRequest): JobContext {
   return request.job;
 }
 
-/** A pending front-door count taken now; over the limit, the RATE_LIMIT error that replaces the answer. */
-async function frontDoorRefusal(ticket: FrontDoorTicket | undefined): Promise<unknown> {
-  try {
-    await ticket?.count();
-    return undefined;
-  } catch (limited) {
-    return limited;
-  }
+/** The scope of one capability call made by this request (REST: the request's own front-door unit). */
+export function callScope(request: FastifyRequest, frontDoor: FrontDoorTicket): CallScope {
+  return { services: request.server.services, job: requireJob(request), requestId: request.id, log: request.log, frontDoor };
 }
 
 export default async function capabilityRoutes(app: FastifyInstance) {
@@ -56,7 +51,7 @@ export default async function capabilityRoutes(app: FastifyInstance) {
   app.addHook('onRequest', authenticate);
   // A call refused before its handler (token, body) counts too; over the limit the answer is RATE_LIMIT.
   app.setErrorHandler(async (error: FastifyError | BrokerError, request, reply) => {
-    const refusal = (await frontDoorRefusal(request.frontDoor)) as BrokerError | undefined;
+    const refusal = request.frontDoor ? await frontDoorRefusal(request.frontDoor) : undefined;
     return sendError(refusal ?? error, request, reply);
   });
 
@@ -110,92 +105,15 @@ export default async function capabilityRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const job = requireJob(request);
-      const call = request.body as CapabilityCall;
       const key = request.headers['idempotency-key'];
-      const run = () => callCapability(request, job, call, request.frontDoor);
-      const { statusCode, body, retryAfter, replayed } =
-        typeof key === 'string' ? await executeIdempotently(request.server.services.db, job.orderId, key, call, run) : await run();
-      // A replayed answer ran nothing, so callCapability did not count it: it counts here.
-      const refusal = replayed ? await frontDoorRefusal(request.frontDoor) : undefined;
-      if (refusal) throw refusal;
-      if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
-      if (replayed) reply.header('idempotent-replayed', 'true');
+      const frontDoor = request.frontDoor ?? frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
+      const outcome = await callCapability(callScope(request, frontDoor), request.body as CapabilityCall, typeof key === 'string' ? { idempotencyKey: key } : {});
+      if (outcome.retryAfterS !== undefined) reply.header('retry-after', String(outcome.retryAfterS));
+      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       // The status comes from the capability's outcome; the schema lists every one it can be.
-      return reply.status(statusCode as 200).send(body);
+      return reply.status(outcome.statusCode as 200).send(outcome.body);
     },
   );
 }
 
 const serializeAnswer = (answer: unknown) => JSON.stringify(answer);
-
-export type CapabilityHttpResult = IdempotentResult;
-
-/** A write's answer status is its audit outcome (an auto-applied write Amazon refused included). */
-const WRITE_OUTCOMES = new Set(['PENDING_CONFIRMATION', 'APPLIED', 'REJECTED_BY_AMAZON']);
-
-/**
- * Runs one call and renders its answer (success or envelope), recording metrics and the audit
- * trail. With a front-door ticket, a call that took no quota counts it before answering.
- */
-export async function callCapability(request: FastifyRequest, job: JobContext, call: CapabilityCall, frontDoor?: FrontDoorTicket): Promise<CapabilityHttpResult> {
-  const { services } = request.server;
-  const started = performance.now();
-  const trace: CallTrace = { amazonRequestIds: [] };
-  let result: CapabilityHttpResult;
-  let outcome: string;
-  // Over the front-door limit the answer is RATE_LIMIT, whatever the call came to.
-  const answer = await runCapability(services, job, call, request.log, trace, frontDoor).then(
-    async (data) => ({ data, failure: await frontDoorRefusal(frontDoor) }),
-    async (error: unknown) => ({ data: undefined, failure: (await frontDoorRefusal(frontDoor)) ?? error }),
-  );
-  if (answer.failure === undefined) {
-    const { data } = answer;
-    const writeStatus = (data as { status?: unknown } | null)?.status;
-    outcome = typeof writeStatus === 'string' && WRITE_OUTCOMES.has(writeStatus) ? writeStatus : 'OK';
-    result = {
-      statusCode: 200,
-      body: {
-        ok: true,
-        data,
-        meta: { request_id: request.id, capability: call.capability, marketplace_id: trace.marketplaceId, region: trace.region },
-      },
-    };
-  } else {
-    const error = answer.failure;
-    const brokerError = isBrokerError(error) ? error : undefined;
-    if (!brokerError) request.log.error({ err: error, capability: call.capability }, 'capability failed unexpectedly');
-    const rendered = brokerError ?? unexpectedError(error, request.id);
-    outcome = rendered.code;
-    result = {
-      statusCode: rendered.httpStatus,
-      body: errorBody(rendered),
-      transient: rendered.retryable,
-      ...(rendered.retryAfterS !== undefined ? { retryAfter: String(rendered.retryAfterS) } : {}),
-    };
-  }
-  const latencyMs = performance.now() - started;
-  services.metrics.capabilityCalls.inc({ capability: findCapability(call.capability)?.name ?? 'unknown', outcome });
-  services.audit.record({
-    time: new Date(),
-    event: 'capability_call',
-    orderId: job.orderId,
-    buyerId: job.buyerId,
-    tokenId: job.tokenId,
-    toolId: job.toolId,
-    confirmationId: confirmationIdOf(result),
-    capability: call.capability,
-    marketplaceId: trace.marketplaceId ?? null,
-    outcome,
-    httpStatus: result.statusCode,
-    latencyMs,
-    amazonRequestIds: trace.amazonRequestIds,
-  });
-  return result;
-}
-
-/** A staged or auto-applied write names its confirmation; the audit links the call to it. */
-function confirmationIdOf(result: CapabilityHttpResult): string | null {
-  const data = (result.body as { data?: { confirmation_id?: unknown } }).data;
-  return typeof data?.confirmation_id === 'string' ? data.confirmation_id : null;
-}

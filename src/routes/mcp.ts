@@ -1,28 +1,62 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, BrokerError } from '../errors.js';
 import {
   capabilityOfTool,
+  classifyMessage,
   initializeResult,
-  isJsonRpcRequest,
   type JsonRpcRequest,
   type JsonRpcResponse,
   listTools,
+  MAX_BATCH_MESSAGES,
   RPC,
   rpcError,
+  SUPPORTED_PROTOCOL_VERSIONS,
   toolName,
 } from '../mcp/protocol.js';
 import { didYouMean } from '../http/did-you-mean.js';
-import { authenticate, callCapability, requireJob } from './capabilities.js';
+import { callCapability, frontDoorRefusal } from '../pipeline/call-capability.js';
+import { frontDoorTicket } from '../quota/front-door.js';
+import { authenticate, callScope, requireJob } from './capabilities.js';
 
-interface ToolOutcome {
-  ok: boolean;
-  data?: unknown;
-  error?: { code: string; message: string; retry_after_s?: number; details?: unknown };
+const newFrontDoorUnit = (request: FastifyRequest) => frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
+
+/** A tools/call: one capability call through the pipeline, rendered as an MCP tool result. */
+async function callTool(request: FastifyRequest, message: JsonRpcRequest): Promise<JsonRpcResponse> {
+  const { id } = message;
+  const name = message.params?.name;
+  const args = message.params?.arguments;
+  // Every tools/call takes a front-door unit of its own, refused or not (a batch is many calls).
+  const frontDoor = newFrontDoorUnit(request);
+  const capability = typeof name === 'string' ? capabilityOfTool(name) : undefined;
+  const granted = requireJob(request).capabilities;
+  if (!capability || !granted.includes(capability)) {
+    const limited = await frontDoorRefusal(frontDoor);
+    if (limited) return toolError(id, errorBody(limited).error);
+    const tools = granted.map(toolName);
+    const hint = typeof name === 'string' ? didYouMean(name, tools) : '';
+    return rpcError(id, RPC.INVALID_PARAMS, `unknown tool ${JSON.stringify(name)};${hint} tools/list names the tools of this token (${tools.join(', ')})`);
+  }
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    const limited = await frontDoorRefusal(frontDoor);
+    if (limited) return toolError(id, errorBody(limited).error);
+    return rpcError(id, RPC.INVALID_PARAMS, 'params.arguments must be an object (the tool\'s inputSchema)');
+  }
+  // The same call path as POST /api/capabilities: gates, front door, quota, audit, metrics.
+  const outcome = await callCapability(callScope(request, frontDoor), { capability, provider: 'amazon', params: args as Record<string, unknown> | undefined });
+  const { body } = outcome;
+  if (body.ok) {
+    const structured = body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? body.data : { value: body.data };
+    return { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: JSON.stringify(body.data) }], structuredContent: structured, isError: false } };
+  }
+  return toolError(id, body.error);
 }
 
-async function handle(request: FastifyRequest, message: JsonRpcRequest): Promise<JsonRpcResponse | undefined> {
-  const id = message.id ?? null;
-  const isNotification = message.id === undefined;
+function toolError(id: JsonRpcRequest['id'], error: { code: string; message: string }): JsonRpcResponse {
+  return { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: `${error.code}: ${error.message}` }], structuredContent: { error }, isError: true } };
+}
+
+async function handle(request: FastifyRequest, message: JsonRpcRequest): Promise<JsonRpcResponse> {
+  const { id } = message;
   switch (message.method) {
     case 'initialize':
       return { jsonrpc: '2.0', id, result: initializeResult(message.params?.protocolVersion) };
@@ -30,50 +64,52 @@ async function handle(request: FastifyRequest, message: JsonRpcRequest): Promise
       return { jsonrpc: '2.0', id, result: {} };
     case 'tools/list':
       return { jsonrpc: '2.0', id, result: { tools: listTools(requireJob(request)) } };
-    case 'tools/call': {
-      const name = message.params?.name;
-      const args = message.params?.arguments;
-      const capability = typeof name === 'string' ? capabilityOfTool(name) : undefined;
-      const granted = requireJob(request).capabilities;
-      if (!capability || !granted.includes(capability)) {
-        const tools = granted.map(toolName);
-        const hint = typeof name === 'string' ? didYouMean(name, tools) : '';
-        return rpcError(id, RPC.INVALID_PARAMS, `unknown tool ${JSON.stringify(name)};${hint} tools/list names the tools of this token (${tools.join(', ')})`);
-      }
-      const params = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-      // The same code path as POST /api/capabilities: checks, quota, audit, metrics.
-      const { body } = await callCapability(request, requireJob(request), { capability, provider: 'amazon', params });
-      const outcome = body as ToolOutcome;
-      if (outcome.ok) {
-        const structured = outcome.data && typeof outcome.data === 'object' && !Array.isArray(outcome.data) ? outcome.data : { value: outcome.data };
-        return { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: JSON.stringify(outcome.data) }], structuredContent: structured, isError: false } };
-      }
-      const error = outcome.error ?? { code: 'INTERNAL_ERROR', message: 'unexpected error' };
-      return {
-        jsonrpc: '2.0',
-        id,
-        result: { content: [{ type: 'text', text: `${error.code}: ${error.message}` }], structuredContent: { error }, isError: true },
-      };
-    }
+    case 'tools/call':
+      return callTool(request, message);
     default:
-      if (isNotification) return undefined; // notifications/initialized and friends need no answer
       return rpcError(id, RPC.METHOD_NOT_FOUND, `method ${message.method} is not supported`);
   }
 }
 
+/** A transport-level refusal: HTTP status with a JSON-RPC error that answers no particular id. */
+const refuse = (reply: FastifyReply, status: number, code: number, message: string) => reply.status(status).type('application/json').send(rpcError(null, code, message));
+
 /** POST /mcp: MCP over Streamable HTTP with JSON answers, authorised by the job token. */
 export default async function mcpRoutes(app: FastifyInstance) {
+  const allowedOrigins = new Set(app.services.config.mcpAllowedOrigins ?? []);
+
+  // Streamable HTTP, "Security Warning": a browser page must not reach a local or internal MCP
+  // server (DNS rebinding), so an Origin outside the allow-list is 403 before anything else.
+  app.addHook('onRequest', (request, reply, done) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      refuse(reply, 403, RPC.INVALID_REQUEST, `Origin ${origin} is not allowed to call this MCP server (MCP_ALLOWED_ORIGINS)`);
+      return;
+    }
+    done();
+  });
   app.addHook('onRequest', authenticate);
+  // Streamable HTTP, "Protocol Version Header": an unsupported MCP-Protocol-Version is 400; none
+  // means the client predates the header (2025-03-26 is assumed, which we support).
+  app.addHook('preHandler', (request, reply, done) => {
+    const version = request.headers['mcp-protocol-version'];
+    if (version !== undefined && !(SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) {
+      refuse(reply, 400, RPC.INVALID_REQUEST, `unsupported MCP-Protocol-Version ${String(version)} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+      return;
+    }
+    done();
+  });
 
   app.post(
     '/mcp',
     {
+      // Counted per message below: each tools/call is a capability call with its own unit.
+      config: { rateLimit: false },
       schema: {
         tags: ['capabilities'],
         operationId: 'callMcp',
         summary: 'Model Context Protocol (Streamable HTTP, stateless JSON answers)',
-        description:
-          "Model Context Protocol over Streamable HTTP, stateless: every POST carries JSON-RPC 2.0 (initialize, ping, tools/list, tools/call) and gets a JSON answer; GET and DELETE /mcp answer 405 (no stream, no session). Tools are the token's granted capabilities, named with _ for . (orders_summary; the dotted name is accepted too), each with the capability's params as inputSchema (with sandbox examples) and its answer as outputSchema. A tool call runs exactly like POST /api/capabilities; a broker error answers isError: true with the error in structuredContent.",
+        description: `Model Context Protocol over Streamable HTTP, stateless: every POST carries JSON-RPC 2.0 (initialize, ping, tools/list, tools/call) and gets a JSON answer; notifications and responses are accepted with 202 and no body; GET and DELETE /mcp answer 405 (no stream, no session). Tools are the token's granted capabilities, named with _ for . (orders_summary; the dotted name is accepted too), each with the capability's params as inputSchema (with sandbox examples) and its answer as outputSchema. A tool call runs exactly like POST /api/capabilities and takes a front-door unit of its own; a broker error answers isError: true with the error in structuredContent. A batch holds at most ${MAX_BATCH_MESSAGES} messages. Request ids are strings or integers. MCP-Protocol-Version, when sent, must be one of ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}; a request with an Origin header is refused with 403 unless MCP_ALLOWED_ORIGINS lists it.`,
         security: [{ jobToken: [] }],
         body: {
           description: 'A JSON-RPC 2.0 message or batch',
@@ -89,15 +125,24 @@ export default async function mcpRoutes(app: FastifyInstance) {
       const incoming: unknown = request.body;
       const batch = Array.isArray(incoming);
       const messages = batch ? (incoming as unknown[]) : [incoming];
-      if (messages.length === 0) return reply.status(400).send(rpcError(null, RPC.INVALID_REQUEST, 'empty batch'));
-      const answers: JsonRpcResponse[] = [];
-      for (const message of messages) {
-        if (!isJsonRpcRequest(message)) {
-          answers.push(rpcError(null, RPC.INVALID_REQUEST, 'not a JSON-RPC 2.0 request'));
-          continue;
+      if (messages.length === 0) return refuse(reply, 400, RPC.INVALID_REQUEST, 'empty batch');
+      if (messages.length > MAX_BATCH_MESSAGES) {
+        return refuse(reply, 400, RPC.INVALID_REQUEST, `a batch holds at most ${MAX_BATCH_MESSAGES} messages; this one has ${messages.length}: send the rest in further requests`);
+      }
+      const classified = messages.map(classifyMessage);
+      // A POST that calls no tool still takes one front-door unit (tool calls take theirs each).
+      if (!classified.some((m) => m.kind === 'request' && m.request.method === 'tools/call')) {
+        const limited = await frontDoorRefusal(newFrontDoorUnit(request));
+        if (limited) {
+          reply.header('retry-after', String(limited.retryAfterS ?? 1));
+          return refuse(reply, 429, RPC.RATE_LIMITED, limited.message);
         }
-        const answer = await handle(request, message);
-        if (answer) answers.push(answer);
+      }
+      const answers: JsonRpcResponse[] = [];
+      for (const message of classified) {
+        if (message.kind === 'invalid') answers.push(rpcError(null, RPC.INVALID_REQUEST, message.reason));
+        else if (message.kind === 'request') answers.push(await handle(request, message.request));
+        // Notifications and responses need no answer and run nothing.
       }
       if (answers.length === 0) return reply.status(202).send();
       return reply.type('application/json').send(batch ? answers : answers[0]);

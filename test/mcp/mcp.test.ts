@@ -28,7 +28,7 @@ describe('MCP (Streamable HTTP)', () => {
     expect(init.statusCode).toBe(200);
     expect(init.json()).toMatchObject({ jsonrpc: '2.0', id: 1, result: { protocolVersion: '2025-03-26', capabilities: { tools: {} } } });
     const unknownVersion = await rpc(jobToken, { jsonrpc: '2.0', id: 2, method: 'initialize', params: { protocolVersion: '1999-01-01' } });
-    expect(unknownVersion.json().result.protocolVersion).toBe('2025-06-18');
+    expect(unknownVersion.json().result.protocolVersion).toBe('2025-11-25');
     const notified = await rpc(jobToken, { jsonrpc: '2.0', method: 'notifications/initialized' });
     expect(notified.statusCode).toBe(202);
     expect((await rpc(jobToken, { jsonrpc: '2.0', id: 3, method: 'ping' })).json().result).toEqual({});

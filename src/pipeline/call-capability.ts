@@ -1,0 +1,148 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Capability, JobContext } from '../capabilities/types.js';
+import { findCapability } from '../capabilities/index.js';
+import { BrokerError, errorBody, type ErrorBody, isBrokerError } from '../errors.js';
+import { unexpectedError } from '../http/error-handler.js';
+import { executeIdempotently, type IdempotentResult } from '../idempotency/idempotency.js';
+import type { FrontDoorTicket } from '../quota/front-door-counter.js';
+import type { BrokerServices } from '../services.js';
+import { authorizeCall, type CallTrace, type CapabilityCall, runCapability } from './run-capability.js';
+
+/** A successful answer: the contract's `{ ok: true, data, meta }`. */
+export interface SuccessBody {
+  ok: true;
+  data: unknown;
+  meta: { request_id: string; capability: string; marketplace_id: string | undefined; region: string | undefined };
+}
+
+/**
+ * What a capability call came to, whichever door it came through: REST renders it as HTTP, MCP as
+ * a tool result. `body` is the contract envelope (what an Idempotency-Key replays).
+ */
+export interface CallOutcome {
+  statusCode: number;
+  body: SuccessBody | ErrorBody;
+  /** Seconds, for a Retry-After header. */
+  retryAfterS?: number;
+  /** The stored first answer to this Idempotency-Key, not a new run. */
+  replayed: boolean;
+}
+
+/** Who is calling and how to answer them: built by each door (REST route, MCP tool call). */
+export interface CallScope {
+  services: BrokerServices;
+  job: JobContext;
+  requestId: string;
+  log: FastifyBaseLogger;
+  /**
+   * This call's front-door unit. Every call takes exactly one, whatever it comes to: with its first
+   * quota reservation (one Redis round trip for both), before a write stages anything, or here at
+   * the end. Over the limit the answer is RATE_LIMIT instead of whatever the call came to.
+   */
+  frontDoor: FrontDoorTicket;
+}
+
+/** A write's answer status is its audit outcome (an auto-applied write Amazon refused included). */
+const WRITE_OUTCOMES = new Set(['PENDING_CONFIRMATION', 'APPLIED', 'REJECTED_BY_AMAZON']);
+
+/** The front-door count taken now if it was not yet; over the limit, the RATE_LIMIT error. */
+export async function frontDoorRefusal(ticket: FrontDoorTicket): Promise<BrokerError | undefined> {
+  try {
+    await ticket.count();
+    return undefined;
+  } catch (limited) {
+    if (isBrokerError(limited)) return limited;
+    throw limited;
+  }
+}
+
+/**
+ * The one call path of a capability call, every door alike. Gates in order: grant (the token
+ * holds this capability now), then the Idempotency-Key (a stored answer is replayed only past the
+ * grant), then params, connection, quota and Amazon (runCapability). Every call is counted at the
+ * front door, audited and measured, replays included.
+ */
+export async function callCapability(scope: CallScope, call: CapabilityCall, options: { idempotencyKey?: string } = {}): Promise<CallOutcome> {
+  const started = performance.now();
+  const trace: CallTrace = { amazonRequestIds: [] };
+  let result: IdempotentResult;
+  try {
+    // The grant first: neither a replay nor a wait on another call's key may answer a token that
+    // does not hold the capability (the key is scoped to the order, and one order has many tokens).
+    const capability = authorizeCall(scope.job, call);
+    const run = () => runAndRender(scope, capability, call, trace);
+    result = options.idempotencyKey === undefined ? await run() : await executeIdempotently(scope.services.db, scope.job.orderId, options.idempotencyKey, call, run);
+  } catch (error) {
+    result = render(scope, call, error);
+  }
+  // A replay, or a call refused before it ran, was not counted yet: it counts now.
+  if (scope.frontDoor.pending) {
+    const refusal = await frontDoorRefusal(scope.frontDoor);
+    if (refusal) result = render(scope, call, refusal);
+  }
+  const body = result.body as SuccessBody | ErrorBody;
+  record(scope, call, trace, result, body, performance.now() - started);
+  return {
+    statusCode: result.statusCode,
+    body,
+    replayed: result.replayed === true,
+    ...(result.retryAfter !== undefined ? { retryAfterS: Number(result.retryAfter) } : {}),
+  };
+}
+
+/** Runs the call and renders what it came to; the front door is settled before the answer is final. */
+async function runAndRender(scope: CallScope, capability: Capability, call: CapabilityCall, trace: CallTrace): Promise<IdempotentResult> {
+  try {
+    const data = await runCapability(scope.services, scope.job, capability, call.params, scope.log, trace, scope.frontDoor);
+    const refusal = await frontDoorRefusal(scope.frontDoor);
+    if (refusal) return render(scope, call, refusal);
+    return {
+      statusCode: 200,
+      body: { ok: true, data, meta: { request_id: scope.requestId, capability: call.capability, marketplace_id: trace.marketplaceId, region: trace.region } } satisfies SuccessBody,
+    };
+  } catch (error) {
+    // Over the front-door limit the answer is RATE_LIMIT, whatever the call came to.
+    return render(scope, call, (await frontDoorRefusal(scope.frontDoor)) ?? error);
+  }
+}
+
+function render(scope: CallScope, call: CapabilityCall, error: unknown): IdempotentResult {
+  const brokerError = isBrokerError(error) ? error : undefined;
+  if (!brokerError) scope.log.error({ err: error, capability: call.capability }, 'capability failed unexpectedly');
+  const rendered = brokerError ?? unexpectedError(error, scope.requestId);
+  return {
+    statusCode: rendered.httpStatus,
+    body: errorBody(rendered),
+    transient: rendered.retryable,
+    ...(rendered.retryAfterS !== undefined ? { retryAfter: String(rendered.retryAfterS) } : {}),
+  };
+}
+
+function outcomeOf(body: SuccessBody | ErrorBody): string {
+  if (!body.ok) return body.error.code;
+  const writeStatus = (body.data as { status?: unknown } | null)?.status;
+  return typeof writeStatus === 'string' && WRITE_OUTCOMES.has(writeStatus) ? writeStatus : 'OK';
+}
+
+function record(scope: CallScope, call: CapabilityCall, trace: CallTrace, result: IdempotentResult, body: SuccessBody | ErrorBody, latencyMs: number): void {
+  const { services, job } = scope;
+  const outcome = outcomeOf(body);
+  services.metrics.capabilityCalls.inc({ capability: findCapability(call.capability)?.name ?? 'unknown', outcome });
+  const confirmationId = body.ok ? (body.data as { confirmation_id?: unknown } | null)?.confirmation_id : undefined;
+  services.audit.record({
+    time: new Date(),
+    // A replay reached nothing, but who was answered what is on the record.
+    event: result.replayed ? 'capability_replay' : 'capability_call',
+    orderId: job.orderId,
+    buyerId: job.buyerId,
+    tokenId: job.tokenId,
+    toolId: job.toolId,
+    confirmationId: typeof confirmationId === 'string' ? confirmationId : null,
+    capability: call.capability,
+    marketplaceId: trace.marketplaceId ?? (body.ok ? (body.meta.marketplace_id ?? null) : null),
+    outcome,
+    httpStatus: result.statusCode,
+    latencyMs,
+    amazonRequestIds: trace.amazonRequestIds,
+  });
+}

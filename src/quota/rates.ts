@@ -9,7 +9,12 @@ export interface BucketRate {
 /**
  * Amazon's default usage plan per selling partner and application, exactly as each operation's
  * description in the SP-API models states it (test/quota/rates.test.ts checks every entry against
- * ../shared/spapi/models). https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits
+ * the models in vendor/amazon-sp-api-models, and what we plan against Amazon's JavaScript SDK's
+ * helper/DefaultRateLimitMap.mjs). https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits
+ * The SDK states slow rates as one request per n seconds, which the models print rounded:
+ * getMarketplaceParticipations 0.016 (SDK 1/60), createFeed 0.0083 (1/120) and getFeedDocument
+ * 0.0222 (1/45) are rounded down, so stricter, and kept; createReport and getReportDocument 0.0167
+ * (1/60) are rounded up, so lowered in CONSERVATIVE_OVERRIDES (docs/amazon.md#rate-limits).
  */
 export const MODEL_RATES: Readonly<Record<OperationName, BucketRate>> = {
   getMarketplaceParticipations: { rate: 0.016, burst: 15 },
@@ -32,27 +37,37 @@ export const MODEL_RATES: Readonly<Record<OperationName, BucketRate>> = {
   postContentDocumentApprovalSubmission: { rate: 10, burst: 10 },
   getSolicitationActionsForOrder: { rate: 1, burst: 5 },
   createProductReviewAndSellerFeedbackSolicitation: { rate: 1, burst: 5 },
-  // uploads_2020-11-01.json (amzn/selling-partner-api-models; not among the copied models, REFERENCE §F-6).
-  createUploadDestinationForResource: { rate: 0.1, burst: 5 },
+  createUploadDestinationForResource: { rate: 10, burst: 10 },
 };
 
 /**
- * A+ Content: Amazon's October 2023 release notes said A+ rates "will be lowered from a rate of 10
- * to a rate of 1", yet every model revision still says 10/10 (REFERENCE §D-5). We plan for 1 rps with
- * a burst of 5 (Amazon's usual burst at 1 rps, e.g. Solicitations): an A+ generation makes one call
- * per operation, so the lower rate costs nothing, while 10 rps could earn us 429s. Only ever lower
- * than the model here; the rates test enforces that.
+ * A+ Content: Amazon's October 2023 release announcement said A+ rates "will be lowered from a rate
+ * of 10 to a rate of 1", yet every model revision still says 10/10 and Amazon's SDK plans 5/5. We
+ * plan for 1 rps with a burst of 5 (Amazon's usual burst at 1 rps, e.g. Solicitations): an A+
+ * generation makes one call per operation, so the lower rate costs nothing, while 10 rps could earn
+ * us 429s (docs/amazon.md#rate-limits).
  */
 const A_PLUS_SAFE: BucketRate = { rate: 1, burst: 5 };
 
+/**
+ * Where Amazon's public statements differ (the model, its rate-limit pages, the SDK's
+ * helper/DefaultRateLimitMap.mjs) we plan the strictest: only ever lower than the model and never
+ * above the SDK; test/quota/rates.test.ts enforces both (docs/amazon.md#rate-limits).
+ */
 export const CONSERVATIVE_OVERRIDES: Readonly<Partial<Record<OperationName, BucketRate>>> = {
-  // Amazon's "Listings Items API rate limits" page: getListingsItem 5 rps, burst 5 per account
-  // (the model still says burst 10; REFERENCE §F-9).
+  // https://developer-docs.amazon.com/sp-api/docs/listings-items-api-rate-limits: getListingsItem 5 rps,
+  // burst 5 per account (the model still says burst 10; the SDK's map says 5/5).
   getListingsItem: { rate: 5, burst: 5 },
+  // The SDK's map says one request per 60 s (0.01666… rps); the model's 0.0167 is that rounded up.
+  createReport: { rate: 1 / 60, burst: 15 },
+  getReportDocument: { rate: 1 / 60, burst: 15 },
   createContentDocument: A_PLUS_SAFE,
   validateContentDocumentAsinRelations: A_PLUS_SAFE,
   postContentDocumentAsinRelations: A_PLUS_SAFE,
   postContentDocumentApprovalSubmission: A_PLUS_SAFE,
+  // uploads_2020-11-01.json says 10/10 and the SDK's map 5/5; earlier revisions of the model said
+  // .1 and 5, which we keep as the strictest (an A+ document uploads a few images).
+  createUploadDestinationForResource: { rate: 0.1, burst: 5 },
 };
 
 /**

@@ -1,19 +1,17 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONSERVATIVE_OVERRIDES, MODEL_RATES, OPERATION_RATES } from '../../src/quota/rates.js';
 import type { OperationName } from '../../src/spapi/types.js';
 import { RATE_LIMITS as SIMULATOR_RATE_LIMITS } from '../../src/simulator/rate-limits.js';
+import { amazonApiModelFiles, readAmazonModel } from '../helpers/amazon-models.js';
+import { sdkDefaultRates } from '../helpers/amazon-sdk.js';
 
-const MODELS_DIR = resolve(process.cwd(), '../shared/spapi/models');
-const haveModels = existsSync(MODELS_DIR);
-if (!haveModels) console.warn(`[rates.test] SKIPPED: ${MODELS_DIR} is absent, the rate table is not checked against Amazon's models`);
+const OPERATIONS = Object.keys(MODEL_RATES) as OperationName[];
 
-/** operationId → the rate/burst row of the markdown table in its description. */
+/** operationId → the rate/burst row of the markdown table in its description (vendor/amazon-sp-api-models). */
 function modelRates(): Map<string, { rate: number; burst: number }> {
   const found = new Map<string, { rate: number; burst: number }>();
-  for (const file of readdirSync(MODELS_DIR).filter((f) => f.endsWith('.json'))) {
-    const doc = JSON.parse(readFileSync(join(MODELS_DIR, file), 'utf8')) as { paths?: Record<string, Record<string, unknown>> };
+  for (const file of amazonApiModelFiles()) {
+    const doc = readAmazonModel(file) as { paths?: Record<string, Record<string, unknown>> };
     for (const methods of Object.values(doc.paths ?? {})) {
       for (const operation of Object.values(methods)) {
         const { operationId, description } = (operation ?? {}) as { operationId?: string; description?: string };
@@ -26,18 +24,15 @@ function modelRates(): Map<string, { rate: number; burst: number }> {
   return found;
 }
 
-describe.skipIf(!haveModels)('OPERATION_RATES against the SP-API models', () => {
-  const fromModels = haveModels ? modelRates() : new Map();
-  // The Uploads API model is not among the copied models (REFERENCE §F-6 quotes its rate).
-  const NOT_COPIED = new Set<OperationName>(['createUploadDestinationForResource']);
-  const operations = (Object.keys(MODEL_RATES) as OperationName[]).filter((operation) => !NOT_COPIED.has(operation));
+describe('OPERATION_RATES against the SP-API models', () => {
+  const fromModels = modelRates();
 
-  it.each(operations)('%s matches the rate and burst in its model description', (operation) => {
+  it.each(OPERATIONS)('%s matches the rate and burst in its model description', (operation) => {
     expect(fromModels.get(operation), `no rate table for ${operation} in the models`).toEqual(MODEL_RATES[operation]);
   });
 
   it('enforces the model (or a documented lower override) with one token of each burst in reserve', () => {
-    for (const operation of operations) {
+    for (const operation of OPERATIONS) {
       const enforced = OPERATION_RATES[operation];
       const model = MODEL_RATES[operation];
       const planned = CONSERVATIVE_OVERRIDES[operation] ?? model;
@@ -45,6 +40,24 @@ describe.skipIf(!haveModels)('OPERATION_RATES against the SP-API models', () => 
       expect(planned.burst).toBeLessThanOrEqual(model.burst);
       expect(enforced).toEqual({ rate: planned.rate, burst: Math.max(1, planned.burst - 1) });
     }
+  });
+});
+
+describe("OPERATION_RATES against Amazon's SDK (helper/DefaultRateLimitMap.mjs)", async () => {
+  const sdk = await sdkDefaultRates();
+
+  it.each(OPERATIONS)('%s is never planned above the SDK’s default rate and burst', (operation) => {
+    const theirs = sdk.get(operation);
+    expect(theirs, `${operation} is in the SDK's map`).toBeDefined();
+    expect(theirs!.key, `${operation} is under one API class only`).not.toContain(',');
+    const planned = CONSERVATIVE_OVERRIDES[operation] ?? MODEL_RATES[operation];
+    expect(planned.rate, `${operation} rate (SDK ${theirs!.key}: ${theirs!.rate})`).toBeLessThanOrEqual(theirs!.rate);
+    expect(planned.burst, `${operation} burst (SDK ${theirs!.key}: ${theirs!.burst})`).toBeLessThanOrEqual(theirs!.burst);
+  });
+
+  it('reads the map as the SDK does: [requests, burst, period s]', () => {
+    expect(sdk.get('createReport')).toEqual({ key: 'ReportsApi-createReport', rate: 1 / 60, burst: 15 });
+    expect(sdk.get('getListingsItem')).toEqual({ key: 'ListingsApi-getListingsItem', rate: 5, burst: 5 });
   });
 });
 
@@ -56,7 +69,7 @@ describe('OPERATION_RATES', () => {
     }
   });
 
-  it('plans A+ Content at 1 rps (REFERENCE §D-5)', () => {
+  it('plans A+ Content at 1 rps (docs/amazon.md#rate-limits)', () => {
     expect(OPERATION_RATES.createContentDocument.rate).toBe(1);
     expect(OPERATION_RATES.postContentDocumentApprovalSubmission.rate).toBe(1);
   });

@@ -10,6 +10,9 @@ import { REDIS_URL_PATTERN } from './store/redis-url.js';
  */
 const Url = Type.String({ pattern: '^https?://' });
 
+/** A+ image download deadlines when unset: a 3 MiB image at about 1.3 Mbit/s; three such images per apply. */
+export const IMAGE_FETCH_DEFAULTS = { perImageMs: 20_000, perApplyMs: 60_000 } as const;
+
 export const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, description: 'PORT' }),
   host: Type.String({ description: 'HOST' }),
@@ -36,6 +39,13 @@ export const ConfigSchema = Type.Object({
   spapiTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
   /** How long a caller may wait for the seller's Amazon quota before getting RATE_LIMIT. */
   quotaMaxWaitMs: Type.Integer({ minimum: 0, maximum: 30_000 }),
+  /**
+   * Deadlines of the A+ image downloads at apply (image-fetch.ts): one image (DNS, connect, every
+   * redirect, headers and the whole body), and all images of one apply together. The maxima keep
+   * them well inside the confirmation apply lease (5 min), with room for the Amazon calls.
+   */
+  imageFetchTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, description: `IMAGE_FETCH_TIMEOUT_MS: per image; default ${IMAGE_FETCH_DEFAULTS.perImageMs}` })),
+  imageFetchTotalMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, description: `IMAGE_FETCH_TOTAL_MS: all images of one apply; default ${IMAGE_FETCH_DEFAULTS.perApplyMs}` })),
   /** Front-door limits per job token and per internal key, requests per minute. */
   frontDoorPerMinute: Type.Integer({ minimum: 1, description: 'FRONT_DOOR_PER_MINUTE: per job token' }),
   internalPerMinute: Type.Integer({ minimum: 1, description: 'INTERNAL_PER_MINUTE: for the internal API key' }),
@@ -138,6 +148,8 @@ export function loadConfig(env: Env = process.env): Config {
     oauthRedirectUri: env.OAUTH_REDIRECT_URI || undefined,
     spapiTimeoutMs: int(env.SPAPI_TIMEOUT_MS, 10_000),
     quotaMaxWaitMs: int(env.QUOTA_MAX_WAIT_MS, 3_000),
+    imageFetchTimeoutMs: int(env.IMAGE_FETCH_TIMEOUT_MS, IMAGE_FETCH_DEFAULTS.perImageMs),
+    imageFetchTotalMs: int(env.IMAGE_FETCH_TOTAL_MS, IMAGE_FETCH_DEFAULTS.perApplyMs),
     frontDoorPerMinute: int(env.FRONT_DOOR_PER_MINUTE, 600),
     internalPerMinute: int(env.INTERNAL_PER_MINUTE, 6000),
     failedAuthPerMinute: int(env.FAILED_AUTH_PER_MINUTE, 60),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ImageFetcher, type ImageSourceOverrides } from './writes/image-fetch.js';
-import type { Config } from './config.js';
+import { IMAGE_FETCH_DEFAULTS, type Config } from './config.js';
 import { createDatabase, type Db, MIGRATION_TIMEOUTS } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createSharedStore, type SharedStore } from './store/shared-store.js';
@@ -98,7 +98,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     keyPrefix: config.redisKeyPrefix,
   });
   const audit = new AuditLog(db, log, metrics);
-  const images = new ImageFetcher(config.spapiTimeoutMs, overrides.imageSources);
+  const images = new ImageFetcher(
+    { perImageMs: config.imageFetchTimeoutMs ?? IMAGE_FETCH_DEFAULTS.perImageMs, perApplyMs: config.imageFetchTotalMs ?? IMAGE_FETCH_DEFAULTS.perApplyMs },
+    overrides.imageSources,
+  );
   metrics.trackHealth({
     quotaDegraded: () => quota.degraded,
     readiness: async () => {

@@ -57,10 +57,12 @@ interface UploadDestination {
 export async function uploadAplusImages(ctx: WriteContext<unknown>, modules: readonly Record<string, unknown>[], field: string): Promise<Record<string, unknown>[]> {
   const copy = structuredClone(modules) as Record<string, unknown>[];
   const issued = new Map<string, string>();
+  // One deadline for all the downloads of this apply, besides each image's own (image-fetch.ts).
+  const downloads = ctx.services.images.downloads(ctx.log);
   for (const slot of imageSlots(copy, field)) {
     let id = issued.get(slot.url);
     if (!id) {
-      const image = await ctx.services.images.fetch(slot.url, slot.field);
+      const image = await downloads.fetch(slot.url, slot.field);
       const { body } = await ctx.amazon.call<UploadDestination>({
         operation: 'createUploadDestinationForResource',
         method: 'POST',

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { startSimulator, SEED, type RecordedRequest } from '../../src/simulator/index.js';
+import type { Config } from '../../src/config.js';
 import type { ImageSourceOverrides } from '../../src/writes/image-fetch.js';
 import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
 
@@ -18,12 +19,13 @@ export function isLiveWrite(r: RecordedRequest): boolean {
 }
 
 /** A simulator, the real app pointed at it, and a buyer connected to the NA sandbox seller. */
-export async function startWriteEnv(options: { imageSources?: ImageSourceOverrides } = {}) {
+export async function startWriteEnv(options: { imageSources?: ImageSourceOverrides; config?: Partial<Config>; captureLogs?: boolean } = {}) {
   // The simulator's per-seller buckets are off here: these tests burst many PATCHes, and the broker's
   // limiter paces to Amazon's bucket edge, so arrival jitter gives occasional 429s (test/quota covers
   // throttling). A 429 on a write is never retried, which would make these tests flaky, not wrong.
   const sim = await startSimulator({ rateLimits: false });
-  const testApp: TestApp = await buildTestApp(simulatorConfig(sim), options);
+  const { config: configOverrides, ...buildOptions } = options;
+  const testApp: TestApp = await buildTestApp({ ...simulatorConfig(sim), ...configOverrides }, buildOptions);
   const { app, config } = testApp;
   const buyerId = `buyer-${randomSuffix()}`;
   const connected = await app.inject({

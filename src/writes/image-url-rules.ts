@@ -2,24 +2,30 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { violation, type Violation } from './violations.js';
 
 /**
- * Image URLs for listings (docs/writes.md): `https` on a public host. Amazon fetches the image itself,
- * asynchronously (https://developer-docs.amazon.com/sp-api/docs/submit-media); the broker never
- * downloads it. HTTPS is the broker's policy (Amazon also takes http and s3://). The checks are on
- * the URL alone — no DNS lookup — so they refuse what is visibly not public: IP literals in private,
- * loopback, link-local, CGNAT, multicast, reserved or unspecified ranges (IPv4 and IPv6, including
- * IPv4-mapped, IPv4-compatible, NAT64 and 6to4 forms), local names, credentials in the URL and any
- * port but 443. Formats by extension: JPEG, PNG, TIFF, GIF (Amazon's "Technical image file requirements").
+ * Image URLs (docs/writes.md): `https` on a public host. For listings Amazon fetches the image itself
+ * (https://developer-docs.amazon.com/sp-api/docs/submit-media); for A+ the broker downloads it
+ * (image-fetch.ts). HTTPS is the broker's policy (Amazon also takes http and s3://). The URL check
+ * needs no DNS: it refuses what is visibly not public (IP literals outside the public internet in
+ * every spelling, local names, credentials, any port but 443). The download checks each resolved
+ * address with the same classifier, `isNonPublicIp`. Formats by extension: JPEG, PNG, TIFF, GIF
+ * (Amazon's "Technical image file requirements").
  */
-const V4 = new BlockList();
+
+/**
+ * IPv4 ranges that are not globally reachable (IANA IPv4 Special-Purpose Address Registry,
+ * https://www.iana.org/assignments/iana-ipv4-special-registry/), plus multicast and 240/4.
+ */
+const NON_PUBLIC = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network", unspecified
+  ['0.0.0.0', 8], // "this network": 0.0.0.0 reaches the local host on Linux
   ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // CGNAT
+  ['100.64.0.0', 10], // CGNAT (some clouds' metadata lives here, e.g. 100.100.100.200)
   ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local (cloud metadata lives here)
+  ['169.254.0.0', 16], // link-local (cloud metadata: 169.254.169.254)
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24], // 6to4 relay anycast (deprecated)
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -27,63 +33,102 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const) {
-  V4.addSubnet(net, prefix, 'ipv4');
+  NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
 }
-
-const V6 = new BlockList();
+// IPv6 outside 2000::/3 is refused whole (below); these are the non-public blocks inside it
+// (IANA IPv6 Special-Purpose Address Registry).
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['100::', 64], // discard
+  ['2001::', 23], // IETF protocol assignments: Teredo 2001::/32 (tunnels to any IPv4), benchmarking, ORCHID
   ['2001:db8::', 32], // documentation
-  ['2001::', 32], // Teredo (tunnels to arbitrary IPv4)
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
+  ['3fff::', 20], // documentation (RFC 9637)
 ] as const) {
-  V6.addSubnet(net, prefix, 'ipv6');
+  NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
 }
+const GLOBAL_UNICAST_V6 = new BlockList();
+GLOBAL_UNICAST_V6.addSubnet('2000::', 3, 'ipv6');
 
-/** The 8 hextets of an IPv6 address (with an embedded dotted IPv4 tail, if any). */
+/** The 8 hextets of a valid IPv6 address (an embedded dotted IPv4 tail is folded in). */
 function hextets(address: string): number[] {
   let text = address;
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted?.[1]) {
-    const [a, b, c, d] = dotted[1].split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -dotted[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -dotted[0].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');
   const left = head ? head.split(':') : [];
-  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const right = tail ? tail.split(':') : [];
   const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
   return [...left, ...zeros, ...right].map((h) => parseInt(h, 16));
 }
 
 const v4From = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 
-/** The IPv4 address an IPv6 address stands for (mapped, compatible, NAT64, 6to4), if any. */
-function embeddedV4(h: number[]): string | undefined {
+/**
+ * The IPv4 address an IPv6 address stands for, when it is one a public host may have: IPv4-mapped
+ * `::ffff:0:0/96` (a dual-stack socket connects to the IPv4 address itself), the NAT64 well-known
+ * prefix `64:ff9b::/96` (RFC 6052) and 6to4 `2002::/16`. Each is judged as its IPv4 address, so
+ * the NAT64 form of a public address stays public, as it is on a real NAT64 network. The other
+ * embedding forms are not global unicast and are refused whole below: IPv4-compatible `::/96`
+ * (deprecated by RFC 4291; `::127.0.0.1`), IPv4-translated `::ffff:0:0:0/96` (RFC 2765;
+ * `::ffff:0:7f00:1`) and the local-use NAT64 prefix `64:ff9b:1::/48` (RFC 8215).
+ */
+function embeddedV4(h: readonly number[]): string | undefined {
   const at = (i: number) => h[i] ?? 0;
-  const zeroUpTo = (n: number) => h.slice(0, n).every((x) => x === 0);
-  if (zeroUpTo(5) && at(5) === 0xffff) return v4From(at(6), at(7)); // ::ffff:a.b.c.d
-  if (zeroUpTo(6)) return v4From(at(6), at(7)); // ::a.b.c.d (deprecated IPv4-compatible)
-  if (at(0) === 0x64 && at(1) === 0xff9b) return v4From(at(6), at(7)); // NAT64 64:ff9b::/96 and 64:ff9b:1::/48
-  if (at(0) === 0x2002) return v4From(at(1), at(2)); // 6to4
+  const zero = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
+  if (zero(0, 5) && at(5) === 0xffff) return v4From(at(6), at(7));
+  if (at(0) === 0x64 && at(1) === 0xff9b && zero(2, 6)) return v4From(at(6), at(7));
+  if (at(0) === 0x2002) return v4From(at(1), at(2));
   return undefined;
 }
 
-/** Whether an IP literal is outside the public internet. */
-export function isNonPublicIp(address: string): boolean {
-  if (isIPv4(address)) return V4.check(address, 'ipv4');
-  if (!isIPv6(address)) return false;
-  if (V6.check(address, 'ipv6')) return true;
-  const v4 = embeddedV4(hextets(address.toLowerCase()));
-  return v4 !== undefined && V4.check(v4, 'ipv4');
+/**
+ * Whether an IP address is outside the public internet: the one classifier of image URL literals
+ * and of the addresses a download resolves to. Anything that is not an IP address counts as not
+ * public, so a caller that gets an unexpected value fails closed. IPv6 is public only inside
+ * global unicast 2000::/3; outside it are `::`, `::1`, the embedding forms refused above, unique
+ * local fc00::/7 (fd00::/8), link-local fe80::/10, multicast ff00::/8 and what IANA has not allocated.
+ */
+export function isNonPublicIp(raw: string): boolean {
+  const address = raw.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '').toLowerCase();
+  if (isIPv4(address)) return NON_PUBLIC.check(address, 'ipv4');
+  if (!isIPv6(address)) return true;
+  const v4 = embeddedV4(hextets(address));
+  if (v4 !== undefined) return NON_PUBLIC.check(v4, 'ipv4');
+  return !GLOBAL_UNICAST_V6.check(address, 'ipv6') || NON_PUBLIC.check(address, 'ipv6');
 }
 
-const LOCAL_NAME = /(^|\.)(localhost|local|internal|localdomain|lan|intranet|corp|home|home\.arpa|arpa|test|invalid|example)$/i;
+/**
+ * Names that never reach the public internet: single labels, `localhost` and its subdomains
+ * (RFC 6761), mDNS `.local`, `.onion`, the special-use and private-use suffixes, and `.arpa`
+ * (reverse-lookup names stand for addresses).
+ */
+const LOCAL_NAME = /(^|\.)(localhost|local|internal|localdomain|lan|intranet|corp|home|arpa|test|invalid|example|onion)$/;
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.gif'] as const;
+
+type Host = { kind: 'ip'; address: string } | { kind: 'name'; name: string } | { kind: 'invalid' };
+
+/**
+ * The host as a resolver would see it. The WHATWG parser already turns `2130706433`, `0x7f.1`,
+ * `0177.0.0.1`, `127.1` and full-width digits into `127.0.0.1`, and drops one trailing dot of an
+ * IPv4 host, but keeps `localhost..` and `0x7f.1..` as names; resolvers ignore trailing dots, so
+ * all of them are dropped and the rest parsed again.
+ */
+function hostOf(url: URL): Host {
+  const hostname = url.hostname.toLowerCase();
+  if (hostname.startsWith('[')) return { kind: 'ip', address: hostname.slice(1, -1) };
+  const trimmed = hostname.replace(/\.+$/, '');
+  if (trimmed === '' || trimmed.split('.').includes('')) return { kind: 'invalid' };
+  let reparsed: string;
+  try {
+    reparsed = new URL(`https://${trimmed}/`).hostname;
+  } catch {
+    return { kind: 'invalid' };
+  }
+  return isIPv4(reparsed) ? { kind: 'ip', address: reparsed } : { kind: 'name', name: reparsed.replace(/\.+$/, '') };
+}
+
+const PRIVATE_ADDRESS = 'must be on a public host: the image URL points to a private, loopback, link-local or reserved address';
 
 /** Checks one image URL; returns the violations (empty when acceptable). */
 export function checkImageUrl(raw: string, field: string): Violation[] {
@@ -96,14 +141,11 @@ export function checkImageUrl(raw: string, field: string): Violation[] {
   if (url.protocol !== 'https:') return [violation('IMAGE_URL_NOT_HTTPS', field, `must use https (got ${url.protocol.replace(':', '')})`)];
   if (url.username || url.password) return [violation('IMAGE_URL_CREDENTIALS', field, 'must not carry a user name or password')];
   if (url.port !== '') return [violation('IMAGE_URL_PORT', field, `must use the default https port 443 (got port ${url.port})`)];
-  const host = url.hostname.toLowerCase().replace(/\.$/, '');
-  const literal = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (isIPv4(literal) || isIPv6(literal)) {
-    if (isNonPublicIp(literal)) {
-      return [violation('IMAGE_URL_PRIVATE_HOST', field, `must be on a public host; ${literal} is a private, loopback, link-local or reserved address`)];
-    }
-  } else if (!host.includes('.') || LOCAL_NAME.test(host)) {
-    return [violation('IMAGE_URL_PRIVATE_HOST', field, `must be on a public host; "${host}" is a local name`)];
+  const host = hostOf(url);
+  if (host.kind === 'invalid') return [violation('IMAGE_URL_INVALID', field, 'has a host name that is not valid')];
+  if (host.kind === 'ip' && isNonPublicIp(host.address)) return [violation('IMAGE_URL_PRIVATE_HOST', field, PRIVATE_ADDRESS)];
+  if (host.kind === 'name' && (!host.name.includes('.') || LOCAL_NAME.test(host.name))) {
+    return [violation('IMAGE_URL_PRIVATE_HOST', field, `must be on a public host; "${host.name}" is a local name`)];
   }
   const path = decodeURIComponentSafe(url.pathname).toLowerCase();
   if (!IMAGE_EXTENSIONS.some((ext) => path.endsWith(ext))) {

@@ -8,7 +8,7 @@ import { errorResponses } from '../schemas/envelope.js';
 import { connectionView } from './internal/connections.js';
 
 /**
- * Step 4 of Amazon's website authorization workflow (REFERENCE §1.5). Public: the signed,
+ * Step 4 of Amazon's website authorization workflow (docs/amazon.md#lwa-and-authorization). Public: the signed,
  * single-use state is the protection, and it is checked before anything else — a forged, expired
  * or replayed state never reaches LWA. The code is valid 5 minutes.
  */

@@ -6,7 +6,7 @@ import type { ListingsFeedDocument, PreparedFeed } from './feed-rules.js';
 import { countryOf, type WriteContext } from './staged.js';
 
 /**
- * Preview and apply of a feed (REFERENCE §B-11). Amazon has no validation preview for feeds, so the
+ * Preview and apply of a feed (docs/amazon.md#feeds). Amazon has no validation preview for feeds, so the
  * preview is the broker's: for a JSON_LISTINGS_FEED the current listing of the first
  * PREVIEW_SKUS distinct SKUs is read (getListingsItem) and diffed against their messages; other
  * feed types are passed on as documents the broker cannot interpret.
@@ -87,7 +87,8 @@ export async function applyFeed(ctx: WriteContext<unknown>, prepared: PreparedFe
     body: { contentType: prepared.declaredContentType },
   });
   if (!document.feedDocumentId || !document.url) throw new BrokerError('SP_API_ERROR', 'Amazon answered createFeedDocument without feedDocumentId and url', { details: { status: 201, errors: [] } });
-  // The upload's Content-Type must equal the one declared to createFeedDocument (REFERENCE §D-8).
+  // The upload's Content-Type must equal the one declared to createFeedDocument
+  // (docs/amazon.md#feeds).
   await ctx.amazon.upload(document.url, prepared.declaredContentType, prepared.bytes);
   const { body: feed } = await ctx.amazon.call<{ feedId?: string }>({
     operation: 'createFeed',

@@ -17,8 +17,8 @@ import { documentId } from './reports.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Runs the feed's processing once it has finished (idempotent). */
-export function settleFeed(sim: Sim, host: Host, feed: FeedRecord): void {
-  if (feed.processed || feed.cancelled || sim.state.phase(feed.createdAt) !== 'FINISHED') return;
+export function settleFeed(sim: Sim, host: Host, feed: FeedRecord, now = Date.now()): void {
+  if (feed.processed || feed.cancelled || sim.state.phase(feed.createdAt, now) !== 'FINISHED') return;
   feed.processed = true;
   const seller = sim.state.sellers.get(feed.sellerId);
   const input = sim.state.feedDocuments.get(feed.inputFeedDocumentId);
@@ -36,10 +36,12 @@ export function settleFeed(sim: Sim, host: Host, feed: FeedRecord): void {
 }
 
 export function viewFeed(sim: Sim, host: Host, feed: FeedRecord): Record<string, unknown> {
-  settleFeed(sim, host, feed);
+  // One clock reading for both: read twice, a feed finishing in between looked FATAL without a report.
+  const now = Date.now();
+  settleFeed(sim, host, feed, now);
   const out: Record<string, unknown> = { feedId: feed.feedId, feedType: feed.feedType, marketplaceIds: feed.marketplaceIds, createdTime: iso(feed.createdAt) };
   if (feed.cancelled) return { ...out, processingStatus: 'CANCELLED' };
-  const phase = sim.state.phase(feed.createdAt);
+  const phase = sim.state.phase(feed.createdAt, now);
   if (phase === 'IN_QUEUE') return { ...out, processingStatus: 'IN_QUEUE' };
   const { inQueueMs, inProgressMs } = sim.state.timings;
   out.processingStartTime = iso(feed.createdAt + inQueueMs);

@@ -2,34 +2,20 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { checkAttributeValues, checkPatches } from './listing-rules.js';
 import { checkDeleteSelectors } from './listing-deletes.js';
+import { feedTypeRefusal } from './feed-types.js';
 import { at, violation, type Violation } from './violations.js';
 
 /**
- * Feed rules (docs/amazon.md#feeds). JSON_LISTINGS_FEED documents follow Amazon's listings feed schema v2
+ * Feed rules. JSON_LISTINGS_FEED documents follow Amazon's listings feed schema v2
  * (amzn/selling-partner-api-models schemas/feeds/listings-feed-schema-v2.json), written here as
  * TypeBox schemas plus per-operation rules with readable messages; the broker is stricter than the
  * schema in one way: unknown fields are refused by name (a typo would otherwise be ignored).
  */
-export const JSON_LISTINGS_FEED = 'JSON_LISTINGS_FEED';
 /** The broker's cap on one feed document (Amazon's own limits are larger; a bigger feed should be split). */
 export const MAX_FEED_BYTES = 10 * 1024 * 1024;
 export const MAX_FEED_MESSAGES = 25_000;
-
-/** Legacy XML / flat-file listings feeds: "Starting July 31, 2025, the Feeds API no longer supports legacy XML and flat file listing feeds" (https://developer-docs.amazon.com/sp-api/docs/listings-migration-resources). */
-export const RETIRED_FEED_TYPES = new Set([
-  'POST_PRODUCT_DATA',
-  'POST_INVENTORY_AVAILABILITY_DATA',
-  'POST_PRODUCT_OVERRIDES_DATA',
-  'POST_PRODUCT_PRICING_DATA',
-  'POST_PRODUCT_IMAGE_DATA',
-  'POST_PRODUCT_RELATIONSHIP_DATA',
-  'POST_FLAT_FILE_INVLOADER_DATA',
-  'POST_FLAT_FILE_BOOKLOADER_DATA',
-  'POST_FLAT_FILE_CONVERGENCE_LISTINGS_DATA',
-  'POST_FLAT_FILE_LISTINGS_DATA',
-  'POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA',
-  'POST_UIEE_BOOKLOADER_DATA',
-]);
+/** JSON_LISTINGS_FEED's content type, on createFeedDocument and on the upload alike (JSON is UTF-8 by definition, RFC 8259). */
+export const FEED_CONTENT_TYPE = 'application/json' as const;
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const INCLUDED_DATA = ['summaries', 'attributes', 'issues', 'offers', 'fulfillmentAvailability', 'procurement', 'relationships', 'productTypes'] as const;
@@ -147,7 +133,8 @@ export function prepareListingsFeed(content: unknown, sellerId: string, base = '
   } else if (typeof header === 'object' && header !== null && !Array.isArray(header)) {
     const given = (header as Record<string, unknown>).sellerId;
     if (given !== undefined && given !== sellerId) {
-      violations.push(violation('FEED_SELLER_ID_REPLACED', at(base, 'header', 'sellerId'), `${JSON.stringify(given)} was replaced by the connected seller's id ${sellerId}`, 'WARNING'));
+      const shown = JSON.stringify(given).slice(0, 60);
+      violations.push(violation('FEED_SELLER_ID_REPLACED', at(base, 'header', 'sellerId'), `${shown} was replaced by the connected seller's id ${sellerId}`, 'WARNING'));
     }
     document.header = { ...header, sellerId };
   }
@@ -165,71 +152,35 @@ export interface FeedInput {
 
 export interface PreparedFeed {
   feedType: string;
-  contentType: string;
-  /** What Amazon is told, on createFeedDocument and on the upload alike: text types say UTF-8. */
-  declaredContentType: string;
+  /** What Amazon is told, on createFeedDocument and on the upload alike. */
+  contentType: typeof FEED_CONTENT_TYPE;
+  /** Exactly what will be uploaded: the normalised document. */
   bytes: Buffer;
-  /** The normalised JSON listings feed, when that is the type. */
   listings?: ListingsFeedDocument;
   violations: Violation[];
 }
 
-/** Every feed rule; `bytes` is exactly what will be uploaded. */
-export function prepareFeed(input: FeedInput, sellerId: string): PreparedFeed {
-  const feedType = input.feed_type;
-  const isListings = feedType === JSON_LISTINGS_FEED;
-  const contentType = input.content_type ?? (isListings ? 'application/json' : 'text/xml');
-  const declaredContentType = declareCharset(contentType);
-  const empty = { feedType, contentType, declaredContentType, bytes: Buffer.alloc(0) };
-  if (RETIRED_FEED_TYPES.has(feedType)) {
-    const inventory = feedType === 'POST_INVENTORY_AVAILABILITY_DATA' ? ' (for quantities, PATCH /attributes/fulfillment_availability in it)' : '';
-    return { ...empty, violations: [violation('FEED_TYPE_RETIRED', 'params.feed_type', `${feedType} was retired by Amazon on July 31, 2025 with the other legacy XML and flat-file listings feeds; use JSON_LISTINGS_FEED${inventory}`)] };
-  }
-  if (isListings && contentType !== 'application/json') {
-    return { ...empty, violations: [violation('FEED_CONTENT_TYPE', 'params.content_type', `must be application/json for JSON_LISTINGS_FEED (got ${contentType})`)] };
-  }
-  if (typeof input.content !== 'string' && contentType !== 'application/json') {
-    return { ...empty, violations: [violation('FEED_CONTENT_TYPE', 'params.content', `is a JSON object but content_type is ${contentType}; send the ${contentType} document as a string`)] };
-  }
-  let violations: Violation[] = [];
-  let text: string;
-  let listings: ListingsFeedDocument | undefined;
-  if (isListings) {
-    const prepared = prepareListingsFeed(input.content, sellerId);
-    violations = prepared.violations;
-    listings = prepared.document;
-    text = listings ? JSON.stringify(listings) : '';
-  } else {
-    text = typeof input.content === 'string' ? input.content : JSON.stringify(input.content);
-    if (contentType === 'application/json' && typeof input.content === 'string' && !isJson(input.content)) {
-      violations.push(violation('FEED_JSON_INVALID', 'params.content', 'is not valid JSON but content_type is application/json'));
-    }
-    if (contentType === 'text/xml' && !text.replace(/^\uFEFF/, '').trimStart().startsWith('<')) {
-      violations.push(violation('FEED_NOT_XML', 'params.content', 'does not look like an XML document but content_type is text/xml', 'WARNING'));
-    }
-  }
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length > MAX_FEED_BYTES) {
-    violations.push(violation('FEED_TOO_LARGE', 'params.content', `is ${bytes.length} bytes; the broker accepts feed documents up to ${MAX_FEED_BYTES} bytes (10 MiB): split the feed`));
-  }
-  return { feedType, contentType, declaredContentType, bytes, ...(listings ? { listings } : {}), violations };
-}
+const tooLarge = (bytes: number) =>
+  violation('FEED_TOO_LARGE', 'params.content', `is ${bytes} bytes; the broker accepts feed documents up to ${MAX_FEED_BYTES} bytes (10 MiB): split the feed`);
 
 /**
- * The bytes are always UTF-8 (`Buffer.from(text, 'utf8')`), and a text type without a charset is
- * read as ISO-8859-1, so flat-file and XML feeds say so: `text/xml; charset=UTF-8`,
- * `text/tab-separated-values; charset=UTF-8`, `text/plain; charset=UTF-8`, as in Amazon's Feeds API
- * use-case guide. The upload must repeat the exact string given to createFeedDocument.
+ * Every feed rule, in the order that keeps a refusal cheap: the feed type (only the types of the
+ * roles SellerShorts holds, feed-types.ts), the content type, the size, then the listings feed rules.
  */
-export function declareCharset(contentType: string): string {
-  return contentType.startsWith('text/') ? `${contentType}; charset=UTF-8` : contentType;
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
+export function prepareFeed(input: FeedInput, sellerId: string): PreparedFeed {
+  const refused = { feedType: input.feed_type, contentType: FEED_CONTENT_TYPE, bytes: Buffer.alloc(0) } satisfies Omit<PreparedFeed, 'violations'>;
+  const typeRefusal = feedTypeRefusal(input.feed_type);
+  if (typeRefusal) return { ...refused, violations: [typeRefusal] };
+  const contentType = input.content_type ?? FEED_CONTENT_TYPE;
+  if (contentType !== FEED_CONTENT_TYPE) {
+    return { ...refused, violations: [violation('FEED_CONTENT_TYPE', 'params.content_type', `must be application/json for ${input.feed_type} (got ${contentType})`)] };
   }
+  const given = typeof input.content === 'string' ? Buffer.byteLength(input.content) : Buffer.byteLength(JSON.stringify(input.content));
+  if (given > MAX_FEED_BYTES) return { ...refused, violations: [tooLarge(given)] };
+  const prepared = prepareListingsFeed(input.content, sellerId);
+  if (!prepared.document) return { ...refused, violations: prepared.violations };
+  const bytes = Buffer.from(JSON.stringify(prepared.document), 'utf8');
+  // The seller id written in can make a document at the edge a few bytes larger.
+  const violations = bytes.length > MAX_FEED_BYTES ? [...prepared.violations, tooLarge(bytes.length)] : prepared.violations;
+  return { feedType: input.feed_type, contentType: FEED_CONTENT_TYPE, bytes, listings: prepared.document, violations };
 }

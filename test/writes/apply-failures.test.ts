@@ -136,7 +136,8 @@ describe('confirmations: failures, connection changes and interrupted applies', 
 
   it('an interrupted feed apply is never re-sent: it fails, telling the buyer to check Seller Central', async () => {
     const { jobToken, orderId } = await env.mint();
-    const staged = stagedData(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'POST_ORDER_FULFILLMENT_DATA', content: '<AmazonEnvelope/>' }));
+    const content = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: 'NO-SUCH-SKU-INTERRUPTED', operationType: 'DELETE' }] };
+    const staged = stagedData(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content }));
     await db().updateTable('confirmations').set({ status: 'applying', updated_at: new Date(Date.now() - 10 * 60_000) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();
     const first = await env.apply(staged.confirmation_id);

@@ -1,6 +1,8 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { MAX_FEED_BYTES, prepareFeed, prepareListingsFeed, RETIRED_FEED_TYPES } from '../../src/writes/feed-rules.js';
+import { MAX_FEED_BYTES, prepareFeed, prepareListingsFeed } from '../../src/writes/feed-rules.js';
+import { ACCEPTED_FEED_TYPES, FEED_TYPE_CATEGORY, feedTypeRefusal, RETIRED_FEED_TYPES } from '../../src/writes/feed-types.js';
+import { countByOperation } from '../../src/writes/feed-write.js';
 import { readAmazonModel } from '../helpers/amazon-models.js';
 
 const SELLER = 'A1SANDBOXNA0001';
@@ -98,7 +100,63 @@ describe('JSON_LISTINGS_FEED rules', () => {
   });
 });
 
-describe('feed types and content types', () => {
+/** Every feed type on Amazon's feed type values page (https://developer-docs.amazon.com/sp-api/docs/feed-type-values), by category. */
+const AMAZON_FEED_TYPES: Record<string, string[]> = {
+  'Easy Ship': ['POST_EASYSHIP_DOCUMENTS'],
+  'Fulfillment by Amazon': [
+    'POST_FULFILLMENT_ORDER_REQUEST_DATA',
+    'POST_FULFILLMENT_ORDER_CANCELLATION_REQUEST_DATA',
+    'POST_FBA_INBOUND_CARTON_CONTENTS',
+    'POST_FLAT_FILE_FBA_CREATE_REMOVAL',
+    'POST_FLAT_FILE_FULFILLMENT_ORDER_REQUEST_DATA',
+    'POST_FLAT_FILE_FULFILLMENT_ORDER_CANCELLATION_REQUEST_DATA',
+  ],
+  Invoicing: ['UPLOAD_VAT_INVOICE'],
+  Listings: ['JSON_LISTINGS_FEED'],
+  Order: [
+    'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA',
+    'POST_FLAT_FILE_PAYMENT_ADJUSTMENT_DATA',
+    'POST_FLAT_FILE_FULFILLMENT_DATA',
+    'POST_FLAT_FILE_IL_SNAPSHOT_FEED',
+    'POST_FLAT_FILE_IL_ALLOCATION_REQUESTS_CONFIRMATION_FEED',
+    'POST_EXPECTED_SHIP_DATE_SOD_FLAT_FILE',
+    'POST_INVOICE_CONFIRMATION_DATA',
+    'POST_ORDER_ACKNOWLEDGEMENT_DATA',
+    'POST_PAYMENT_ADJUSTMENT_DATA',
+    'POST_ORDER_FULFILLMENT_DATA',
+    'POST_EXPECTED_SHIP_DATE_SOD',
+  ],
+};
+
+describe('feed types: only the Product Listing role', () => {
+  it('accepts exactly JSON_LISTINGS_FEED, the Listings category', () => {
+    expect(ACCEPTED_FEED_TYPES).toEqual(AMAZON_FEED_TYPES.Listings);
+    expect(feedTypeRefusal('JSON_LISTINGS_FEED')).toBeUndefined();
+    expect(prepareFeed({ feed_type: 'JSON_LISTINGS_FEED', content: acceptedFeeds[0]! }, SELLER).violations).toEqual([]);
+  });
+
+  it("refuses every other type on Amazon's list naming its category and the roles Amazon names for it", () => {
+    const roles: Record<string, RegExp> = {
+      'Easy Ship': /Inventory and Order Tracking, Direct to Consumer Shipping \(Restricted\) or Tax Invoicing \(Restricted\) role/,
+      'Fulfillment by Amazon': /the Amazon Fulfillment role/,
+      Invoicing: /the Tax Invoicing \(Restricted\) role/,
+      Order: /Inventory and Order Tracking or Direct to Consumer Shipping \(Restricted\) role/,
+    };
+    for (const [category, types] of Object.entries(AMAZON_FEED_TYPES)) {
+      if (category === 'Listings') continue;
+      for (const feedType of types) {
+        expect(FEED_TYPE_CATEGORY.get(feedType)?.name, feedType).toBe(category);
+        const v = prepareFeed({ feed_type: feedType, content: '<AmazonEnvelope/>' }, SELLER);
+        expect(v.violations).toHaveLength(1);
+        expect(v.violations[0]).toMatchObject({ code: 'FEED_TYPE_ROLE_NOT_HELD', field: 'params.feed_type', severity: 'ERROR' });
+        expect(v.violations[0]?.message).toMatch(roles[category]!);
+        expect(v.violations[0]?.message).toMatch(new RegExp(`^${feedType} is an Amazon ${category} feed.*SellerShorts holds Product Listing, Selling Partner Insights, Brand Analytics.*takes JSON_LISTINGS_FEED`));
+        expect(v.bytes.length).toBe(0);
+      }
+    }
+    expect(FEED_TYPE_CATEGORY.size).toBe(Object.values(AMAZON_FEED_TYPES).flat().length - 1);
+  });
+
   it('refuses the retired legacy listings feeds with the reason', () => {
     expect(RETIRED_FEED_TYPES.size).toBe(12);
     for (const feedType of RETIRED_FEED_TYPES) {
@@ -108,22 +166,42 @@ describe('feed types and content types', () => {
     }
   });
 
-  it('requires application/json for JSON_LISTINGS_FEED, and defaults to it', () => {
+  it('refuses a type Amazon does not list as unknown', () => {
+    for (const feedType of ['POST_NOT_A_FEED', 'RFQ_UPLOAD_FEED', 'json_listings_feed']) {
+      expect(feedTypeRefusal(feedType)).toMatchObject({ code: 'FEED_TYPE_UNKNOWN', message: expect.stringMatching(/not a feed type Amazon lists.*takes JSON_LISTINGS_FEED/) });
+    }
+  });
+});
+
+describe('content type and size', () => {
+  it('requires application/json, and defaults to it', () => {
     expect(prepareFeed({ feed_type: 'JSON_LISTINGS_FEED', content: acceptedFeeds[0]! }, SELLER).contentType).toBe('application/json');
-    expect(prepareFeed({ feed_type: 'JSON_LISTINGS_FEED', content: JSON.stringify(acceptedFeeds[0]), content_type: 'text/plain' }, SELLER).violations[0]?.code).toBe('FEED_CONTENT_TYPE');
+    for (const contentType of ['text/plain', 'text/xml', 'text/tab-separated-values']) {
+      const v = prepareFeed({ feed_type: 'JSON_LISTINGS_FEED', content: JSON.stringify(acceptedFeeds[0]), content_type: contentType }, SELLER).violations;
+      expect(v.map((x) => [x.code, x.field])).toEqual([['FEED_CONTENT_TYPE', 'params.content_type']]);
+    }
   });
 
-  it('passes other feed types with their content types (text/xml by default)', () => {
-    const xml = prepareFeed({ feed_type: 'POST_ORDER_FULFILLMENT_DATA', content: '<?xml version="1.0"?><AmazonEnvelope/>' }, SELLER);
-    expect([xml.contentType, xml.violations]).toEqual(['text/xml', []]);
-    const tsv = prepareFeed({ feed_type: 'POST_FLAT_FILE_FULFILLMENT_DATA', content: 'order-id\tcarrier\n', content_type: 'text/tab-separated-values' }, SELLER);
-    expect([tsv.contentType, tsv.violations, tsv.bytes.toString()]).toEqual(['text/tab-separated-values', [], 'order-id\tcarrier\n']);
-    expect(prepareFeed({ feed_type: 'POST_ORDER_FULFILLMENT_DATA', content: { a: 1 } }, SELLER).violations[0]?.code).toBe('FEED_CONTENT_TYPE');
-    expect(prepareFeed({ feed_type: 'POST_ORDER_FULFILLMENT_DATA', content: 'plain words' }, SELLER).violations.map((v) => v.severity)).toEqual(['WARNING']);
+  it('uploads the normalised document: compact JSON with the connected seller id', () => {
+    const prepared = prepareFeed({ feed_type: 'JSON_LISTINGS_FEED', content: JSON.stringify(acceptedFeeds[0], null, 2) }, SELLER);
+    expect(prepared.bytes.toString('utf8')).toBe(JSON.stringify(prepared.listings));
+    expect(prepared.listings?.header.sellerId).toBe(SELLER);
   });
 
-  it('caps a feed document at 10 MiB', () => {
-    const big = prepareFeed({ feed_type: 'POST_FLAT_FILE_FULFILLMENT_DATA', content: 'x'.repeat(MAX_FEED_BYTES + 1), content_type: 'text/plain' }, SELLER);
+  it('caps a feed document at 10 MiB, before any content rule runs', () => {
+    // Every message breaks a title rule; the size alone is reported, the rules never run.
+    const title = `Mug Free Shipping ${'x'.repeat(400)}`;
+    const messages = Array.from({ length: 25_000 }, (_, i) => ({ messageId: i + 1, sku: `S${i}`, operationType: 'PARTIAL_UPDATE', productType: 'P', attributes: { item_name: [{ value: title }] } }));
+    const big = prepareFeed({ feed_type: 'JSON_LISTINGS_FEED', content: feed(messages) }, SELLER);
     expect(big.violations.map((v) => v.code)).toEqual(['FEED_TOO_LARGE']);
+    expect(prepareFeed({ feed_type: 'JSON_LISTINGS_FEED', content: 'x'.repeat(MAX_FEED_BYTES + 1) }, SELLER).violations.map((v) => v.code)).toEqual(['FEED_TOO_LARGE']);
+  });
+});
+
+describe('countByOperation', () => {
+  it("counts messages per operation in Amazon's order, leaving out operations with none", () => {
+    const messages = acceptedFeeds[0]!.messages as Parameters<typeof countByOperation>[0];
+    expect(countByOperation([...messages, ...messages.slice(0, 1)])).toEqual({ UPDATE: 1, PARTIAL_UPDATE: 1, PATCH: 2, DELETE: 1 });
+    expect(Object.keys(countByOperation([messages[3]!, messages[0]!]))).toEqual(['PATCH', 'DELETE']);
   });
 });

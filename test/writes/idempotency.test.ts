@@ -33,8 +33,8 @@ describe('Idempotency-Key on capability calls', () => {
   it('a write that failed after it may have reached Amazon is replayed, never re-sent', async () => {
     const { jobToken, orderId } = await env.mint({ autoApply: ['listings.upload_feed'] });
     const headers = key();
-    const xml = '<?xml version="1.0"?><AmazonEnvelope><Header><DocumentVersion>1.01</DocumentVersion></Header><MessageType>OrderFulfillment</MessageType></AmazonEnvelope>';
-    const feed = { feed_type: 'POST_ORDER_FULFILLMENT_DATA', content: xml };
+    const content = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: 'NO-SUCH-SKU-IDEMPOTENT', operationType: 'DELETE' }] };
+    const feed = { feed_type: 'JSON_LISTINGS_FEED', content };
     const mark = env.mark();
     env.sim.faults.failNext(1, { status: 500, operation: 'createFeed' });
     const first = await env.call(jobToken, 'listings.upload_feed', feed, headers);

@@ -1,3 +1,4 @@
+import { stringVolumeOver } from '../http/json-depth.js';
 import { MODULE_PROPERTIES, MODULE_TYPES, MODULE_VALIDATORS, MODULES } from './aplus-schema.js';
 import { findContact, findHtml, findPhrase, words, type Phrase } from './text-rules.js';
 import { at, violation, type Violation } from './violations.js';
@@ -128,6 +129,26 @@ export function checkModule(module: Record<string, unknown>, field: string): Vio
   return moduleTexts(module[property], at(field, property)).flatMap(({ text, field: where }) => checkAplusText(text, where));
 }
 
+/**
+ * The strings of a document's modules together (keys, texts, image URLs): Amazon's model allows 100
+ * modules of up to 100 texts of 10,000 characters each, far beyond any A+ page a shopper scrolls
+ * through. The broker's cap, not Amazon's: it bounds what the rules read in one call, whatever the
+ * body size.
+ */
+export const MAX_APLUS_DOCUMENT_CHARS = 200_000;
+
 export function checkContentDocument(modules: readonly Record<string, unknown>[], field = 'params.content_document.content_module_list'): Violation[] {
+  const over = stringVolumeOver(modules, field, MAX_APLUS_DOCUMENT_CHARS);
+  if (over) {
+    return [
+      violation(
+        'APLUS_DOCUMENT_TOO_LARGE',
+        field,
+        over.tooDeep
+          ? `is nested deeper than any A+ module (at ${over.field})`
+          : `holds more than ${MAX_APLUS_DOCUMENT_CHARS.toLocaleString('en-US')} characters of text (keys and strings, counted up to ${over.field}); the broker takes A+ documents up to that size`,
+      ),
+    ];
+  }
   return modules.flatMap((module, i) => checkModule(module, at(field, i)));
 }

@@ -65,5 +65,6 @@ export function describeValue(value: unknown): string {
     dimensions(value) ??
     measure(value) ??
     (typeof value.quantity === 'number' ? `quantity ${value.quantity}${typeof value.fulfillment_channel_code === 'string' ? ` (${value.fulfillment_channel_code})` : ''}` : undefined);
-  return readable ?? pairs(value);
+  // A unit or currency is the caller's string: clipped like any text, so a summary stays short.
+  return readable === undefined ? pairs(value) : clip(readable);
 }

@@ -1,3 +1,4 @@
+import { stringVolumeOver, walkJson } from '../http/json-depth.js';
 import { checkImageUrl } from './image-url-rules.js';
 import { findContact, findHtml, findPhrase, words } from './text-rules.js';
 import { at, violation, type Violation } from './violations.js';
@@ -13,6 +14,7 @@ import { at, violation, type Violation } from './violations.js';
  *   (https://sellercentral.amazon.com/gp/help/external/200390640). The one tag Amazon allows is a
  *   line break in descriptions: `<br>` / `</br>` pass in `product_description` only.
  * Image locator attributes go through the image URL rules, so listings.update cannot bypass them.
+ * Lengths are checked before any content rule reads a text (see TEXT_LIMITS and MAX_VALUE_STRING).
  */
 export interface PatchInput {
   op: string;
@@ -25,6 +27,49 @@ export const IMAGE_ATTRIBUTE = /^(main_product_image_locator|other_product_image
 /** Attributes whose `value` is text a shopper reads. */
 export const TEXT_ATTRIBUTES = new Set(['item_name', 'bullet_point', 'product_description', 'generic_keyword']);
 export const MAX_TITLE_LENGTH = 200;
+
+/**
+ * Length limits of the text attributes, as Amazon's product type definitions give them
+ * (getDefinitionsProductType, https://developer-docs.amazon.com/sp-api/docs/product-type-definitions-api-v2020-09-01-reference;
+ * e.g. the US definition of HAIRBAND: item_name maxLength 200, bullet_point maxLength 600,
+ * product_description maxUtf8ByteLength 10,000, generic_keyword maxLength 500). The title's 200
+ * characters are also Amazon's rule for every category (the product detail page rules above). A
+ * product type may set lower limits; Amazon's validation preview of the staged write reports those.
+ */
+export const TEXT_LIMITS: Record<string, { max: number; unit: 'characters' | 'UTF-8 bytes' }> = {
+  item_name: { max: MAX_TITLE_LENGTH, unit: 'characters' },
+  bullet_point: { max: 600, unit: 'characters' },
+  product_description: { max: 10_000, unit: 'UTF-8 bytes' },
+  generic_keyword: { max: 500, unit: 'characters' },
+};
+
+/**
+ * Any string in an attribute value, of any attribute (values are free-form JSON): longer than the
+ * longest string limit in Amazon's product type definitions (about 20,000 characters, for
+ * item_type_keyword), refused before any rule reads it. Keys are names, at most MAX_VALUE_KEY.
+ */
+export const MAX_VALUE_STRING = 25_000;
+export const MAX_VALUE_KEY = 100;
+
+/**
+ * The strings of one listing write together (a listings.update call, one feed message): a listing's
+ * texts in every language of a marketplace are some tens of thousands of characters (10 bullets of
+ * 600, a description of 10,000 bytes, a title, keywords). The broker's cap, not Amazon's: it bounds
+ * what the rules read in one call, whatever the body size.
+ */
+export const MAX_LISTING_WRITE_CHARS = 200_000;
+
+/** MAX_LISTING_WRITE_CHARS over one listing write (its patches, or a feed message's attributes), measured before any rule reads them. */
+export function checkListingWriteSize(values: unknown, field: string): Violation | undefined {
+  const over = stringVolumeOver(values, field, MAX_LISTING_WRITE_CHARS);
+  if (!over) return undefined;
+  if (over.tooDeep) return violation('VALUE_TOO_DEEP', over.field, 'is nested too deep; attribute values are a few levels of objects and lists');
+  return violation(
+    'LISTING_WRITE_TOO_LARGE',
+    field,
+    `holds more than ${MAX_LISTING_WRITE_CHARS.toLocaleString('en-US')} characters of text (keys and strings, counted up to ${over.field}); one listing write takes at most that: split it`,
+  );
+}
 
 const TITLE_FORBIDDEN = ['!', '$', '?', '_', '{', '}', '^', '¬', '¦'];
 /** Promotional and subjective phrases Amazon names for titles. */
@@ -54,8 +99,24 @@ const TEXT_PROMOTIONAL = words('free shipping', 'free delivery', 'on sale', 'buy
 const BULLET_SPECIAL = /[™®€…†‡¢£¥©±]|\p{Extended_Pictographic}/u;
 const SMALL_WORDS = new Set(['a', 'an', 'and', 'or', 'the', 'of', 'for', 'with', 'in', 'on', 'to', 'by', 'at', 'from', 'x', '&', '-', '|', ',']);
 
-/** Rules for one text value of a listing attribute. */
+/** The length rule of a text attribute: its limit, counted before any other rule reads the text. */
+export function checkTextLength(attribute: string, text: string, field: string): Violation | undefined {
+  const limit = TEXT_LIMITS[attribute];
+  if (!limit) return undefined;
+  // Characters first: a text within the limit in characters may still be over it in bytes.
+  if (limit.unit === 'UTF-8 bytes' && text.length <= limit.max / 3) return undefined;
+  const size = limit.unit === 'characters' ? text.length : Buffer.byteLength(text, 'utf8');
+  if (size <= limit.max) return undefined;
+  if (attribute === 'item_name') {
+    return violation('TITLE_TOO_LONG', field, `must be at most ${MAX_TITLE_LENGTH} characters including spaces (got ${size})`);
+  }
+  return violation('TEXT_TOO_LONG', field, `must be at most ${limit.max.toLocaleString('en-US')} ${limit.unit} for ${attribute} (got ${size.toLocaleString('en-US')}); Amazon's limit for the attribute`);
+}
+
+/** Rules for one text value of a listing attribute; a text over its length limit is not read further. */
 export function checkListingText(attribute: string, text: string, field: string): Violation[] {
+  const tooLong = checkTextLength(attribute, text, field);
+  if (tooLong) return [tooLong];
   const out: Violation[] = [];
   const html = findHtml(text, attribute === 'product_description');
   if (html) out.push(violation('TEXT_HTML', field, `must not contain HTML (found ${html}); Amazon allows no HTML or JavaScript in listing text`));
@@ -74,11 +135,10 @@ export function checkListingText(attribute: string, text: string, field: string)
 }
 
 export function checkTitle(title: string, field: string): Violation[] {
+  const tooLong = checkTextLength('item_name', title, field);
+  if (tooLong) return [tooLong];
   const out: Violation[] = [];
   if (title.trim() === '') out.push(violation('TITLE_EMPTY', field, 'must not be empty'));
-  if (title.length > MAX_TITLE_LENGTH) {
-    out.push(violation('TITLE_TOO_LONG', field, `must be at most ${MAX_TITLE_LENGTH} characters including spaces (got ${title.length})`));
-  }
   const forbidden = TITLE_FORBIDDEN.filter((c) => title.includes(c));
   if (forbidden.length > 0) {
     out.push(violation('TITLE_FORBIDDEN_CHARACTER', field, `must not contain the characters ${forbidden.join(' ')} (Amazon forbids ! $ ? _ { } ^ ¬ ¦ in titles)`));
@@ -96,12 +156,32 @@ export function checkTitle(title: string, field: string): Violation[] {
   return out;
 }
 
+/**
+ * The first string of a value over MAX_VALUE_STRING (or key over MAX_VALUE_KEY), or nesting over the
+ * broker's JSON depth: found in one walk, before any rule reads the value.
+ */
+function oversizeString(entry: object, field: string): Violation | undefined {
+  const found = walkJson(entry, field, (node, key) => (typeof node === 'string' && node.length > MAX_VALUE_STRING) || (key !== undefined && key.length > MAX_VALUE_KEY));
+  if (!found) return undefined;
+  if (found.tooDeep) return violation('VALUE_TOO_DEEP', found.field, 'is nested too deep; attribute values are a few levels of objects and lists');
+  return violation(
+    'VALUE_TOO_LONG',
+    found.field,
+    `is longer than the broker takes in an attribute value (strings up to ${MAX_VALUE_STRING.toLocaleString('en-US')} characters, keys up to ${MAX_VALUE_KEY}); Amazon's attributes are shorter`,
+  );
+}
+
 /** Rules for the values of one attribute (add/replace values, feed attributes). */
 export function checkAttributeValues(name: string, values: readonly unknown[], field: string): Violation[] {
   const out: Violation[] = [];
   values.forEach((entry, i) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       out.push(violation('ATTRIBUTE_VALUE_SHAPE', at(field, i), 'must be an object such as {"value": …, "marketplace_id": …}'));
+      return;
+    }
+    const oversize = oversizeString(entry, at(field, i));
+    if (oversize) {
+      out.push(oversize);
       return;
     }
     const record = entry as Record<string, unknown>;
@@ -116,6 +196,8 @@ export function checkAttributeValues(name: string, values: readonly unknown[], f
 
 /** Rules for a list of patch operations (listings.update, and PATCH messages of a listings feed). */
 export function checkPatches(patches: readonly PatchInput[], field: string, allowedOps: readonly string[] = ['add', 'replace', 'delete']): Violation[] {
+  const tooLarge = checkListingWriteSize(patches, field);
+  if (tooLarge) return [tooLarge];
   const out: Violation[] = [];
   patches.forEach((patch, i) => {
     const here = at(field, i);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAplusText, checkContentDocument, checkModule } from '../../src/writes/aplus-rules.js';
+import { checkAplusText, checkContentDocument, checkModule, MAX_APLUS_DOCUMENT_CHARS } from '../../src/writes/aplus-rules.js';
 
 const image = { image_url: 'https://images.example.com/mug.png', imageCropSpecification: { size: { width: { value: 970, units: 'pixels' }, height: { value: 600, units: 'pixels' } } }, altText: 'Mug on a table' };
 export const textModule = (value = 'Stoneware mug, glazed by hand.') => ({ contentModuleType: 'STANDARD_TEXT', standardText: { headline: { value: 'Made to last' }, body: { textList: [{ value }] } } });
@@ -48,6 +48,16 @@ describe('A+ module structure', () => {
       const found = checkModule(module, 'm');
       expect(found.map((v) => v.field), JSON.stringify(module).slice(0, 80)).toEqual([`m.${field}`]);
     }
+  });
+});
+
+describe('A+ document size', () => {
+  it('refuses a document with more text than the broker reads in one call, before any module rule', () => {
+    const full = (i: number) => textModule(`Module ${i} mail care@mugs.com ${'x'.repeat(9_000)}`);
+    const modules = Array.from({ length: 25 }, (_, i) => full(i));
+    expect(JSON.stringify(modules).length).toBeGreaterThan(MAX_APLUS_DOCUMENT_CHARS);
+    expect(checkContentDocument(modules).map((v) => [v.code, v.field])).toEqual([['APLUS_DOCUMENT_TOO_LARGE', 'params.content_document.content_module_list']]);
+    expect(checkContentDocument(modules.slice(0, 5)).map((v) => v.code)).toEqual(Array(5).fill('APLUS_CONTACT_DETAILS'));
   });
 });
 

@@ -16,6 +16,12 @@ describe('describeValues', () => {
     expect(describeValues([{ fulfillment_channel_code: 'DEFAULT', quantity: 25 }])).toBe('quantity 25 (DEFAULT)');
   });
 
+  it('clips a structured value whose unit or currency is long', () => {
+    const long = describeValues([{ value: 1.2, unit: 'x'.repeat(25_000), ...mp }]);
+    expect(long.length).toBeLessThanOrEqual(60);
+    expect(long).toMatch(/^1\.2 x+…$/);
+  });
+
   it('text, several values and unknown shapes', () => {
     expect(describeValues([{ value: 'A mug', language_tag: 'en_US', ...mp }, { value: 'Another' }])).toBe('"A mug" (+1 more)');
     expect(describeValues([])).toBe('nothing');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkListingText, checkPatches, checkTitle, scopePatches } from '../../src/writes/listing-rules.js';
+import { checkListingText, checkPatches, checkTitle, MAX_LISTING_WRITE_CHARS, MAX_VALUE_STRING, scopePatches } from '../../src/writes/listing-rules.js';
 import { asIssues, refuseErrors } from '../../src/writes/violations.js';
 import { BrokerError } from '../../src/errors.js';
 
@@ -110,6 +110,50 @@ describe('listing text rules', () => {
   it('refuses shipping and price offers in bullets; warns about symbols', () => {
     expect(errorCodes(checkListingText('bullet_point', 'Free shipping on every order', 'f'))).toEqual(['TEXT_PROMOTIONAL']);
     expect(checkListingText('bullet_point', 'Brand™ quality ☕', 'f').map((v) => [v.code, v.severity])).toEqual([['BULLET_SPECIAL_CHARACTER', 'WARNING']]);
+  });
+});
+
+describe('lengths, before any content rule', () => {
+  const codes = (attribute: string, text: string) => checkListingText(attribute, text, 'f').map((v) => v.code);
+
+  it("holds each text attribute to Amazon's limit, and reads no further", () => {
+    expect(codes('bullet_point', 'x'.repeat(600))).toEqual([]);
+    expect(codes('bullet_point', `Mail help@mugs.com ${'x'.repeat(600)}`)).toEqual(['TEXT_TOO_LONG']);
+    expect(codes('generic_keyword', 'x'.repeat(500))).toEqual([]);
+    expect(codes('generic_keyword', 'x'.repeat(501))).toEqual(['TEXT_TOO_LONG']);
+    expect(codes('item_name', `Mug! ${'x'.repeat(200)}`)).toEqual(['TITLE_TOO_LONG']);
+    // The description's limit is in UTF-8 bytes: 5,001 two-byte characters are over it.
+    expect(codes('product_description', 'x'.repeat(10_000))).toEqual([]);
+    expect(codes('product_description', 'é'.repeat(5_001))).toEqual(['TEXT_TOO_LONG']);
+    expect(checkListingText('product_description', 'é'.repeat(5_001), 'f')[0]?.message).toBe(
+      "must be at most 10,000 UTF-8 bytes for product_description (got 10,002); Amazon's limit for the attribute",
+    );
+  });
+
+  it('caps every string and key in any attribute value, naming where', () => {
+    const long = 'x'.repeat(MAX_VALUE_STRING + 1);
+    const found = checkPatches(
+      [
+        { op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', note: { deep: [long] } }] },
+        { op: 'replace', path: '/attributes/color', value: [{ ['k'.repeat(101)]: 'red' }] },
+        { op: 'replace', path: '/attributes/main_product_image_locator', value: [{ media_location: `https://images.example.com/${long}.jpg` }] },
+      ],
+      'params.patches',
+    );
+    expect(found.map((v) => [v.code, v.field])).toEqual([
+      ['VALUE_TOO_LONG', 'params.patches.0.value.0.note.deep.0'],
+      ['VALUE_TOO_LONG', `params.patches.1.value.0.${'k'.repeat(100)}…`],
+      ['VALUE_TOO_LONG', 'params.patches.2.value.0.media_location'],
+    ]);
+  });
+
+  it('caps the text of one listing write, before any rule reads it', () => {
+    const bullets = Array.from({ length: 100 }, () => ({ value: `Mail help@mugs.com ${'x'.repeat(500)}` }));
+    const patches = Array.from({ length: 5 }, () => ({ op: 'replace', path: '/attributes/bullet_point', value: bullets }));
+    expect(JSON.stringify(patches).length).toBeGreaterThan(MAX_LISTING_WRITE_CHARS);
+    const found = checkPatches(patches, 'params.patches');
+    expect(found.map((v) => [v.code, v.field])).toEqual([['LISTING_WRITE_TOO_LARGE', 'params.patches']]);
+    expect(found[0]?.message).toMatch(/more than 200,000 characters of text .*split it/);
   });
 });
 

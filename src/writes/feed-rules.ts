@@ -6,7 +6,7 @@ import { feedTypeRefusal } from './feed-types.js';
 import { at, violation, type Violation } from './violations.js';
 
 /**
- * Feed rules. JSON_LISTINGS_FEED documents follow Amazon's listings feed schema v2
+ * Feed rules (docs/amazon.md#feeds). JSON_LISTINGS_FEED documents follow Amazon's listings feed schema v2
  * (amzn/selling-partner-api-models schemas/feeds/listings-feed-schema-v2.json), written here as
  * TypeBox schemas plus per-operation rules with readable messages; the broker is stricter than the
  * schema in one way: unknown fields are refused by name (a typo would otherwise be ignored).

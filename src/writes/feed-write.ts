@@ -6,7 +6,7 @@ import type { FeedMessageDocument, ListingsFeedDocument, PreparedFeed } from './
 import { countryOf, type WriteContext } from './staged.js';
 
 /**
- * Preview and apply of a JSON_LISTINGS_FEED. Amazon has no validation preview for feeds, so the
+ * Preview and apply of a JSON_LISTINGS_FEED (docs/amazon.md#feeds). Amazon has no validation preview for feeds, so the
  * preview is the broker's, from Amazon's current listings: the first PREVIEW_SKUS distinct SKUs are
  * read (getListingsItem, one call each to spare the seller's quota) and shown in full, one diff
  * entry per attribute as listings.update shows a SKU; the SKUs after them are counted, by operation,

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import type { BrokerServices } from './services.js';
+import type { Db } from './db/database.js';
+import type { QuotaLimiter } from './quota/types.js';
+import type { SharedStore } from './store/shared-store.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
@@ -8,7 +10,7 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
  * What /readyz answers and broker_ready exports: the database and Redis (or the in-process store)
  * each 'ok' or 'unreachable', plus 'quota' while the limiter runs degraded.
  */
-export async function readinessChecks(services: Pick<BrokerServices, 'db' | 'store' | 'quota'>, timeoutMs = 2_000): Promise<Record<string, string>> {
+export async function readinessChecks(services: { db: Db; store: SharedStore; quota: Pick<QuotaLimiter, 'degraded'> }, timeoutMs = 2_000): Promise<Record<string, string>> {
   const { db, store, quota } = services;
   const checks: Record<string, string> = {};
   await withTimeout(sql`select 1`.execute(db), timeoutMs).then(

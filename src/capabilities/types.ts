@@ -3,7 +3,13 @@ import type { Static, TSchema } from 'typebox';
 import type { Connection } from '../connections/types.js';
 import type { Marketplace } from '../marketplaces/marketplaces.js';
 import type { AmazonApi, OperationName } from '../spapi/types.js';
-import type { BrokerServices } from '../services.js';
+import type { Db } from '../db/database.js';
+import type { SharedStore } from '../store/shared-store.js';
+import type { ImageFetcher } from '../writes/image-fetch.js';
+import type { ParticipationsCache } from '../connections/status.js';
+import type { StagedWrite } from '../writes/preview.js';
+
+export { AmazonRejection, type DiffEntry, type StagedWrite, type ValidationIssue } from '../writes/preview.js';
 
 /** Who is calling: the job token's binding (docs/api.md#internal-api-internal-api-key). */
 export interface JobContext {
@@ -15,33 +21,28 @@ export interface JobContext {
   autoApply: string[];
 }
 
+/**
+ * The broker services a capability may use: a narrow view of src/services.ts's BrokerServices (which
+ * the pipeline passes), so capabilities depend on what they use and not on how the broker is built.
+ */
+export interface CapabilityServices {
+  db: Db;
+  /** Short-lived shared values (Redis, or in-process): cached reads, report results. */
+  store: SharedStore;
+  /** A+ image downloads under the image URL rules. */
+  images: ImageFetcher;
+  /** Sellers' marketplace participations (connect.status). */
+  participations: ParticipationsCache;
+}
+
 export interface CapabilityContext<P> {
   params: P;
   job: JobContext;
   marketplace: Marketplace;
   connection: Connection;
   amazon: AmazonApi;
-  services: BrokerServices;
+  services: CapabilityServices;
   log: FastifyBaseLogger;
-}
-
-export interface ValidationIssue {
-  code: string;
-  message: string;
-  severity: 'ERROR' | 'WARNING' | 'INFO';
-}
-
-export interface DiffEntry {
-  path: string;
-  before: unknown;
-  after: unknown;
-}
-
-/** What a write shows the buyer before it reaches Amazon, computed from Amazon's current state. */
-export interface StagedWrite {
-  summary: string;
-  diffPreview: DiffEntry[];
-  issues: ValidationIssue[];
 }
 
 interface CapabilityBase<S extends TSchema> {
@@ -60,15 +61,6 @@ interface CapabilityBase<S extends TSchema> {
 export interface ReadCapability<S extends TSchema = TSchema> extends CapabilityBase<S> {
   access: 'read';
   run(ctx: CapabilityContext<Static<S>>): Promise<unknown>;
-}
-
-/**
- * What a write's `apply` returns when Amazon answered the write and refused it (patchListingsItem
- * status INVALID, A+ validation errors): nothing changed at Amazon. It is an outcome of its own
- * (REJECTED_BY_AMAZON), never APPLIED, and the confirmation is never re-sent.
- */
-export class AmazonRejection {
-  constructor(readonly result: unknown) {}
 }
 
 export interface WriteCapability<S extends TSchema = TSchema> extends CapabilityBase<S> {

@@ -1,4 +1,5 @@
 import { randomId } from '../auth/secrets.js';
+import type { BrokerServices } from '../services.js';
 import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
 import type { StagedWriteWithParams } from '../writes/staged.js';
 import { performClaimed } from './perform.js';
@@ -12,7 +13,7 @@ import { CONFIRMATION_TTL_MS } from './types.js';
  * token's `auto_apply` names the capability, the confirmation is created already claimed and
  * applied at once (APPLIED).
  */
-export async function stageOrApplyWrite(ctx: CapabilityContext<unknown>, capability: WriteCapability): Promise<unknown> {
+export async function stageOrApplyWrite(services: BrokerServices, ctx: CapabilityContext<unknown>, capability: WriteCapability): Promise<unknown> {
   const staged = (await capability.stage(ctx as never)) as StagedWriteWithParams;
   const now = new Date();
   const id = randomId('cnf');
@@ -42,6 +43,6 @@ export async function stageOrApplyWrite(ctx: CapabilityContext<unknown>, capabil
   if (!autoApply) {
     return { status: 'PENDING_CONFIRMATION', confirmation_id: id, expires_at: expiresAt.toISOString(), ...shown };
   }
-  const done = await performClaimed(ctx.services, capability, { ...ctx, params }, id, now, { releaseWhenNothingSent: false });
+  const done = await performClaimed(services, capability, { ...ctx, params }, id, now, { releaseWhenNothingSent: false });
   return { status: done.status, confirmation_id: id, expires_at: expiresAt.toISOString(), result: done.result, ...shown };
 }

@@ -1,4 +1,4 @@
-import type { DiffEntry, ValidationIssue } from '../capabilities/types.js';
+import type { DiffEntry, ValidationIssue } from '../writes/preview.js';
 import type { ErrorCode } from '../errors.js';
 
 /** What the buyer was shown, stored with the confirmation. */

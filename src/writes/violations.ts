@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../capabilities/types.js';
+import type { ValidationIssue } from './preview.js';
 import { BrokerError } from '../errors.js';
 
 /**

@@ -22,7 +22,8 @@ export default defineCapability({
         content_module_list: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
           minItems: 1,
           maxItems: 100,
-          description: "Amazon ContentModule objects, e.g. {contentModuleType:'STANDARD_TEXT', standardText:{body:{textList:[{value:'…'}]}}}.",
+          description:
+            "Amazon ContentModule objects, e.g. {contentModuleType:'STANDARD_TEXT', standardText:{body:{textList:[{value:'…'}]}}}. Lengths of Amazon's A+ model: text 1–10,000 characters, plain text (comparison metrics) 1–250, altText 1–100, comparison column title 1–80; all modules together at most 200,000 characters of text (the broker's cap).",
         }),
       },
       { additionalProperties: false },

@@ -15,7 +15,7 @@ export const ListingPatch = Type.Object(
       Type.Array(Type.Record(Type.String(), Type.Unknown()), {
         maxItems: 100,
         description:
-          'Amazon attribute value list, e.g. [{"value":"New title"}]. Required for add and replace. marketplace_id (and language_tag for text attributes) are filled in. For delete: the selector values of the instances to delete, e.g. [{"marketplace_id":"ATVPDKIKX0DER","language_tag":"en_US"}]; when omitted, the broker names the listing\'s current instances in the marketplace (Amazon never deletes by attribute name alone).',
+          'Amazon attribute value list, e.g. [{"value":"New title"}]. Required for add and replace. marketplace_id (and language_tag for text attributes) are filled in. For delete: the selector values of the instances to delete, e.g. [{"marketplace_id":"ATVPDKIKX0DER","language_tag":"en_US"}]; when omitted, the broker names the listing\'s current instances in the marketplace (Amazon never deletes by attribute name alone). Lengths (Amazon\'s product type limits): item_name 200 characters, bullet_point 600, product_description 10,000 UTF-8 bytes, generic_keyword 500; any other string 25,000 characters, keys 100; all patches together 200,000 characters; at most 32 levels of nesting in params.',
       }),
     ),
   },

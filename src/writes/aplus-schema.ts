@@ -53,7 +53,8 @@ const ComparisonColumn = Type.Object(
     position: Int(1, 6),
     image: opt(Image),
     title: opt(Type.String({ minLength: 1, maxLength: 80 })),
-    asin: opt(Type.String({ minLength: 10 })),
+    // The model says only minLength 10; an ASIN is exactly 10 characters.
+    asin: opt(Type.String({ minLength: 10, maxLength: 10 })),
     highlight: opt(Type.Boolean()),
     metrics: opt(Type.Array(PlainTextItem, { maxItems: 10 })),
   },

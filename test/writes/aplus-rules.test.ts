@@ -42,6 +42,7 @@ describe('A+ module structure', () => {
       [{ contentModuleType: 'STANDARD_TECH_SPECS', standardTechSpecs: { specificationList: [{ label: { value: 'a' } }] } }, 'standardTechSpecs.specificationList'],
       [{ contentModuleType: 'STANDARD_FOUR_IMAGE_TEXT_QUADRANT', standardFourImageTextQuadrant: { block1: {}, block2: {}, block3: {} } }, 'standardFourImageTextQuadrant.block4'],
       [{ contentModuleType: 'STANDARD_COMPARISON_TABLE', standardComparisonTable: { productColumns: [{ position: 1, title: 't'.repeat(81) }] } }, 'standardComparisonTable.productColumns.0.title'],
+      [{ contentModuleType: 'STANDARD_COMPARISON_TABLE', standardComparisonTable: { productColumns: [{ position: 1, asin: 'B0'.repeat(6) }] } }, 'standardComparisonTable.productColumns.0.asin'],
       [{ contentModuleType: 'STANDARD_TEXT', standardText: { body: { textList: [{ value: 'x' }] }, image } }, 'standardText.image'],
     ];
     for (const [module, field] of cases) {

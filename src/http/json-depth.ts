@@ -50,8 +50,9 @@ export interface JsonStop {
 
 /**
  * Visits every node of `value` in document order (array items by index, object entries in their
- * order), without recursion, and stops at the first node `stop` picks (`key` is its key or index in
- * its parent) or at the first array or object nested deeper than `maxDepth`.
+ * order), without recursion, and stops at the first node `stop` picks (`key` is its key in its
+ * parent object; undefined for array items and the root) or at the first array or object nested
+ * deeper than `maxDepth`.
  */
 export function walkJson(
   value: unknown,
@@ -70,13 +71,15 @@ export function walkJson(
       open.pop();
       continue;
     }
-    const key = frame.keys ? (frame.keys[frame.next] as string) : String(frame.next);
+    const index = frame.next;
     frame.next += 1;
-    const child = (frame.node as Record<string, unknown>)[key];
-    if (stop(child, key)) return { field: fieldOf(frame, root, key), tooDeep: false };
+    // Array items are read by index, and their key (the index as a string) made only to name one.
+    const key = frame.keys?.[index];
+    const child: unknown = key === undefined ? (frame.node as unknown[])[index] : (frame.node as Record<string, unknown>)[key];
+    if (stop(child, key)) return { field: fieldOf(frame, root, key ?? String(index)), tooDeep: false };
     if (!isContainer(child)) continue;
-    if (frame.depth + 1 > maxDepth) return { field: fieldOf(frame, root, key), tooDeep: true };
-    open.push(frameOf(child, key, frame));
+    if (frame.depth + 1 > maxDepth) return { field: fieldOf(frame, root, key ?? String(index)), tooDeep: true };
+    open.push(frameOf(child, key ?? String(index), frame));
   }
   return undefined;
 }

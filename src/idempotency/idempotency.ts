@@ -26,16 +26,59 @@ export interface IdempotentResult {
   replayed?: boolean;
 }
 
-/** Canonical JSON: key order must not change the fingerprint. */
+/** An array or object being written: its items (or its keys, sorted) and how far it got. */
+interface Open {
+  node: Record<string, unknown> | unknown[];
+  keys: string[] | undefined;
+  next: number;
+}
+
+/**
+ * Canonical JSON: key order must not change the fingerprint. Written without recursion (a frame
+ * per open array or object), so no nesting of a caller's body can overflow the stack; the text is
+ * the same as JSON.stringify's with object keys sorted and undefined members left out.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const out: string[] = [];
+  const open: Open[] = [];
+  let pending = true;
+  let next: unknown = value;
+  for (;;) {
+    if (pending) {
+      pending = false;
+      if (Array.isArray(next)) {
+        out.push('[');
+        open.push({ node: next, keys: undefined, next: 0 });
+      } else if (next && typeof next === 'object') {
+        const node = next as Record<string, unknown>;
+        const keys = Object.keys(node)
+          .filter((key) => node[key] !== undefined)
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        out.push('{');
+        open.push({ node, keys, next: 0 });
+      } else {
+        out.push(JSON.stringify(next) ?? 'null');
+      }
+    }
+    const top = open[open.length - 1];
+    if (!top) return out.join('');
+    const length = top.keys ? top.keys.length : (top.node as unknown[]).length;
+    if (top.next >= length) {
+      out.push(top.keys ? '}' : ']');
+      open.pop();
+      continue;
+    }
+    if (top.next > 0) out.push(',');
+    if (top.keys) {
+      const key = top.keys[top.next] as string;
+      out.push(`${JSON.stringify(key)}:`);
+      next = (top.node as Record<string, unknown>)[key];
+    } else {
+      next = (top.node as unknown[])[top.next];
+    }
+    top.next += 1;
+    pending = true;
   }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export async function executeIdempotently(

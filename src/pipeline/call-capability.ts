@@ -3,6 +3,7 @@ import type { Capability, JobContext } from '../capabilities/types.js';
 import { findCapability } from '../capabilities/index.js';
 import { BrokerError, errorBody, type ErrorBody, isBrokerError } from '../errors.js';
 import { unexpectedError } from '../http/error-handler.js';
+import { refuseDeepJson } from '../http/json-depth.js';
 import { executeIdempotently, type IdempotentResult } from '../idempotency/idempotency.js';
 import type { FrontDoorTicket } from '../quota/front-door-counter.js';
 import type { BrokerServices } from '../services.js';
@@ -70,6 +71,8 @@ export async function callCapability(scope: CallScope, call: CapabilityCall, opt
     // The grant first: neither a replay nor a wait on another call's key may answer a token that
     // does not hold the capability (the key is scoped to the order, and one order has many tokens).
     const capability = authorizeCall(scope.job, call);
+    // Too deep is refused before the key is claimed (or its fingerprint computed): nothing to pin.
+    refuseDeepJson(call.params, 'params');
     const run = () => runAndRender(scope, capability, call, trace);
     result = options.idempotencyKey === undefined ? await run() : await executeIdempotently(scope.services.db, scope.job.orderId, options.idempotencyKey, call, run);
   } catch (error) {

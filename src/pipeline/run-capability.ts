@@ -8,10 +8,10 @@ import { stageOrApplyWrite } from '../confirmations/staging.js';
 import { BrokerError } from '../errors.js';
 import { closestName } from '../http/did-you-mean.js';
 import { describeValidation } from '../http/error-handler.js';
+import { refuseDeepJson, walkJson } from '../http/json-depth.js';
 import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
 import type { FrontDoorTicket } from '../quota/front-door-counter.js';
-import { at } from '../writes/violations.js';
 
 export interface CapabilityCall {
   capability: string;
@@ -51,6 +51,7 @@ const withDefaults = new Set(CAPABILITIES.filter((capability) => declaresDefault
 
 /** Params after defaults, or INVALID_REQUEST naming the first bad field. */
 export function validateParams(capability: Capability, raw: unknown): Record<string, unknown> {
+  refuseDeepJson(raw, 'params');
   capability.precheck?.(raw);
   // Defaults are written into a copy: the caller's body stays as sent (idempotency compares it).
   const params = (withDefaults.has(capability.name) ? Value.Default(capability.params, structuredClone(raw ?? {})) : (raw ?? {})) as Record<string, unknown>;
@@ -74,22 +75,8 @@ export function validateParams(capability: Capability, raw: unknown): Record<str
  * failed as a 500 when it was stored; no Amazon field takes it either.
  */
 function nulStringPath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = nulStringPath(value[i], at(path, i));
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, entry] of Object.entries(value)) {
-      const field = at(path, key);
-      const found = key.includes('\u0000') ? field : nulStringPath(entry, field);
-      if (found) return found;
-    }
-  }
-  return undefined;
+  const found = walkJson(value, path, (node, key) => (typeof node === 'string' && node.includes('\u0000')) || (key?.includes('\u0000') ?? false));
+  return found && !found.tooDeep ? found.field : undefined;
 }
 
 /**

@@ -171,17 +171,29 @@ function oversizeString(entry: object, field: string): Violation | undefined {
   );
 }
 
-/** Rules for the values of one attribute (add/replace values, feed attributes). */
+/**
+ * The length rules of one attribute's values, which read no text: a text attribute's value within
+ * its limit (named first, as the precise rule), then every string and key within the caps.
+ */
+export function checkValueSizes(name: string, values: readonly unknown[], field: string): Violation[] {
+  const out: Violation[] = [];
+  values.forEach((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return;
+    const text = (entry as Record<string, unknown>).value;
+    const found = (TEXT_ATTRIBUTES.has(name) && typeof text === 'string' ? checkTextLength(name, text, at(field, i, 'value')) : undefined) ?? oversizeString(entry, at(field, i));
+    if (found) out.push(found);
+  });
+  return out;
+}
+
+/** Rules for the values of one attribute (add/replace values, feed attributes); lengths first. */
 export function checkAttributeValues(name: string, values: readonly unknown[], field: string): Violation[] {
+  const sizes = checkValueSizes(name, values, field);
+  if (sizes.length > 0) return sizes;
   const out: Violation[] = [];
   values.forEach((entry, i) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       out.push(violation('ATTRIBUTE_VALUE_SHAPE', at(field, i), 'must be an object such as {"value": …, "marketplace_id": …}'));
-      return;
-    }
-    const oversize = oversizeString(entry, at(field, i));
-    if (oversize) {
-      out.push(oversize);
       return;
     }
     const record = entry as Record<string, unknown>;
@@ -196,6 +208,12 @@ export function checkAttributeValues(name: string, values: readonly unknown[], f
 
 /** Rules for a list of patch operations (listings.update, and PATCH messages of a listings feed). */
 export function checkPatches(patches: readonly PatchInput[], field: string, allowedOps: readonly string[] = ['add', 'replace', 'delete']): Violation[] {
+  // Lengths before any rule reads a text: each value's own limits first (the precise message), then the write's.
+  const sizes = patches.flatMap((patch, i) => {
+    const name = TOP_LEVEL_PATH.exec(patch.path)?.[1];
+    return name && patch.op !== 'delete' && patch.value ? checkValueSizes(name, patch.value, at(field, i, 'value')) : [];
+  });
+  if (sizes.length > 0) return sizes;
   const tooLarge = checkListingWriteSize(patches, field);
   if (tooLarge) return [tooLarge];
   const out: Violation[] = [];

@@ -130,6 +130,11 @@ describe('lengths, before any content rule', () => {
     );
   });
 
+  it("names a text attribute's own limit even past the broker's caps", () => {
+    const found = checkPatches([{ op: 'replace', path: '/attributes/product_description', value: [{ value: 'a.'.repeat(1_000_000) }] }], 'params.patches');
+    expect(found.map((v) => [v.code, v.field])).toEqual([['TEXT_TOO_LONG', 'params.patches.0.value.0.value']]);
+  });
+
   it('caps every string and key in any attribute value, naming where', () => {
     const long = 'x'.repeat(MAX_VALUE_STRING + 1);
     const found = checkPatches(

@@ -66,5 +66,29 @@ export function errorBody(error: BrokerError): ErrorBody {
   };
 }
 
-export const invalidRequest = (message: string, details?: Record<string, unknown>, httpStatus?: number) =>
-  new BrokerError('INVALID_REQUEST', message, { ...(details ? { details } : {}), ...(httpStatus ? { httpStatus } : {}) });
+const withDetails = (details?: Record<string, unknown>) => (details ? { details } : {});
+
+/** 400: the body or params fail a rule (name the field in `details.field`). */
+export const invalidRequest = (message: string, details?: Record<string, unknown>) => new BrokerError('INVALID_REQUEST', message, withDetails(details));
+
+/**
+ * INVALID_REQUEST answered with a status of its own, where the contract (docs/api.md#errors) or HTTP
+ * gives one: these and ERROR_STATUS are the only places a status is chosen.
+ */
+/** 404: a named thing (confirmation, token, feed of this order, route) does not exist for this caller. */
+export const notFound = (message: string, details?: Record<string, unknown>) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 404, ...withDetails(details) });
+/** 405: the route exists, not with this method. */
+export const methodNotAllowed = (message: string) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 405 });
+/** 409: the request is well formed but the thing's state refuses it (applied, rejected, bound to another buyer). */
+export const conflict = (message: string, details?: Record<string, unknown>) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 409, ...withDetails(details) });
+/** 413: the body is over BODY_LIMIT_BYTES. */
+export const payloadTooLarge = (message: string, details?: Record<string, unknown>) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 413, ...withDetails(details) });
+/** 414: a path parameter is over the router's limit. */
+export const uriTooLong = (message: string) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 414 });
+/** 422: an Idempotency-Key reused with another body. */
+export const unprocessable = (message: string, details?: Record<string, unknown>) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 422, ...withDetails(details) });
+/** 4xx that Fastify raised and no rule above names: its own status, kept. */
+export const clientError = (message: string, httpStatus: number) => new BrokerError('INVALID_REQUEST', message, { httpStatus });
+/** 503: the broker's own database is out; retry shortly. */
+export const unavailable = (message: string) => new BrokerError('INTERNAL_ERROR', message, { httpStatus: 503, retryAfterS: 1, retryable: true });
+

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { preparedQuery, type Db, type PreparedStatement } from '../db/database.js';
-import { BrokerError } from '../errors.js';
+import { BrokerError, conflict } from '../errors.js';
 import type { JobContext } from '../capabilities/types.js';
 import { randomId, sha256Hex } from './secrets.js';
 import type { LookupCache } from '../cache/lookup-cache.js';
@@ -47,13 +47,10 @@ export async function mintJobToken(db: Db, request: MintRequest): Promise<Minted
       .forUpdate()
       .executeTakeFirstOrThrow();
     if (order.buyer_id !== request.buyerId) {
-      throw new BrokerError('INVALID_REQUEST', `order ${request.orderId} is bound to another buyer`, {
-        httpStatus: 409,
-        details: { field: 'buyer_id' },
-      });
+      throw conflict(`order ${request.orderId} is bound to another buyer`, { field: 'buyer_id' });
     }
     if (order.deleted_at) {
-      throw new BrokerError('INVALID_REQUEST', `order ${request.orderId} was deleted`, { httpStatus: 409, details: { field: 'order_id' } });
+      throw conflict(`order ${request.orderId} was deleted`, { field: 'order_id' });
     }
     await trx
       .insertInto('job_tokens')

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { BrokerError, isBrokerError } from '../errors.js';
+import { BrokerError, isBrokerError, notFound } from '../errors.js';
 import { feedOwnerOrder } from '../confirmations/feed-owner.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { orNotFound } from '../writes/staged.js';
@@ -75,7 +75,7 @@ export default defineCapability({
   async run(ctx) {
     const owner = await feedOwnerOrder(ctx.services.db, ctx.params.feed_id);
     if (owner !== undefined && owner !== ctx.job.orderId) {
-      throw new BrokerError('INVALID_REQUEST', `params.feed_id ${ctx.params.feed_id} is not a feed of this order`, { httpStatus: 404, details: { field: 'params.feed_id' } });
+      throw notFound(`params.feed_id ${ctx.params.feed_id} is not a feed of this order`, { field: 'params.feed_id' });
     }
     const response = await orNotFound(
       () => ctx.amazon.call<Json>({ operation: 'getFeed', method: 'GET', path: `/feeds/2021-06-30/feeds/${encodePathSegment(ctx.params.feed_id)}` }),

@@ -4,7 +4,7 @@ import { auditClosed } from '../audit/audit.js';
 import { findCapability } from '../capabilities/index.js';
 import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
 import { findConnection } from '../connections/repository.js';
-import { BrokerError, isBrokerError } from '../errors.js';
+import { BrokerError, conflict, isBrokerError, notFound } from '../errors.js';
 import { findMarketplace } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
 import { isRecoverable, recoveringCapability } from './recovery.js';
@@ -39,7 +39,6 @@ export interface AppliedAnswer {
   result: unknown;
 }
 
-const conflict = (message: string, details: Record<string, unknown> = {}) => new BrokerError('INVALID_REQUEST', message, { httpStatus: 409, details });
 
 function writeCapability(name: string): WriteCapability {
   const capability = findCapability(name);
@@ -108,7 +107,7 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
   const deadline = Date.now() + (options.waitMs ?? APPLY_WAIT_MS);
   for (;;) {
     const record = await findConfirmation(services.db, id);
-    if (!record) throw new BrokerError('INVALID_REQUEST', `unknown confirmation ${id}`, { httpStatus: 404, details: { field: 'id' } });
+    if (!record) throw notFound(`unknown confirmation ${id}`, { field: 'id' });
     if (record.status === 'pending' && record.expiresAt.getTime() <= Date.now()) {
       auditClosed(services.audit, await expireDue(services.db, { id }), 'EXPIRED');
       continue;

@@ -1,5 +1,5 @@
 import { AmazonRejection, type CapabilityContext, type WriteCapability } from '../capabilities/types.js';
-import { BrokerError } from '../errors.js';
+import { conflict } from '../errors.js';
 import { listingPatchAlreadyApplied, type ListingPatchParams } from '../writes/listing-write.js';
 import { reviewOffered } from '../writes/review-request.js';
 
@@ -54,10 +54,7 @@ export function recoveringCapability(capability: WriteCapability): WriteCapabili
       const finding = await look(ctx as CapabilityContext<Record<string, unknown>>);
       if (typeof finding === 'object' && 'found' in finding) return withRecovery(finding.found, FOUND);
       if (typeof finding === 'object') {
-        throw new BrokerError('INVALID_REQUEST', `the apply was interrupted and ${finding.unknown}`, {
-          httpStatus: 409,
-          details: { status: 'failed', reason: 'APPLY_INTERRUPTED' },
-        });
+        throw conflict(`the apply was interrupted and ${finding.unknown}`, { status: 'failed', reason: 'APPLY_INTERRUPTED' });
       }
       const result = await capability.apply(ctx);
       return result instanceof AmazonRejection ? new AmazonRejection(withRecovery(result.result, SENT)) : withRecovery(result, SENT);

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../db/resilient-pool.js';
-import { BrokerError, errorBody, isBrokerError } from '../errors.js';
+import { BrokerError, clientError, errorBody, isBrokerError, notFound, payloadTooLarge, unavailable, uriTooLong } from '../errors.js';
 import { expectedShape, knownFields } from './expected-shape.js';
 
 interface ValidationIssue {
@@ -61,10 +61,7 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest): BrokerE
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
       const limit = request.server.initialConfig.bodyLimit ?? 0;
-      return new BrokerError('INVALID_REQUEST', `request body is larger than the ${describeBytes(limit)} limit (BODY_LIMIT_BYTES); split the request`, {
-        httpStatus: 413,
-        details: { limit_bytes: limit },
-      });
+      return payloadTooLarge(`request body is larger than the ${describeBytes(limit)} limit (BODY_LIMIT_BYTES); split the request`, { limit_bytes: limit });
     }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new BrokerError('INVALID_REQUEST', `unsupported content type ${contentType ?? '(none)'}: send the body as JSON with Content-Type: application/json`, {
@@ -83,7 +80,7 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest): BrokerE
   }
   if (error instanceof SyntaxError) return new BrokerError('INVALID_REQUEST', `request body is not valid JSON (${error.message})`, { details: { field: 'body' } });
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return new BrokerError('INVALID_REQUEST', 'invalid request', { httpStatus: status });
+  if (status >= 400 && status < 500) return clientError('invalid request', status);
   return undefined;
 }
 
@@ -93,11 +90,7 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest): BrokerE
  */
 export function unexpectedError(error: unknown, requestId: string): BrokerError {
   if (isDatabaseUnavailable(error)) {
-    return new BrokerError('INTERNAL_ERROR', `the broker's database is unavailable; retry shortly (request id ${requestId})`, {
-      httpStatus: 503,
-      retryAfterS: 1,
-      retryable: true,
-    });
+    return unavailable(`the broker's database is unavailable; retry shortly (request id ${requestId})`);
   }
   return new BrokerError('INTERNAL_ERROR', `unexpected error; quote request id ${requestId} to support`);
 }
@@ -109,7 +102,7 @@ export function unexpectedError(error: unknown, requestId: string): BrokerError 
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const brokerError =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? new BrokerError('INVALID_REQUEST', 'a path parameter is too long', { httpStatus: 414 })
+      ? uriTooLong('a path parameter is too long')
       : new BrokerError('INVALID_REQUEST', `malformed request URL (${error.code})`);
   request.log.info({ code: error.code }, 'request refused by the router');
   return reply.status(brokerError.httpStatus).send(errorBody(brokerError));
@@ -141,7 +134,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(sendError);
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new BrokerError('INVALID_REQUEST', `no route ${request.method} ${request.url.split('?')[0]}`, { httpStatus: 404 });
+    const error = notFound(`no route ${request.method} ${request.url.split('?')[0]}`);
     return reply.status(404).send(errorBody(error));
   });
 }

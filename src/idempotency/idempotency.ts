@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sha256Hex } from '../auth/secrets.js';
 import type { Db } from '../db/database.js';
-import { BrokerError, errorBody } from '../errors.js';
+import { BrokerError, errorBody, unprocessable } from '../errors.js';
 
 /**
  * Idempotency-Key (docs/writes.md#idempotency-key): per order, the first answer to a key is stored
@@ -120,10 +120,7 @@ export async function executeIdempotently(
       continue;
     }
     if (record.fingerprint !== fingerprint) {
-      throw new BrokerError('INVALID_REQUEST', 'this Idempotency-Key was already used with a different request body', {
-        httpStatus: 422,
-        details: { field: 'Idempotency-Key' },
-      });
+      throw unprocessable('this Idempotency-Key was already used with a different request body', { field: 'Idempotency-Key' });
     }
     if (record.state === 'done') {
       return {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody, BrokerError } from '../errors.js';
+import { errorBody, methodNotAllowed } from '../errors.js';
 import {
   capabilityOfTool,
   classifyMessage,
@@ -160,7 +160,7 @@ export default async function mcpRoutes(app: FastifyInstance) {
         reply
           .status(405)
           .header('allow', 'POST')
-          .send(errorBody(new BrokerError('INVALID_REQUEST', 'this MCP server is stateless: send JSON-RPC with POST', { httpStatus: 405 }))),
+          .send(errorBody(methodNotAllowed('this MCP server is stateless: send JSON-RPC with POST'))),
     });
   }
 }

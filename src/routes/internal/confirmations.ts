@@ -4,7 +4,7 @@ import { auditClosed } from '../../audit/audit.js';
 import { applyConfirmation } from '../../confirmations/apply.js';
 import { expireDue, findConfirmation, listConfirmations, rejectPending } from '../../confirmations/repository.js';
 import { confirmationView } from '../../confirmations/view.js';
-import { BrokerError } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
 import { ApplyResponse, ConfirmationIdParams, ConfirmationsQuery, ConfirmationsResponse } from '../../schemas/confirmations.js';
 import { errorResponses } from '../../schemas/envelope.js';
 import { INTERNAL_SECURITY } from './security.js';
@@ -74,13 +74,10 @@ export default async function confirmationRoutes(app: FastifyInstance) {
         auditClosed(audit, [rejected], 'REJECTED');
       } else {
         const record = await findConfirmation(db, id);
-        if (!record) throw new BrokerError('INVALID_REQUEST', `unknown confirmation ${id}`, { httpStatus: 404, details: { field: 'id' } });
+        if (!record) throw notFound(`unknown confirmation ${id}`, { field: 'id' });
         // Rejecting what is already closed is a no-op; what was (or is being) sent cannot be taken back.
         if (record.status !== 'rejected' && record.status !== 'expired') {
-          throw new BrokerError('INVALID_REQUEST', `confirmation ${id} is ${record.status} and can no longer be rejected`, {
-            httpStatus: 409,
-            details: { status: record.status },
-          });
+          throw conflict(`confirmation ${id} is ${record.status} and can no longer be rejected`, { status: record.status });
         }
       }
       return reply.status(204).send();

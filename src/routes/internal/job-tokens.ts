@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { mintJobToken, revokeJobToken } from '../../auth/job-tokens.js';
 import { findCapability } from '../../capabilities/index.js';
-import { BrokerError } from '../../errors.js';
+import { BrokerError, notFound } from '../../errors.js';
 import { errorResponses } from '../../schemas/envelope.js';
 import { MintTokenBody, MintTokenResponse, TokenIdParams } from '../../schemas/internal.js';
 import type { Static } from 'typebox';
@@ -68,7 +68,7 @@ export default async function jobTokenRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { token_id } = request.params as Static<typeof TokenIdParams>;
       if (!(await revokeJobToken(request.server.services.db, token_id))) {
-        throw new BrokerError('INVALID_REQUEST', `unknown token_id ${token_id}`, { httpStatus: 404 });
+        throw notFound(`unknown token_id ${token_id}`);
       }
       return reply.status(204).send();
     },

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static } from 'typebox';
 import { authenticateJobToken } from '../auth/job-tokens.js';
 import { authenticateWithinBudget } from '../auth/failed-auth-budget.js';
 import { requestBearer } from '../auth/bearer.js';
@@ -6,7 +8,6 @@ import { CAPABILITIES } from '../capabilities/index.js';
 import type { JobContext } from '../capabilities/types.js';
 import { BrokerError } from '../errors.js';
 import { type CallScope, callCapability, frontDoorRefusal } from '../pipeline/call-capability.js';
-import type { CapabilityCall } from '../pipeline/run-capability.js';
 import { CapabilityCallBody, CapabilityCallResponse, CapabilityListResponse } from '../schemas/capabilities.js';
 import { errorResponses } from '../schemas/envelope.js';
 import { sendError } from '../http/error-handler.js';
@@ -41,7 +42,8 @@ export function callScope(request: FastifyRequest, frontDoor: FrontDoorTicket): 
   return { services: request.server.services, job: requireJob(request), requestId: request.id, log: request.log, frontDoor };
 }
 
-export default async function capabilityRoutes(app: FastifyInstance) {
+export default async function capabilityRoutes(untyped: FastifyInstance) {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   // Capability calls count at the front door with their quota (one Redis round trip, see
   // src/quota/front-door.ts); the ticket exists before any check, so every call counts once.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -81,7 +83,9 @@ export default async function capabilityRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post(
+  // Answers with the status of whatever the call came to (the schema lists each), so the reply is
+  // not narrowed to the 200 schema's type: the body is typed, the reply is not.
+  untyped.post<{ Body: Static<typeof CapabilityCallBody> }>(
     '/api/capabilities',
     {
       // Counted at the quota step instead (the onRequest hook above).
@@ -107,11 +111,11 @@ export default async function capabilityRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
       const frontDoor = request.frontDoor ?? frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
-      const outcome = await callCapability(callScope(request, frontDoor), request.body as CapabilityCall, typeof key === 'string' ? { idempotencyKey: key } : {});
+      const outcome = await callCapability(callScope(request, frontDoor), request.body, typeof key === 'string' ? { idempotencyKey: key } : {});
       if (outcome.retryAfterS !== undefined) reply.header('retry-after', String(outcome.retryAfterS));
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       // The status comes from the capability's outcome; the schema lists every one it can be.
-      return reply.status(outcome.statusCode as 200).send(outcome.body);
+      return reply.status(outcome.statusCode).send(outcome.body);
     },
   );
 }

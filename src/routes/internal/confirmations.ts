@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { auditClosed } from '../../audit/audit.js';
 import { applyConfirmation } from '../../confirmations/apply.js';
 import { expireDue, findConfirmation, listConfirmations, rejectPending } from '../../confirmations/repository.js';
@@ -10,7 +10,8 @@ import { errorResponses } from '../../schemas/envelope.js';
 import { INTERNAL_SECURITY } from './security.js';
 
 /** The buyer's side of staged writes: list, apply (exactly once), reject. Logic lives in src/confirmations/. */
-export default async function confirmationRoutes(app: FastifyInstance) {
+export default async function confirmationRoutes(untyped: FastifyInstance) {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/internal/confirmations',
     {
@@ -25,7 +26,7 @@ export default async function confirmationRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { order_id } = request.query as Static<typeof ConfirmationsQuery>;
+      const { order_id } = request.query;
       const { db, audit } = request.server.services;
       auditClosed(audit, await expireDue(db, { orderId: order_id }), 'EXPIRED');
       return { ok: true as const, data: { confirmations: (await listConfirmations(db, order_id)).map(confirmationView) } };
@@ -47,7 +48,7 @@ export default async function confirmationRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { id } = request.params as Static<typeof ConfirmationIdParams>;
+      const { id } = request.params;
       return { ok: true as const, data: await applyConfirmation(request.server.services, id, request.log) };
     },
   );
@@ -66,7 +67,7 @@ export default async function confirmationRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { id } = request.params as Static<typeof ConfirmationIdParams>;
+      const { id } = request.params;
       const { db, audit } = request.server.services;
       auditClosed(audit, await expireDue(db, { id }), 'EXPIRED');
       const rejected = await rejectPending(db, id);
@@ -80,7 +81,7 @@ export default async function confirmationRoutes(app: FastifyInstance) {
           throw conflict(`confirmation ${id} is ${record.status} and can no longer be rejected`, { status: record.status });
         }
       }
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

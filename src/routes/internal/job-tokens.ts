@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { mintJobToken, revokeJobToken } from '../../auth/job-tokens.js';
 import { findCapability } from '../../capabilities/index.js';
 import { BrokerError, notFound } from '../../errors.js';
 import { errorResponses } from '../../schemas/envelope.js';
 import { MintTokenBody, MintTokenResponse, TokenIdParams } from '../../schemas/internal.js';
-import type { Static } from 'typebox';
 import { INTERNAL_SECURITY } from './security.js';
 
-export default async function jobTokenRoutes(app: FastifyInstance) {
+export default async function jobTokenRoutes(untyped: FastifyInstance) {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/internal/job-tokens',
     {
@@ -22,7 +23,7 @@ export default async function jobTokenRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const body = request.body as Static<typeof MintTokenBody>;
+      const body = request.body;
       const capabilities = [...new Set(body.capabilities)];
       const autoApply = [...new Set(body.auto_apply ?? [])];
       for (const [field, names] of [['capabilities', capabilities], ['auto_apply', autoApply]] as const) {
@@ -66,11 +67,11 @@ export default async function jobTokenRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { token_id } = request.params as Static<typeof TokenIdParams>;
+      const { token_id } = request.params;
       if (!(await revokeJobToken(request.server.services.db, token_id))) {
         throw notFound(`unknown token_id ${token_id}`);
       }
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { listAudit } from '../../audit/query.js';
 import { deleteOrder } from '../../auth/job-tokens.js';
 import { BrokerError } from '../../errors.js';
@@ -7,7 +7,8 @@ import { errorResponses } from '../../schemas/envelope.js';
 import { AuditQuery, AuditResponse, OrderIdParams } from '../../schemas/internal.js';
 import { INTERNAL_SECURITY } from './security.js';
 
-export default async function orderRoutes(app: FastifyInstance) {
+export default async function orderRoutes(untyped: FastifyInstance) {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.delete(
     '/internal/orders/:order_id',
     {
@@ -22,11 +23,11 @@ export default async function orderRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { order_id } = request.params as Static<typeof OrderIdParams>;
+      const { order_id } = request.params;
       if (!(await deleteOrder(request.server.services.db, order_id))) {
         throw new BrokerError('ORDER_NOT_FOUND', `unknown order ${order_id}`);
       }
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -45,7 +46,7 @@ export default async function orderRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const query = request.query as Static<typeof AuditQuery>;
+      const query = request.query;
       const { db, audit } = request.server.services;
       // What this instance has queued is written first, so a caller sees its own calls.
       await audit.flush().catch((error: unknown) => request.log.warn({ err: { message: (error as Error).message } }, 'audit flush failed'));

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDatabaseUnavailable } from '../db/resilient-pool.js';
 import { BrokerError, clientError, errorBody, isBrokerError, notFound, payloadTooLarge, unavailable, uriTooLong } from '../errors.js';
 import { expectedShape, knownFields } from './expected-shape.js';
+import { clipName } from '../writes/violations.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -25,7 +26,7 @@ export function describeValidation(issues: ValidationIssue[], context: string, s
   const params = first.params ?? {};
   const unknownField = first.keyword === 'additionalProperties' ? (params.additionalProperty ?? (Array.isArray(params.additionalProperties) ? params.additionalProperties[0] : undefined)) : undefined;
   if (first.keyword === 'additionalProperties' && unknownField !== undefined) {
-    field = `${field}.${String(unknownField)}`;
+    field = `${field}.${clipName(String(unknownField))}`;
     message = 'is not a known field';
     const known = knownFields(schema, path);
     hint = known.length > 0 ? ` (known fields: ${known.join(', ')})` : '';

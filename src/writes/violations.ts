@@ -47,5 +47,9 @@ export function asIssues(violations: readonly Violation[]): ValidationIssue[] {
     .map((v) => ({ code: v.code, message: `${v.field} ${v.message}`, severity: v.severity }));
 }
 
-/** `params.patches` + 0 + `value` → `params.patches.0.value` */
-export const at = (...parts: (string | number)[]) => parts.join('.');
+/** `params.patches` + 0 + `value` → `params.patches.0.value` (the path so far, then names and indexes). */
+export const at = (path: string, ...parts: (string | number)[]) => [path, ...parts.map(clipName)].join('.');
+
+/** A caller's key as a field name in a message: clipped, so a 16 MB key is not sent back whole. */
+export const clipName = (part: string | number) => (typeof part === 'string' && part.length > MAX_NAME ? `${part.slice(0, MAX_NAME)}…` : part);
+const MAX_NAME = 64;

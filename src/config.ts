@@ -74,6 +74,11 @@ export const ConfigSchema = Type.Object({
    * transport spec asks against DNS rebinding). Agents are not browsers: none by default.
    */
   mcpAllowedOrigins: Type.Optional(Type.Array(Type.String({ pattern: '^https?://[^/]+$' }), { description: 'MCP_ALLOWED_ORIGINS: comma-separated origins, e.g. https://app.example.com' })),
+  /**
+   * Where to report a vulnerability, as RFC 9116 Contact URIs (mailto:, https:, tel:): served at
+   * /.well-known/security.txt so a finder can reach the people running this deployment.
+   */
+  securityContact: Type.Optional(Type.Array(Type.String({ pattern: '^(mailto:[^\\s,@]+@[^\\s,@]+|https://[^\\s,]+|tel:\\+?[0-9-]+)$' }), { minItems: 1, description: 'SECURITY_CONTACT: comma-separated, e.g. mailto:security@example.com' })),
   /** Broker processes (node:cluster workers), one per core at most; 1 = no cluster. */
   workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'BROKER_WORKERS (or WEB_CONCURRENCY); default 1' })),
 });
@@ -161,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditRetentionDays: int(env.AUDIT_RETENTION_DAYS, 365),
     shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000),
     workers: int(env.BROKER_WORKERS || env.WEB_CONCURRENCY, 1),
+    securityContact: env.SECURITY_CONTACT ? env.SECURITY_CONTACT.split(',').map((uri) => uri.trim()) : undefined,
     mcpAllowedOrigins: env.MCP_ALLOWED_ORIGINS ? env.MCP_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean) : undefined,
   };
   for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];

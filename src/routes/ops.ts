@@ -44,4 +44,16 @@ export default async function opsRoutes(app: FastifyInstance) {
     const { registry } = app.services.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
   });
+
+  // RFC 9116: whom to tell about a vulnerability in this deployment (SECURITY_CONTACT; unset, no file).
+  // Made from the running configuration, so it is current while served: Expires (required, at most a
+  // year ahead) is a week from now, and a copy kept elsewhere goes stale soon after the file goes.
+  const contacts = app.services.config.securityContact;
+  if (contacts) {
+    app.get('/.well-known/security.txt', { schema: { hide: true } }, async (_request, reply) => {
+      const expires = new Date(Date.now() + 7 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const lines = [...contacts.map((uri) => `Contact: ${uri}`), `Expires: ${expires}`, 'Preferred-Languages: en'];
+      return reply.type('text/plain; charset=utf-8').send(`${lines.join('\n')}\n`);
+    });
+  }
 }

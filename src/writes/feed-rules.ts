@@ -52,7 +52,10 @@ export const ListingsFeed = Type.Object({ header: FeedHeader, messages: Type.Arr
 export type ListingsFeedDocument = Static<typeof ListingsFeed>;
 export type FeedMessageDocument = Static<typeof FeedMessage>;
 
-const feedValidator = Compile(ListingsFeed);
+/** The document is validated as its root (header, message count), then message by message in slices. */
+const rootValidator = Compile(Type.Object({ header: FeedHeader, messages: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_FEED_MESSAGES }) }, strict));
+const messageValidator = Compile(FeedMessage);
+type Validator = typeof rootValidator | typeof messageValidator;
 
 /** What each operation needs and must not carry (the schema's oneOf, as messages). */
 const OPERATION_FIELDS: Record<(typeof OPERATION_TYPES)[number], { required: string[]; forbidden: string[] }> = {
@@ -62,9 +65,9 @@ const OPERATION_FIELDS: Record<(typeof OPERATION_TYPES)[number], { required: str
   DELETE: { required: [], forbidden: ['productType', 'requirements', 'attributes', 'patches'] },
 };
 
-function schemaViolation(value: unknown, base: string): Violation | undefined {
-  if (feedValidator.Check(value)) return undefined;
-  const errors = [...feedValidator.Errors(value)].filter((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf');
+function schemaViolation(validator: Validator, value: unknown, base: string): Violation | undefined {
+  if (validator.Check(value)) return undefined;
+  const errors = [...validator.Errors(value)].filter((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf');
   const first = errors[0];
   if (!first) return violation('FEED_SCHEMA', base, 'does not match the listings feed schema v2');
   const path = [base, ...first.instancePath.split('/').filter(Boolean)].join('.');
@@ -75,11 +78,19 @@ function schemaViolation(value: unknown, base: string): Violation | undefined {
   return violation('FEED_SCHEMA', path, `${first.message} (listings feed schema v2)`);
 }
 
+/**
+ * Messages checked in one turn of the event loop. A full feed (25,000 messages) takes a few hundred
+ * milliseconds of rules; in slices the instance keeps answering other requests meanwhile.
+ */
+export const MESSAGES_PER_TURN = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Per-message rules: unique ids, the operation's required/forbidden fields, and the listing content rules. */
-function messageViolations(messages: readonly FeedMessageDocument[], base: string): Violation[] {
+async function messageViolations(messages: readonly FeedMessageDocument[], base: string): Promise<Violation[]> {
   const out: Violation[] = [];
   const seen = new Map<number, number>();
-  messages.forEach((message, i) => {
+  for (const [i, message] of messages.entries()) {
+    if (i % MESSAGES_PER_TURN === 0) await nextTurn();
     const here = at(base, i);
     const first = seen.get(message.messageId);
     if (first !== undefined) out.push(violation('FEED_MESSAGE_ID_DUPLICATE', at(here, 'messageId'), `repeats messageId ${message.messageId} of messages.${first}; messageId must be unique in the feed`));
@@ -99,7 +110,7 @@ function messageViolations(messages: readonly FeedMessageDocument[], base: strin
       if (!/^[a-z][a-z0-9_]*$/.test(name)) out.push(violation('FEED_ATTRIBUTE_NAME', at(here, 'attributes', name), 'is not an Amazon attribute name (lower case letters, digits and _)'));
       else out.push(...checkAttributeValues(name, values, at(here, 'attributes', name)));
     }
-  });
+  }
   return out;
 }
 
@@ -112,7 +123,7 @@ export interface PreparedListingsFeed {
  * Checks a JSON_LISTINGS_FEED document and writes the connection's seller id into its header: an
  * agent must never target another seller, so a different sellerId is overwritten (with a warning).
  */
-export function prepareListingsFeed(content: unknown, sellerId: string, base = 'params.content'): PreparedListingsFeed {
+export async function prepareListingsFeed(content: unknown, sellerId: string, base = 'params.content'): Promise<PreparedListingsFeed> {
   let parsed: unknown = content;
   if (typeof content === 'string') {
     try {
@@ -125,7 +136,8 @@ export function prepareListingsFeed(content: unknown, sellerId: string, base = '
     return { violations: [violation('FEED_SCHEMA', base, 'must be a JSON object {header, messages}')] };
   }
   const violations: Violation[] = [];
-  const document = structuredClone(parsed) as Record<string, unknown>;
+  // A shallow copy: only the header is rewritten, and the caller's params stay as sent (idempotency compares them).
+  const document = { ...(parsed as Record<string, unknown>) };
   const header = document.header;
   if (header === undefined) {
     document.header = { sellerId, version: '2.0' };
@@ -138,10 +150,16 @@ export function prepareListingsFeed(content: unknown, sellerId: string, base = '
     }
     document.header = { ...header, sellerId };
   }
-  const schema = schemaViolation(document, base);
-  if (schema) return { violations: [...violations, schema] };
+  const root = schemaViolation(rootValidator, document, base);
+  if (root) return { violations: [...violations, root] };
+  const messages = document.messages as unknown[];
+  for (const [i, message] of messages.entries()) {
+    if (i % MESSAGES_PER_TURN === 0) await nextTurn();
+    const wrong = schemaViolation(messageValidator, message, at(base, 'messages', i));
+    if (wrong) return { violations: [...violations, wrong] };
+  }
   const feed = document as ListingsFeedDocument;
-  return { document: feed, violations: [...violations, ...messageViolations(feed.messages, at(base, 'messages'))] };
+  return { document: feed, violations: [...violations, ...(await messageViolations(feed.messages, at(base, 'messages')))] };
 }
 
 export interface FeedInput {
@@ -167,7 +185,7 @@ const tooLarge = (bytes: number) =>
  * Every feed rule, in the order that keeps a refusal cheap: the feed type (only the types of the
  * roles SellerShorts holds, feed-types.ts), the content type, the size, then the listings feed rules.
  */
-export function prepareFeed(input: FeedInput, sellerId: string): PreparedFeed {
+export async function prepareFeed(input: FeedInput, sellerId: string): Promise<PreparedFeed> {
   const refused = { feedType: input.feed_type, contentType: FEED_CONTENT_TYPE, bytes: Buffer.alloc(0) } satisfies Omit<PreparedFeed, 'violations'>;
   const typeRefusal = feedTypeRefusal(input.feed_type);
   if (typeRefusal) return { ...refused, violations: [typeRefusal] };
@@ -177,7 +195,8 @@ export function prepareFeed(input: FeedInput, sellerId: string): PreparedFeed {
   }
   const given = typeof input.content === 'string' ? Buffer.byteLength(input.content) : Buffer.byteLength(JSON.stringify(input.content));
   if (given > MAX_FEED_BYTES) return { ...refused, violations: [tooLarge(given)] };
-  const prepared = prepareListingsFeed(input.content, sellerId);
+  await nextTurn();
+  const prepared = await prepareListingsFeed(input.content, sellerId);
   if (!prepared.document) return { ...refused, violations: prepared.violations };
   const bytes = Buffer.from(JSON.stringify(prepared.document), 'utf8');
   // The seller id written in can make a document at the edge a few bytes larger.

@@ -125,81 +125,93 @@ export async function importAuthorization(
   vault: TokenVault,
   input: ImportAuthorizationInput,
 ): Promise<{ authorizationId: string; connections: Connection[] }> {
-  const marketplaceIds = [...new Set(input.marketplaceIds)].filter((id) => findMarketplace(id)?.region === input.region);
   for (let attempt = 0; ; attempt += 1) {
-    const authorizationId = await db.transaction().execute(async (tx) => {
-      const existing = await tx
-        .selectFrom('amazon_authorizations')
-        .select('id')
-        .where('buyer_id', '=', input.buyerId)
-        .where('region', '=', input.region)
-        .forUpdate()
-        .executeTakeFirst();
-      const id = existing?.id ?? randomUUID();
-      const ciphertext = vault.encrypt(input.refreshToken, refreshTokenAad(id, input.buyerId));
-      if (existing) {
-        await tx
-          .updateTable('amazon_authorizations')
-          .set({
-            selling_partner_id: input.sellingPartnerId,
-            refresh_token_ciphertext: ciphertext,
-            status: 'active',
-            revoked_reason: null,
-            updated_at: new Date(),
-          })
-          .where('id', '=', id)
-          .execute();
-      } else {
-        const inserted = await tx
-          .insertInto('amazon_authorizations')
-          .values({
-            id,
-            buyer_id: input.buyerId,
-            region: input.region,
-            selling_partner_id: input.sellingPartnerId,
-            refresh_token_ciphertext: ciphertext,
-            status: 'active',
-            updated_at: new Date(),
-          })
-          .onConflict((oc) => oc.columns(['buyer_id', 'region']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        // A concurrent import created the row first: start over and replace it.
-        if (!inserted) return undefined;
-      }
-      let drop = tx.deleteFrom('amazon_connections').where('buyer_id', '=', input.buyerId).where('region', '=', input.region);
-      if (marketplaceIds.length > 0) drop = drop.where('marketplace_id', 'not in', marketplaceIds);
-      await drop.execute();
-      for (const marketplaceId of marketplaceIds) {
-        await tx
-          .insertInto('amazon_connections')
-          .values({
-            buyer_id: input.buyerId,
-            marketplace_id: marketplaceId,
-            authorization_id: id,
-            region: input.region,
-            selling_partner_id: input.sellingPartnerId,
-            language_tag: input.languageTags?.[marketplaceId] ?? null,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['buyer_id', 'marketplace_id'])
-              .doUpdateSet({ authorization_id: id, selling_partner_id: input.sellingPartnerId, language_tag: input.languageTags?.[marketplaceId] ?? null }),
-          )
-          .execute();
-      }
-      return id;
-    });
-    if (authorizationId) {
-      const connections = (await listConnections(db, input.buyerId)).filter((c) => c.region === input.region);
-      return { authorizationId, connections };
-    }
+    const stored = await db.transaction().execute((tx) => writeAuthorization(tx, vault, input));
+    if (stored) return stored;
     if (attempt >= 2) throw new Error('could not store the authorization: concurrent imports kept conflicting');
   }
 }
 
-/** Deletes the buyer's authorizations (and, by cascade, connections). Returns the deleted authorization ids. */
+/**
+ * importAuthorization's work inside the caller's transaction (a confirm runs it together with
+ * closing its pending row). undefined when a concurrent import created the buyer's row for the
+ * region first: the caller starts its transaction over, and then replaces that row.
+ */
+export async function writeAuthorization(
+  tx: Db,
+  vault: TokenVault,
+  input: ImportAuthorizationInput,
+): Promise<{ authorizationId: string; connections: Connection[] } | undefined> {
+  const marketplaceIds = [...new Set(input.marketplaceIds)].filter((id) => findMarketplace(id)?.region === input.region);
+  const existing = await tx
+    .selectFrom('amazon_authorizations')
+    .select('id')
+    .where('buyer_id', '=', input.buyerId)
+    .where('region', '=', input.region)
+    .forUpdate()
+    .executeTakeFirst();
+  const id = existing?.id ?? randomUUID();
+  const ciphertext = vault.encrypt(input.refreshToken, refreshTokenAad(id, input.buyerId));
+  if (existing) {
+    await tx
+      .updateTable('amazon_authorizations')
+      .set({
+        selling_partner_id: input.sellingPartnerId,
+        refresh_token_ciphertext: ciphertext,
+        status: 'active',
+        revoked_reason: null,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+  } else {
+    const inserted = await tx
+      .insertInto('amazon_authorizations')
+      .values({
+        id,
+        buyer_id: input.buyerId,
+        region: input.region,
+        selling_partner_id: input.sellingPartnerId,
+        refresh_token_ciphertext: ciphertext,
+        status: 'active',
+        updated_at: new Date(),
+      })
+      .onConflict((oc) => oc.columns(['buyer_id', 'region']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return undefined;
+  }
+  let drop = tx.deleteFrom('amazon_connections').where('buyer_id', '=', input.buyerId).where('region', '=', input.region);
+  if (marketplaceIds.length > 0) drop = drop.where('marketplace_id', 'not in', marketplaceIds);
+  await drop.execute();
+  for (const marketplaceId of marketplaceIds) {
+    await tx
+      .insertInto('amazon_connections')
+      .values({
+        buyer_id: input.buyerId,
+        marketplace_id: marketplaceId,
+        authorization_id: id,
+        region: input.region,
+        selling_partner_id: input.sellingPartnerId,
+        language_tag: input.languageTags?.[marketplaceId] ?? null,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['buyer_id', 'marketplace_id'])
+          .doUpdateSet({ authorization_id: id, selling_partner_id: input.sellingPartnerId, language_tag: input.languageTags?.[marketplaceId] ?? null }),
+      )
+      .execute();
+  }
+  const connections = (await listConnections(tx, input.buyerId)).filter((c) => c.region === input.region);
+  return { authorizationId: id, connections };
+}
+
+/**
+ * Deletes the buyer's authorizations (and, by cascade, connections), pending ones too: a disconnect
+ * also drops an authorization the buyer has not confirmed yet. Returns the deleted authorization ids.
+ */
 export async function deleteBuyerAuthorizations(db: Db, buyerId: string): Promise<string[]> {
+  await db.deleteFrom('amazon_pending_authorizations').where('buyer_id', '=', buyerId).execute();
   const rows = await db.deleteFrom('amazon_authorizations').where('buyer_id', '=', buyerId).returning('id').execute();
   // The cascade covers connections; delete explicitly as well in case a row outlived its authorization.
   await db.deleteFrom('amazon_connections').where('buyer_id', '=', buyerId).execute();

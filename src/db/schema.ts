@@ -53,6 +53,26 @@ export interface AmazonConnectionsTable {
   connected_at: CreatedAt;
 }
 
+/** An authorization an OAuth callback brought, waiting for SellerShorts to confirm it (10 minutes). */
+export interface AmazonPendingAuthorizationsTable {
+  id: string;
+  buyer_id: string;
+  region: string;
+  selling_partner_id: string;
+  /** AES-256-GCM ciphertext bound to (id, buyer_id); NULL once confirmed (moved to amazon_authorizations) or expired. */
+  refresh_token_ciphertext: string | null;
+  /** Participating marketplaces of the region, in Amazon's order, read when the callback verified the seller. */
+  marketplace_ids: Json<string[]>;
+  /** Amazon's defaultLanguageCode per marketplace. */
+  language_tags: Json<Record<string, string>>;
+  status: 'pending' | 'confirmed' | 'expired';
+  /** The connections the confirm answered (answered again to a repeated confirm). */
+  result: Json<unknown> | null;
+  expires_at: Timestamp;
+  confirmed_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
 export interface OauthStatesTable {
   id: string;
   buyer_id: string;
@@ -104,7 +124,8 @@ export interface AuditEventsTable {
   id: Generated<string>;
   time: Timestamp;
   event: string;
-  order_id: string;
+  /** NULL for a buyer's event outside any order (an Amazon authorization confirmed or expired). */
+  order_id: string | null;
   buyer_id: string | null;
   token_id: string | null;
   tool_id: string | null;
@@ -137,6 +158,7 @@ export interface Database {
   job_tokens: JobTokensTable;
   amazon_authorizations: AmazonAuthorizationsTable;
   amazon_connections: AmazonConnectionsTable;
+  amazon_pending_authorizations: AmazonPendingAuthorizationsTable;
   oauth_states: OauthStatesTable;
   confirmations: ConfirmationsTable;
   idempotency_records: IdempotencyRecordsTable;

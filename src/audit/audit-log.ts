@@ -193,6 +193,9 @@ function confirmationStatus(event: AuditEvent): string | undefined {
       return 'rejected';
     case 'confirmation_expire':
       return 'expired';
+    case 'authorization_confirm':
+    case 'authorization_expire':
+      return undefined; // no staged write
   }
 }
 

@@ -15,7 +15,7 @@ export interface AuditFilter {
 export interface AuditEventView {
   time: string;
   event: string;
-  order_id: string;
+  order_id: string | null;
   buyer_id: string | null;
   tool_id: string | null;
   confirmation_id: string | null;

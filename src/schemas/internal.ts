@@ -58,8 +58,8 @@ export const AuditQuery = Type.Object(
 
 export const AuditEvent = Type.Object({
   time: Type.String({ format: 'date-time' }),
-  event: Type.String({ description: 'capability_call, confirmation_apply, confirmation_reject or confirmation_expire.' }),
-  order_id: Type.String(),
+  event: Type.String({ description: 'capability_call, capability_replay (an Idempotency-Key answered from the stored first answer), confirmation_apply, confirmation_reject, confirmation_expire, or authorization_confirm and authorization_expire (a buyer\'s Amazon authorization from the OAuth callback confirmed, refused or left to expire; capability amazon.authorization, no order).' }),
+  order_id: NullableString('null for an authorization event (a buyer\'s Amazon authorization confirmed or expired), which belongs to no order.'),
   buyer_id: NullableString(),
   tool_id: NullableString(),
   confirmation_id: NullableString(),

@@ -3,6 +3,8 @@ import { LwaError, type LwaTokens } from '../lwa/client.js';
 import type { Region } from '../marketplaces/marketplaces.js';
 import { type AmazonApi, encodePathSegment } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
+import { authorizationEvent } from '../audit/audit.js';
+import { confirmPendingAuthorization, createPendingAuthorization, PENDING_AUTHORIZATION_TTL_MS, type ConfirmedAuthorization } from './pending.js';
 import { importAuthorization } from './repository.js';
 import { fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './status.js';
 import type { Connection } from './types.js';
@@ -19,7 +21,14 @@ export interface ConnectSellerInput {
   tokens?: LwaTokens;
 }
 
-export async function connectSeller(services: ConnectServices, input: ConnectSellerInput): Promise<Connection[]> {
+interface VerifiedSeller {
+  tokens: LwaTokens;
+  marketplaceIds: string[];
+  languageTags: Record<string, string>;
+}
+
+/** Proves the grant and the selling partner id, and reads the seller's marketplaces of the region. */
+async function verifySeller(services: ConnectServices, input: ConnectSellerInput): Promise<VerifiedSeller> {
   const tokens = input.tokens ?? (await proveRefreshToken(services, input.refreshToken));
   const amazon = services.amazon.forSeller(
     { authorizationId: 'pending', buyerId: input.buyerId, sellingPartnerId: input.sellingPartnerId, region: input.region },
@@ -31,20 +40,86 @@ export async function connectSeller(services: ConnectServices, input: ConnectSel
     throw invalidRequest(`the seller takes part in no marketplace of region ${input.region}`, { region: input.region });
   }
   await proveSellingPartner(amazon, marketplaceIds[0] as string);
+  // Amazon's answer about this (now proven) seller: every instance may use it, whoever connects.
+  await services.participations.remember(input.sellingPartnerId, input.region, participations);
+  // Listing text is tagged with Amazon's own language code for each store, not a table of ours.
+  return { tokens, marketplaceIds, languageTags: languageTagsOf(participations) };
+}
+
+/** Import (SellerShorts holds the refresh token already): verified, then at once the buyer's. */
+export async function connectSeller(services: ConnectServices, input: ConnectSellerInput): Promise<Connection[]> {
+  const seller = await verifySeller(services, input);
   const { authorizationId, connections } = await importAuthorization(services.db, services.vault, {
     buyerId: input.buyerId,
     region: input.region,
     sellingPartnerId: input.sellingPartnerId,
     refreshToken: input.refreshToken,
-    marketplaceIds,
-    // Listing text is tagged with Amazon's own language code for each store, not a table of ours.
-    languageTags: languageTagsOf(participations),
+    marketplaceIds: seller.marketplaceIds,
+    languageTags: seller.languageTags,
   });
   // Tokens of a replaced grant must not outlive it; the fresh one saves the next call an LWA refresh.
   await services.amazon.accessTokens.forget(authorizationId);
-  await services.amazon.accessTokens.prime(authorizationId, tokens);
-  await services.participations.remember(input.sellingPartnerId, input.region, participations);
+  await services.amazon.accessTokens.prime(authorizationId, seller.tokens);
   return connections;
+}
+
+/**
+ * OAuth callback: verified as an import is, then stored as pending. It connects nobody until
+ * SellerShorts confirms it for the signed-in buyer (confirmAuthorization).
+ */
+export async function stageAuthorization(services: ConnectServices, input: ConnectSellerInput): Promise<{ id: string; expiresAt: Date }> {
+  const seller = await verifySeller(services, input);
+  return createPendingAuthorization(services.db, services.vault, {
+    buyerId: input.buyerId,
+    region: input.region,
+    sellingPartnerId: input.sellingPartnerId,
+    refreshToken: input.refreshToken,
+    marketplaceIds: seller.marketplaceIds,
+    languageTags: seller.languageTags,
+  });
+}
+
+export type ConfirmServices = Pick<BrokerServices, 'db' | 'vault' | 'amazon' | 'audit'>;
+
+/**
+ * SellerShorts confirms a pending authorization for the buyer signed in: it becomes the buyer's
+ * authorization for its region (replacing the earlier one) with one connection per participating
+ * marketplace. Repeating answers the same connections. Unknown, or another buyer's: 404. Past its
+ * 10 minutes: 409, as a staged write past its time is; the refresh token is erased. Audited.
+ */
+export async function confirmAuthorization(
+  services: ConfirmServices,
+  input: { buyerId: string; authorizationId: string },
+  now = new Date(),
+): Promise<ConfirmedAuthorization & { first: boolean }> {
+  const started = performance.now();
+  const audit = (outcome: string, httpStatus: number, marketplaceId: string | null = null) =>
+    services.audit.record(
+      authorizationEvent('authorization_confirm', { buyerId: input.buyerId, outcome, httpStatus, marketplaceId, latencyMs: performance.now() - started }, now),
+    );
+  const step = await confirmPendingAuthorization(services.db, services.vault, { buyerId: input.buyerId, id: input.authorizationId }, now);
+  if (step.kind === 'not_found') {
+    audit('INVALID_REQUEST', 404);
+    throw new BrokerError('INVALID_REQUEST', `no Amazon authorization ${input.authorizationId} for buyer ${input.buyerId}`, {
+      httpStatus: 404,
+      details: { field: 'params.authorization_id' },
+    });
+  }
+  if (step.kind === 'expired') {
+    if (step.closedNow) services.audit.record(authorizationEvent('authorization_expire', { buyerId: input.buyerId, outcome: 'EXPIRED', httpStatus: 0 }, now));
+    audit('INVALID_REQUEST', 409);
+    const why = step.unreadable
+      ? 'can no longer be read (its vault key was retired)'
+      : `was not confirmed within ${PENDING_AUTHORIZATION_TTL_MS / 60_000} minutes of the OAuth callback`;
+    throw new BrokerError('INVALID_REQUEST', `Amazon authorization ${input.authorizationId} ${why} and was discarded; start the authorization again`, {
+      httpStatus: 409,
+      details: { status: 'expired' },
+    });
+  }
+  // The replaced grant's access tokens must not outlive it (a repeat has nothing new to drop).
+  if (step.first) await services.amazon.accessTokens.forget(step.authorizationId);
+  audit('CONNECTED', 200, step.connections[0]?.marketplace_id ?? null);
+  return { first: step.first, authorizationId: step.authorizationId, region: step.region, sellingPartnerId: step.sellingPartnerId, connections: step.connections };
 }
 
 /**

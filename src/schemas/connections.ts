@@ -13,6 +13,14 @@ export const RegionSchema = Type.Enum(REGIONS, { description: 'Selling region: N
 
 export const BuyerParams = Type.Object({ buyer_id: Id('SellerShorts buyer.') });
 
+export const AuthorizationIdParams = Type.Object({
+  buyer_id: Id('SellerShorts buyer: the one who started the authorization and is signed in now.'),
+  authorization_id: Type.String({
+    pattern: '^azp_[A-Za-z0-9_-]{8,64}$',
+    description: 'amazon_authorization from the OAuth callback redirect (or authorization_id from its answer).',
+  }),
+});
+
 export const ConnectionItem = Type.Object({
   marketplace_id: Type.String(),
   region: RegionSchema,
@@ -82,6 +90,23 @@ export const AuthorizeResponse = Ok(
           state: 'st_example',
           expires_at: '2026-11-29T17:20:00.000Z',
         },
+      },
+    ],
+  },
+);
+
+export const PendingAuthorizationResponse = Ok(
+  Type.Object({
+    status: Type.Literal('PENDING_CONFIRMATION'),
+    authorization_id: Type.String({ description: 'Pass to POST /internal/buyers/{buyer_id}/amazon/authorizations/{authorization_id}/confirm.' }),
+    expires_at: Type.String({ format: 'date-time', description: 'Unconfirmed by then, it is discarded (10 minutes).' }),
+  }),
+  {
+    description: 'Amazon authorized the app; nobody is connected until SellerShorts confirms it for the signed-in buyer.',
+    examples: [
+      {
+        ok: true,
+        data: { status: 'PENDING_CONFIRMATION', authorization_id: 'azp_3mYbT0fQe1n5Zr8KcW2vLpXa', expires_at: '2026-11-30T12:10:00.000Z' },
       },
     ],
   },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKETPLACES as AMAZON_MARKETPLACES, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, internalHeaders, simulatorConfig, type TestApp } from '../helpers/app.js';
-import { newBuyer, newSeller } from './support.js';
+import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { confirmAuthorizationHttp, listConnectionsHttp, newBuyer, newSeller } from './support.js';
 
 const REDIRECT = 'https://broker.example.com/oauth/amazon/callback';
 
@@ -77,7 +77,7 @@ describe('OAuth website authorization workflow', () => {
     expect(unknown.statusCode).toBe(400);
   });
 
-  it('completes: exchanges the code, stores the connections, refuses a replay', async () => {
+  it('completes: exchanges the code, stores the authorization as pending (nobody connected), refuses a replay', async () => {
     const buyer = newBuyer();
     const { state } = await authorize(buyer);
     const code = sim.issueAuthorizationCode({ sellingPartnerId: 'A1SANDBOXNA0001' });
@@ -85,15 +85,34 @@ describe('OAuth website authorization workflow', () => {
     const done = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: code });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.headers['referrer-policy']).toBe('no-referrer');
-    expect(done.json().data.connections.map((c: { marketplace_id: string }) => c.marketplace_id)).toEqual([
-      'ATVPDKIKX0DER',
-      'A2EUQ1WTGCTBG2',
-      'A1AM78C64UM0Y8',
-    ]);
+    const data = done.json().data as { status: string; authorization_id: string; expires_at: string };
+    expect(data.status).toBe('PENDING_CONFIRMATION');
+    expect(data.authorization_id).toMatch(/^azp_[A-Za-z0-9_-]{24}$/);
+    const ttl = Date.parse(data.expires_at) - Date.now();
+    expect(ttl).toBeGreaterThan(9 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(10 * 60_000);
     expect(done.body).not.toContain('Atzr');
     expect(sim.stats.lwaCalls).toEqual({ authorization_code: 1, refresh_token: 0 });
     const exchange = sim.stats.requests.find((r) => r.operation === 'lwaToken');
     expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: REDIRECT, code });
+
+    // The callback alone connects nobody: the buyer's calls answer as before it.
+    expect((await listConnectionsHttp(t, buyer)).json().data.connections).toEqual([]);
+    const { jobToken } = await mintToken(t, { buyerId: buyer, capabilities: ['connect.status'] });
+    const before = await callCapability(t.app, jobToken, 'connect.status');
+    expect(before.statusCode).toBe(409);
+    expect(before.json().error.code).toBe('NO_CONNECTION');
+
+    const confirmed = await confirmAuthorizationHttp(t, buyer, data.authorization_id);
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().data.connections.map((c: { marketplace_id: string }) => c.marketplace_id)).toEqual([
+      'ATVPDKIKX0DER',
+      'A2EUQ1WTGCTBG2',
+      'A1AM78C64UM0Y8',
+    ]);
+    const after = await callCapability(t.app, jobToken, 'connect.status');
+    expect(after.statusCode, after.body).toBe(200);
+    expect(after.json().data.selling_partner_id).toBe('A1SANDBOXNA0001');
 
     const replay = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: code });
     expect(replay.statusCode).toBe(400);
@@ -128,21 +147,41 @@ describe('OAuth website authorization workflow', () => {
     expect(sim.stats.lwaCalls.authorization_code).toBe(0);
   });
 
-  it('redirects to return_to, and a used or expired code is INVALID_REQUEST', async () => {
+  it('redirects to return_to with amazon_authorization appended, and a used or expired code is INVALID_REQUEST', async () => {
     const seller = newSeller(sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
-    const { state } = await authorize(buyer, { return_to: 'https://app.sellershorts.example/connected?x=1' });
+    const { state } = await authorize(buyer, { return_to: 'https://app.sellershorts.example/connected?x=1#done' });
     const code = sim.issueAuthorizationCode({ sellingPartnerId: seller.sellingPartnerId });
     const done = await callback({ state, selling_partner_id: seller.sellingPartnerId, spapi_oauth_code: code });
     expect(done.statusCode).toBe(302);
-    expect(done.headers.location).toBe('https://app.sellershorts.example/connected?x=1');
+    const location = new URL(done.headers.location as string);
+    expect(`${location.origin}${location.pathname}${location.hash}`).toBe('https://app.sellershorts.example/connected#done');
+    expect(location.searchParams.get('x')).toBe('1');
+    const id = location.searchParams.get('amazon_authorization')!;
+    expect(id).toMatch(/^azp_/);
     expect(done.headers['referrer-policy']).toBe('no-referrer');
+    expect((await listConnectionsHttp(t, buyer)).json().data.connections).toEqual([]);
+    const confirmed = await confirmAuthorizationHttp(t, buyer, id);
+    expect(confirmed.json().data.connections).toEqual([
+      { marketplace_id: 'ATVPDKIKX0DER', region: 'NA', status: 'active', selling_partner_id: seller.sellingPartnerId },
+    ]);
 
     const second = await authorize(buyer);
     const reused = await callback({ state: second.state, selling_partner_id: seller.sellingPartnerId, spapi_oauth_code: code });
     expect(reused.statusCode).toBe(400);
     expect(reused.json().error.message).toMatch(/authorization code rejected/);
     expect(reused.body).not.toContain(code);
+  });
+
+  it('refuses a return_to that is no URL when the authorization starts, before the seller consents', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/internal/buyers/${newBuyer()}/amazon/authorize`,
+      headers: internalHeaders(t.config),
+      payload: { return_to: 'https://exa mple.com/' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details.field).toBe('body.return_to');
   });
 
   it('refuses a callback whose selling_partner_id is not the seller the code belongs to', async () => {
@@ -156,6 +195,8 @@ describe('OAuth website authorization workflow', () => {
     expect(spoofed.json().error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'selling_partner_id' } });
     const listed = await t.app.inject({ url: `/internal/buyers/${buyer}/amazon/connections`, headers: internalHeaders(t.config) });
     expect(listed.json().data.connections).toEqual([]);
+    // Nothing pending either: a refused callback stores no refresh token.
+    expect(await t.app.services.db.selectFrom('amazon_pending_authorizations').select('id').where('buyer_id', '=', buyer).execute()).toEqual([]);
   });
 
   it('refuses an import whose selling_partner_id does not match the refresh token', async () => {

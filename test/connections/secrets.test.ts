@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findConnection } from '../../src/connections/repository.js';
+import { findConnection, refreshTokenAad } from '../../src/connections/repository.js';
 import { fetchParticipations } from '../../src/connections/status.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
@@ -32,14 +32,20 @@ describe('no secret in any response or log line', () => {
     const { jobToken } = await mintToken(t, { buyerId: buyer, capabilities: ['connect.status'] });
     record(await callCapability(t.app, jobToken, 'connect.status'));
 
-    // OAuth: a successful callback and a replayed one.
+    // OAuth: a successful callback, a replayed one, and the confirms.
     // (Its answer carries the state on purpose: it is handed to Amazon. Checked apart below.)
     const authorize = await t.app.inject({ method: 'POST', url: `/internal/buyers/${buyer}/amazon/authorize`, headers: internalHeaders(t.config), payload: {} });
     const state = JSON.parse(authorize.body).data.state as string;
     const code = sim.issueAuthorizationCode({ sellingPartnerId: 'A1SANDBOXNA0001' });
     const url = `/oauth/amazon/callback?state=${encodeURIComponent(state)}&selling_partner_id=A1SANDBOXNA0001&spapi_oauth_code=${code}`;
+    const pending = record(await t.app.inject({ method: 'GET', url }));
     record(await t.app.inject({ method: 'GET', url }));
-    record(await t.app.inject({ method: 'GET', url }));
+    // SellerShorts' confirm, a repeat, and one by another buyer.
+    const authorizationId = JSON.parse(pending.body).data.authorization_id as string;
+    const confirmUrl = (b: string) => `/internal/buyers/${b}/amazon/authorizations/${authorizationId}/confirm`;
+    for (const b of [buyer, buyer, newBuyer()]) record(await t.app.inject({ method: 'POST', url: confirmUrl(b), headers: internalHeaders(t.config) }));
+    const oauthGrant = await t.app.services.db.selectFrom('amazon_authorizations').select(['id', 'refresh_token_ciphertext']).where('buyer_id', '=', buyer).executeTakeFirstOrThrow();
+    const oauthRefreshToken = t.app.services.vault.decrypt(oauthGrant.refresh_token_ciphertext, refreshTokenAad(oauthGrant.id, buyer));
 
     // LWA outage and Amazon errors, through the client.
     const connection = (await findConnection(t.app.services.db, buyer))!;
@@ -70,6 +76,7 @@ describe('no secret in any response or log line', () => {
       'Atzr|wrong-secret-token',
       'Atzr|sandbox-na',
       code,
+      oauthRefreshToken,
       state,
       t.config.lwaClientSecret === 'sandbox-secret' ? 'sandbox-secret' : t.config.lwaClientSecret,
       t.config.internalApiKey,

@@ -33,3 +33,34 @@ export function listConnectionsHttp(t: Pick<TestApp, 'app' | 'config'>, buyerId:
 export function accessTokensSeen(sim: RunningSimulator): string[] {
   return [...new Set(sim.stats.requests.map((r) => r.headers['x-amz-access-token']).filter((v): v is string => Boolean(v)))];
 }
+
+/** POST …/authorize for the buyer; the answer's data. */
+export async function startAuthorization(t: Pick<TestApp, 'app' | 'config'>, buyerId: string, body: Record<string, unknown> = {}) {
+  const response = await t.app.inject({ method: 'POST', url: `/internal/buyers/${buyerId}/amazon/authorize`, headers: internalHeaders(t.config), payload: body });
+  if (response.statusCode !== 200) throw new Error(`authorize failed: ${response.statusCode} ${response.body}`);
+  return response.json().data as { authorize_url: string; state: string; expires_at: string };
+}
+
+export const oauthCallback = (t: Pick<TestApp, 'app'>, query: Record<string, string>) =>
+  t.app.inject({ method: 'GET', url: `/oauth/amazon/callback?${new URLSearchParams(query).toString()}` });
+
+/**
+ * The whole consent round trip as the seller's browser makes it: start for `buyerId`, the seller
+ * consents at the simulator (an authorization code), Amazon redirects to the callback. Answers the
+ * pending authorization's id; nobody is connected yet.
+ */
+export async function consentAs(t: Pick<TestApp, 'app' | 'config'>, sim: RunningSimulator, buyerId: string, sellingPartnerId: string): Promise<string> {
+  const { state } = await startAuthorization(t, buyerId);
+  const code = sim.issueAuthorizationCode({ sellingPartnerId });
+  const response = await oauthCallback(t, { state, selling_partner_id: sellingPartnerId, spapi_oauth_code: code });
+  if (response.statusCode !== 200) throw new Error(`callback failed: ${response.statusCode} ${response.body}`);
+  return (response.json().data as { authorization_id: string }).authorization_id;
+}
+
+/** SellerShorts' confirm, for `buyerId` (the signed-in buyer). */
+export const confirmAuthorizationHttp = (t: Pick<TestApp, 'app' | 'config'>, buyerId: string, authorizationId: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/internal/buyers/${buyerId}/amazon/authorizations/${authorizationId}/confirm`,
+    headers: internalHeaders(t.config),
+  });

@@ -54,7 +54,7 @@ describe('the janitor', () => {
 
     const audited: AuditEvent[] = [];
     const result = await runJanitor(db, { audit: { record: (event) => audited.push(event) } });
-    expect(result).toEqual({ idempotencyRecords: 1, oauthStates: 1, reportBindings: 1, expiredConfirmations: 1, auditPartitions: { created: [], dropped: [] } });
+    expect(result).toEqual({ idempotencyRecords: 1, oauthStates: 1, reportBindings: 1, expiredConfirmations: 1, expiredAuthorizations: 0, pendingAuthorizations: 0, auditPartitions: { created: [], dropped: [] } });
     expect(audited).toMatchObject([{ event: 'confirmation_expire', confirmationId: 'c-old', orderId: order, buyerId: 'b', outcome: 'EXPIRED' }]);
     expect((await db.selectFrom('idempotency_records').select('idempotency_key').where('order_id', '=', order).execute()).map((r) => r.idempotency_key)).toEqual(['live']);
     expect((await db.selectFrom('report_requests').select('report_id').where('order_id', '=', order).execute()).map((r) => r.report_id)).toEqual(['r-new']);
@@ -63,7 +63,7 @@ describe('the janitor', () => {
       { id: 'c-live', status: 'pending' },
       { id: 'c-old', status: 'expired' },
     ]);
-    expect(await runJanitor(db)).toEqual({ idempotencyRecords: 0, oauthStates: 0, reportBindings: 0, expiredConfirmations: 0, auditPartitions: { created: [], dropped: [] } });
+    expect(await runJanitor(db)).toEqual({ idempotencyRecords: 0, oauthStates: 0, reportBindings: 0, expiredConfirmations: 0, expiredAuthorizations: 0, pendingAuthorizations: 0, auditPartitions: { created: [], dropped: [] } });
   });
   it('works through a large backlog in batches, each statement inside the per-query time limit', async () => {
     const db = testApp.app.services.db;

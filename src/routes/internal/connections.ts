@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import { connectSeller } from '../../connections/service.js';
+import { confirmAuthorization, connectSeller } from '../../connections/service.js';
 import { disconnectBuyer, listConnections } from '../../connections/repository.js';
-import type { Connection } from '../../connections/types.js';
-import { BrokerError } from '../../errors.js';
+import { connectionView } from '../../connections/view.js';
+import { BrokerError, invalidRequest } from '../../errors.js';
 import { consentTarget, consentUrl } from '../../oauth/consent.js';
 import { createOAuthState } from '../../oauth/state.js';
 import {
+  AuthorizationIdParams,
   AuthorizeBody,
   AuthorizeResponse,
   BuyerParams,
@@ -16,13 +17,7 @@ import {
 import { errorResponses } from '../../schemas/envelope.js';
 import { INTERNAL_SECURITY } from './security.js';
 
-/** A connection as the internal API shows it: never a secret. */
-export const connectionView = (c: Connection) => ({
-  marketplace_id: c.marketplaceId,
-  region: c.region,
-  status: c.status,
-  selling_partner_id: c.sellingPartnerId,
-});
+export { connectionView } from '../../connections/view.js';
 
 const PATH = '/internal/buyers/:buyer_id/amazon/connections';
 
@@ -117,12 +112,43 @@ export default async function connectionRoutes(app: FastifyInstance) {
       const body = (request.body ?? {}) as Static<typeof AuthorizeBody>;
       const { config, db, vault } = request.server.services;
       if (!config.spapiAppId) throw new BrokerError('INTERNAL_ERROR', 'SPAPI_APP_ID is not configured: the consent URL needs it');
+      // The callback appends amazon_authorization to it: refused now rather than after the seller consented.
+      if (body.return_to !== undefined && !URL.canParse(body.return_to)) {
+        throw invalidRequest('return_to is not a valid absolute URL', { field: 'body.return_to' });
+      }
       const target = consentTarget({ region: body.region, marketplaceId: body.marketplace_id });
       const { state, expiresAt } = await createOAuthState(db, vault, { buyerId: buyer_id, region: target.region, returnTo: body.return_to });
       return {
         ok: true,
         data: { authorize_url: consentUrl(config, target, state), state, expires_at: expiresAt.toISOString() },
       };
+    },
+  );
+
+  app.post(
+    '/internal/buyers/:buyer_id/amazon/authorizations/:authorization_id/confirm',
+    {
+      schema: {
+        tags: ['internal'],
+        operationId: 'confirmAmazonAuthorization',
+        summary: "Confirm an OAuth callback's authorization for the signed-in buyer",
+        description:
+          "Call from SellerShorts' server once its return page has checked that the signed-in user is the buyer who started the authorization (never from a browser). The pending authorization (at most 10 minutes old) becomes the buyer's for its region, replacing an earlier one, with one connection per participating marketplace; the answer lists them. Repeating answers the same. Another buyer's or an unknown id: 404. Past 10 minutes: 409 INVALID_REQUEST, and it is discarded (start again). See docs/oauth.md.",
+        security: INTERNAL_SECURITY,
+        params: AuthorizationIdParams,
+        response: { 200: ConnectionsResponse, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { buyer_id, authorization_id } = request.params as Static<typeof AuthorizationIdParams>;
+      const confirmed = await confirmAuthorization(request.server.services, { buyerId: buyer_id, authorizationId: authorization_id });
+      if (confirmed.first) {
+        request.log.info(
+          { buyer_id, region: confirmed.region, selling_partner_id: confirmed.sellingPartnerId, authorization_id, marketplaces: confirmed.connections.length },
+          'Amazon authorization confirmed',
+        );
+      }
+      return { ok: true, data: { connections: confirmed.connections } };
     },
   );
 }

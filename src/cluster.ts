@@ -17,27 +17,26 @@ import { createLogger } from './logger.js';
 const RESTART_DELAY_MS = 1_000;
 
 /**
- * Node flags of every broker process (README, Operations: memory and GC). A single process gets
- * them from its command line (`npm start`, the Dockerfile's CMD: test/foundation/deployment.test.ts
- * holds the three to this list); a cluster's workers from the primary, which adds whichever its own
- * command line lacks.
+ * Node flags of every broker process (docs/operations.md#memory-and-gc; the measurements behind
+ * them are in bench/README.md). A single process gets them from its command line (`npm start`, the
+ * Dockerfile's CMD and the documented `node … dist/server.js` commands:
+ * test/foundation/deployment.test.ts holds them to this list); a cluster's workers from the primary,
+ * which adds whichever its own command line lacks.
  *
  * - Heap sizing. V8's defaults suit one big process: an old generation allowed to grow, between
- *   full collections, by a factor that rises with the heap limit (several GB by default). A
- *   worker's live heap is ~40 MB; under the hot-path bench its heap reached 100-140 MB, mostly
- *   garbage waiting. A 256 MB limit makes V8 collect much earlier; it still leaves room for a 16 MB
- *   body or a report page in flight. The young generation keeps 16 MB semi-spaces: with 4 MB, a
- *   scavenge came every ~50 calls, so the objects of calls in flight outlived two scavenges, were
- *   promoted and left to full collections (bench/hot-path at saturation: ~0.29 against ~0.25 ms of
- *   broker CPU per listings.get, for ~35 MB more RSS under load).
+ *   full collections, by a factor that rises with the heap limit (several GB by default), while a
+ *   worker's live heap is ~40 MB. A 256 MB limit makes V8 collect much earlier; it still leaves
+ *   room for a 16 MB body or a report page in flight. 16 MB young-generation semi-spaces: with
+ *   smaller ones, scavenges come so often under load that the objects of calls in flight outlive
+ *   two of them, are promoted and left to full collections, which costs more CPU per call than the
+ *   larger semi-spaces cost memory.
  * - `--v8-pool-size=1`: one V8 helper thread instead of four. A process is meant to use one core;
- *   with four helpers, each full collection's concurrent marking ran on every core at once and
- *   stalled the other workers (and whatever shares the machine) for tens of ms: that was the p99
- *   of bench/hot-path at half load (20-40 ms against the floor's 4; 10-17 ms with one helper).
+ *   with four helpers, each full collection's concurrent marking runs on every core at once and
+ *   stalls the other workers (and whatever shares the machine) for tens of ms, the bulk of the p99
+ *   at half load.
  * - `--no-memory-reducer`: V8 shrinks an idle process's heap, and its first second of traffic
- *   after a pause of ~10 s then ran at about half speed (heap regrown, code recompiled): p99 of
- *   150-900 ms in that second at half load (bench/hot-path, one process), 17-40 ms without. The
- *   heap limit above bounds what an idle process keeps.
+ *   after a pause of ~10 s then runs at about half speed (heap regrown, code recompiled). The heap
+ *   limit above bounds what an idle process keeps.
  *
  * A flag given by the operator (the primary's own flags or NODE_OPTIONS) wins over ours.
  */

@@ -42,8 +42,9 @@ const LOG_CHUNK_BYTES = 4096;
 const LOG_FLUSH_MS = 250;
 
 /**
- * stdout, written in chunks of up to 4 KB instead of one system call per line (a line per request
- * made logging a visible part of a call's cost), flushed at least every 250 ms and at exit.
+ * stdout, written in chunks of up to 4 KB instead of one system call per line (with a line per
+ * request, a system call each is a visible part of a call's cost), flushed at least every 250 ms
+ * and at exit.
  */
 export function logDestination(): DestinationStream {
   const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_CHUNK_BYTES });
@@ -70,7 +71,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
  * The access log (one line per request): fixed fields only — request id, method, route pattern
  * (never the URL), status, milliseconds — none of which can hold a secret. So it needs no
  * redaction, and its line is written directly in the format of the loggers above (same fields,
- * same order as pino's): the generic path cost a few per cent of a call's CPU.
+ * same order as pino's), which is cheaper than pino's generic path on every request.
  */
 export function createAccessLog(config: Pick<Config, 'logLevel'>, destination: DestinationStream = pino.destination(1)): AccessLog {
   const enabled = pinoLogger(config, destination).isLevelEnabled('info');
@@ -94,8 +95,8 @@ type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
  * Fastify's per-request logger, made on the first line a request logs at an enabled level: most
- * requests log nothing but their access line (which has a logger of its own), and a pino child per
- * request was a visible part of a call's cost. Lines are exactly the child's.
+ * requests log nothing but their access line (which has a logger of its own), and a pino child
+ * made for every request is a visible part of a call's cost. Lines are exactly the child's.
  */
 class LazyRequestLogger {
   #child: FastifyBaseLogger | undefined;

@@ -6,8 +6,8 @@ export interface LookupCacheOptions {
   /**
    * How long an entry serves without Postgres (default 5 min): only a backstop, since changes arrive
    * as notifications and the caches are bypassed while the channel is down. Each key in use is
-   * reloaded once per lifetime: with 60 s, 2,000 busy sellers' tokens and connections cost Postgres
-   * ~95 reloads a second (bench/hot-path: 0.06 ms of Postgres CPU per call, as much as the audit).
+   * reloaded once per lifetime, so a short one costs Postgres a reload per busy key every lifetime
+   * (with 60 s, as much Postgres CPU per call as the audit: bench/README.md).
    */
   ttlMs?: number;
   maxEntries?: number;

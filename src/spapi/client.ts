@@ -109,7 +109,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
     return pool;
   };
 
-  // Parsed once per region: a URL per call was a visible part of a call's cost.
+  // Parsed once per region: parsing the URL on every call is a visible part of a call's cost.
   const bases = new Map<Region, { origin: string; basePath: string }>();
   const baseOf = (region: Region) => {
     let base = bases.get(region);

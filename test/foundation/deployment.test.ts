@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -103,5 +103,15 @@ describe('docker-compose.yml', () => {
     // `SPAPI_ENDPOINT_NA`, `_EU`, `_FE` share one row.
     for (const suffix of ['EU', 'FE']) if (documented.has('SPAPI_ENDPOINT_NA')) documented.add(`SPAPI_ENDPOINT_${suffix}`);
     for (const variable of variablesRead('src/config.ts')) expect(documented, variable).toContain(variable);
+  });
+});
+
+describe('documented start commands', () => {
+  it('every `node … dist/server.js` in the README and docs/ passes exactly the broker\'s node flags', () => {
+    const pages = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const commands = pages.flatMap((page) => [...read(page).matchAll(/\bnode((?: --[\w-]+(?:=\S+)?)+) dist\/server\.js/g)].map((m) => ({ page, flags: m[1]!.trim().split(' ') })));
+    // The README's background start and docs/operations.md's (one and two instances).
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const { page, flags } of commands) expect(flags, page).toEqual([...BROKER_NODE_FLAGS]);
   });
 });

@@ -5,7 +5,7 @@ import { SANDBOX } from './examples.js';
 import { WriteAnswer } from './answers.js';
 import { checkContentDocument } from '../writes/aplus-rules.js';
 import { checkAplusImages } from '../writes/aplus-images.js';
-import { applyAplus, stageAplus, type AplusParams } from '../writes/aplus-write.js';
+import { applyAplus, stageAplus } from '../writes/aplus-write.js';
 import { refuseErrors } from '../writes/violations.js';
 
 export default defineCapability({
@@ -59,9 +59,9 @@ export default defineCapability({
   async stage(ctx) {
     const modules = ctx.params.content_document.content_module_list;
     refuseErrors([...checkAplusImages(modules, ctx.services.images, 'params.content_document.content_module_list'), ...checkContentDocument(modules)]);
-    return stageAplus(ctx, ctx.params as AplusParams);
+    return { ...(await stageAplus(ctx, ctx.params)), applyParams: ctx.params };
   },
   async apply(ctx) {
-    return applyAplus(ctx, ctx.params as AplusParams);
+    return applyAplus(ctx, ctx.params);
   },
 });

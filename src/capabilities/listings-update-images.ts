@@ -5,7 +5,7 @@ import { SANDBOX } from './examples.js';
 import { ListingWriteResult, WriteAnswer } from './answers.js';
 import { BrokerError } from '../errors.js';
 import { checkImageUrl } from '../writes/image-url-rules.js';
-import { applyListingPatch, stageListingPatch, type ListingPatchParams } from '../writes/listing-write.js';
+import { applyListingPatch, listingPatchAlreadyApplied, stageListingPatch } from '../writes/listing-write.js';
 import { at, refuseErrors, violation } from '../writes/violations.js';
 
 const ImageUrl = Type.String({ pattern: '^https://', maxLength: 2048, description: 'https URL on a public host ending in .jpg .jpeg .png .tif .tiff or .gif.' });
@@ -53,6 +53,7 @@ export default defineCapability({
     });
   },
   async apply(ctx) {
-    return applyListingPatch(ctx, ctx.params as unknown as ListingPatchParams);
+    return applyListingPatch(ctx, ctx.params);
   },
+  alreadyApplied: listingPatchAlreadyApplied,
 });

@@ -4,7 +4,7 @@ import { MarketplaceIdParam, Params, SkuParam } from './params.js';
 import { SANDBOX } from './examples.js';
 import { ListingWriteResult, WriteAnswer } from './answers.js';
 import { checkPatches } from '../writes/listing-rules.js';
-import { applyListingPatch, stageListingPatch, type ListingPatchParams } from '../writes/listing-write.js';
+import { applyListingPatch, listingPatchAlreadyApplied, stageListingPatch } from '../writes/listing-write.js';
 import { asIssues, refuseErrors } from '../writes/violations.js';
 
 export const ListingPatch = Type.Object(
@@ -58,6 +58,7 @@ export default defineCapability({
     });
   },
   async apply(ctx) {
-    return applyListingPatch(ctx, ctx.params as unknown as ListingPatchParams);
+    return applyListingPatch(ctx, ctx.params);
   },
+  alreadyApplied: listingPatchAlreadyApplied,
 });

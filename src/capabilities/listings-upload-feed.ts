@@ -4,7 +4,7 @@ import { MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';
 import { WriteAnswer } from './answers.js';
 import { BrokerError } from '../errors.js';
-import { MAX_FEED_MESSAGES, prepareFeed, type FeedInput } from '../writes/feed-rules.js';
+import { MAX_FEED_MESSAGES, prepareFeed } from '../writes/feed-rules.js';
 import { ACCEPTED_FEED_TYPES, BROKER_ROLES, feedTypeRefusal } from '../writes/feed-types.js';
 import { applyFeed, feedSummary, PREVIEW_SKUS, previewListingsFeed } from '../writes/feed-write.js';
 import { asIssues, refuseErrors } from '../writes/violations.js';
@@ -61,7 +61,7 @@ export default defineCapability({
     if (refusal) refuseErrors([refusal]);
   },
   async stage(ctx) {
-    const prepared = await prepareFeed(ctx.params as FeedInput, ctx.connection.sellingPartnerId);
+    const prepared = await prepareFeed(ctx.params, ctx.connection.sellingPartnerId);
     refuseErrors(prepared.violations);
     const listings = prepared.listings;
     if (!listings) throw new BrokerError('INTERNAL_ERROR', 'a feed that passed the feed rules has no document');
@@ -77,7 +77,7 @@ export default defineCapability({
   async apply(ctx) {
     // Checked again: a confirmation staged before a rule existed (e.g. an order feed staged before
     // feed types were held to the broker's roles) is refused naming the rule, and nothing is sent.
-    const prepared = await prepareFeed(ctx.params as FeedInput, ctx.connection.sellingPartnerId);
+    const prepared = await prepareFeed(ctx.params, ctx.connection.sellingPartnerId);
     refuseErrors(prepared.violations);
     if (!prepared.listings) throw new BrokerError('INTERNAL_ERROR', 'the staged feed has no document; stage it again');
     return applyFeed(ctx, prepared);

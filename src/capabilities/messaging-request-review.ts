@@ -5,7 +5,7 @@ import { SANDBOX } from './examples.js';
 import { WriteAnswer } from './answers.js';
 import { findOpenReviewRequest } from '../confirmations/repository.js';
 import { BrokerError } from '../errors.js';
-import { requireEligible, sendReviewRequest } from '../writes/review-request.js';
+import { requireEligible, reviewRequestAlreadyApplied, sendReviewRequest } from '../writes/review-request.js';
 import { countryOf } from '../writes/staged.js';
 
 export default defineCapability({
@@ -35,10 +35,12 @@ export default defineCapability({
         { path: `/orders/${orderId}/solicitations/productReviewAndSellerFeedback`, before: 'not requested (Amazon offers it for this order)', after: 'requested' },
       ],
       issues: [],
+      applyParams: ctx.params,
     };
   },
   async apply(ctx) {
     // No second GET: Amazon sometimes lists no action for an eligible order; its answer to the POST decides.
     return sendReviewRequest(ctx, ctx.params.amazon_order_id);
   },
+  alreadyApplied: reviewRequestAlreadyApplied,
 });

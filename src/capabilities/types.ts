@@ -63,17 +63,40 @@ export interface ReadCapability<S extends TSchema = TSchema> extends CapabilityB
   run(ctx: CapabilityContext<Static<S>>): Promise<unknown>;
 }
 
-export interface WriteCapability<S extends TSchema = TSchema> extends CapabilityBase<S> {
-  access: 'write';
-  /** Checks the write against Amazon's rules and current state; changes nothing at Amazon. */
-  stage(ctx: CapabilityContext<Static<S>>): Promise<StagedWrite>;
-  /** Performs the write; called once per confirmation. Returns its result, or an AmazonRejection. */
-  apply(ctx: CapabilityContext<Static<S>>): Promise<unknown>;
+/** What a write's apply runs with: the seller context and the params its stage decided (a buyer confirms it, no agent's job). */
+export type ApplyContext<A> = Omit<CapabilityContext<A>, 'job'>;
+
+/** What `stage` returns: the preview the buyer confirms, and exactly the params `apply` will take (stored with the confirmation). */
+export interface Staged<A> extends StagedWrite {
+  applyParams: A;
 }
 
-export type Capability<S extends TSchema = TSchema> = ReadCapability<S> | WriteCapability<S>;
+/**
+ * What Amazon's current state says of a write whose apply was interrupted (its owner died while
+ * `applying`): it landed (`found`, the result to record), it did not (`not_sent`: send it once
+ * now), or it cannot be told (`unknown`, why: never sent again).
+ */
+export type ApplyFinding = { found: Record<string, unknown> } | 'not_sent' | { unknown: string };
 
-/** Keeps each module's params type while the registry holds them uniformly. */
-export function defineCapability<S extends TSchema>(capability: Capability<S>): Capability<S> {
+/** A write capability with params S, staged as A (what apply takes once the buyer confirms). */
+export interface WriteCapability<S extends TSchema = TSchema, A = Static<S>> extends CapabilityBase<S> {
+  access: 'write';
+  /** Checks the write against Amazon's rules and current state; changes nothing at Amazon. */
+  stage(ctx: CapabilityContext<Static<S>>): Promise<Staged<A>>;
+  /** Performs the write; called once per confirmation. Returns its result, or an AmazonRejection. */
+  apply(ctx: ApplyContext<A>): Promise<unknown>;
+  /**
+   * After an interrupted apply: asks Amazon whether the write is already there. Without it the
+   * write cannot be looked up (feeds, A+ documents) and an interrupted one is never re-sent.
+   */
+  alreadyApplied?(ctx: ApplyContext<A>): Promise<ApplyFinding>;
+}
+
+// Methods (not function properties) on purpose: a WriteCapability<S, A> then fits the registry's
+// WriteCapability<S, unknown>, which hands apply the params stored by the same capability's stage.
+export type Capability<S extends TSchema = TSchema> = ReadCapability<S> | WriteCapability<S, unknown>;
+
+/** Keeps each module's params (and staged params) type while the registry holds them uniformly. */
+export function defineCapability<S extends TSchema, A>(capability: ReadCapability<S> | WriteCapability<S, A>): Capability<S> {
   return capability;
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { auditClosed } from '../audit/audit.js';
 import { findCapability } from '../capabilities/index.js';
-import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
+import type { ApplyContext, WriteCapability } from '../capabilities/types.js';
 import { findConnection } from '../connections/repository.js';
 import { BrokerError, conflict, isBrokerError, notFound } from '../errors.js';
 import { findMarketplace } from '../marketplaces/marketplaces.js';
@@ -43,11 +43,11 @@ export interface AppliedAnswer {
 function writeCapability(name: string): WriteCapability {
   const capability = findCapability(name);
   if (capability?.access !== 'write') throw new Error(`confirmation of unknown write capability ${name}`);
-  return capability as WriteCapability;
+  return capability;
 }
 
 /** The context an apply runs in: the buyer's current connection for the confirmation's marketplace. */
-async function applyContext(services: BrokerServices, record: ConfirmationRecord, log: FastifyBaseLogger): Promise<CapabilityContext<Record<string, unknown>>> {
+async function applyContext(services: BrokerServices, record: ConfirmationRecord, log: FastifyBaseLogger): Promise<ApplyContext<unknown>> {
   const connection = await findConnection(services.db, record.buyerId, record.marketplaceId);
   if (!connection) throw new BrokerError('NO_CONNECTION', `the buyer no longer has Amazon connected for marketplace ${record.marketplaceId}; reconnect, then apply again`);
   if (connection.status === 'revoked') throw new BrokerError('TOKEN_EXPIRED', 'the buyer revoked or lost the Amazon authorization; they must reconnect Amazon, then apply again');
@@ -57,18 +57,27 @@ async function applyContext(services: BrokerServices, record: ConfirmationRecord
   const marketplace = findMarketplace(record.marketplaceId);
   if (!marketplace) throw new Error(`confirmation for unknown marketplace ${record.marketplaceId}`);
   const amazon = services.amazon.forSeller(connection, { log });
-  const job = { tokenId: record.tokenId, orderId: record.orderId, buyerId: record.buyerId, toolId: 'confirmation', capabilities: [record.capability], autoApply: [] };
-  return { params: record.params, job, marketplace, connection, amazon, services, log };
+  return { params: record.params, marketplace, connection, amazon, services, log };
 }
 
-async function performAudited(services: BrokerServices, record: ConfirmationRecord, claim: Date, log: FastifyBaseLogger, interrupted = false): Promise<AppliedAnswer> {
+/**
+ * Performs a claimed confirmation and audits it. `checked` is the context built before claiming (a
+ * pending one); a taken-over interrupted one builds it now.
+ */
+async function performAudited(
+  services: BrokerServices,
+  record: ConfirmationRecord,
+  claim: Date,
+  log: FastifyBaseLogger,
+  { checked, interrupted = false }: { checked?: ApplyContext<unknown>; interrupted?: boolean },
+): Promise<AppliedAnswer> {
   const started = performance.now();
-  let ctx: CapabilityContext<Record<string, unknown>> | undefined;
+  let ctx = checked;
   let outcome: string = 'APPLIED';
   let httpStatus = 200;
   try {
     try {
-      ctx = await applyContext(services, record, log);
+      ctx ??= await applyContext(services, record, log);
     } catch (error) {
       // Nothing was sent: the buyer can fix the connection and apply again.
       await finishClaim(services.db, record.id, claim, { status: 'pending' });
@@ -125,11 +134,11 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
         throw conflict(`confirmation ${id} expired at ${record.expiresAt.toISOString()} without being applied; stage the write again`, { status: 'expired' });
       case 'pending': {
         if (record.orderDeleted) throw new BrokerError('ORDER_NOT_FOUND', `order ${record.orderId} was deleted; its confirmations can no longer be applied`);
-        // Cheap checks first, so a revoked connection answers without taking the claim.
-        await applyContext(services, record, log);
+        // The connection is checked before the claim, so a revoked one answers without taking it.
+        const checked = await applyContext(services, record, log);
         const claim = await claimPending(services.db, id);
         if (!claim) continue;
-        return performAudited(services, record, claim, log);
+        return performAudited(services, record, claim, log, { checked });
       }
       case 'applying': {
         if (record.updatedAt.getTime() + leaseMs > Date.now()) {
@@ -139,7 +148,7 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
           await sleep(APPLY_POLL_MS);
           continue;
         }
-        if (!isRecoverable(record.capability)) {
+        if (!isRecoverable(writeCapability(record.capability))) {
           await finishClaim(services.db, id, record.updatedAt, {
             status: 'failed',
             error: {
@@ -154,7 +163,7 @@ export async function applyConfirmation(services: BrokerServices, id: string, lo
         const claim = await takeOverClaim(services.db, id, record.updatedAt);
         if (!claim) continue;
         log.warn({ confirmation_id: id, capability: record.capability }, 'recovering an interrupted apply: reading Amazon back before sending');
-        return performAudited(services, record, claim, log, true);
+        return performAudited(services, record, claim, log, { interrupted: true });
       }
     }
   }

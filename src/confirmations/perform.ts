@@ -1,4 +1,4 @@
-import { AmazonRejection, type CapabilityContext, type WriteCapability } from '../capabilities/types.js';
+import { AmazonRejection, type ApplyContext, type WriteCapability } from '../capabilities/types.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import type { AmazonApi, SpApiRequest } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
@@ -69,7 +69,7 @@ export interface ApplyOutcome {
 export async function performClaimed(
   services: BrokerServices,
   capability: WriteCapability,
-  ctx: CapabilityContext<Record<string, unknown>>,
+  ctx: ApplyContext<unknown>,
   confirmationId: string,
   claim: Date,
   options: { releaseWhenNothingSent: boolean },
@@ -77,7 +77,7 @@ export async function performClaimed(
   const { api, liveWrites } = trackLiveWrites(ctx.amazon);
   let result: unknown;
   try {
-    result = await capability.apply({ ...ctx, amazon: api } as never);
+    result = await capability.apply({ ...ctx, amazon: api });
   } catch (error) {
     if (options.releaseWhenNothingSent && releasable(error, liveWrites())) {
       await finishClaim(services.db, confirmationId, claim, { status: 'pending' });

@@ -20,7 +20,8 @@ export interface ConfirmationRecord {
   capability: string;
   marketplaceId: string;
   region: string;
-  params: Record<string, unknown>;
+  /** What the capability's stage decided its apply takes (stored as JSON, read back as it was). */
+  params: unknown;
   preview: StoredPreview;
   status: ConfirmationStatus;
   result: unknown;
@@ -58,7 +59,7 @@ const toRecord = (row: Row): ConfirmationRecord => ({
   capability: row.capability,
   marketplaceId: row.marketplace_id,
   region: row.region,
-  params: row.params as Record<string, unknown>,
+  params: row.params,
   preview: row.preview as StoredPreview,
   status: row.status,
   result: row.result ?? null,

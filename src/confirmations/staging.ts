@@ -1,7 +1,6 @@
 import { randomId } from '../auth/secrets.js';
 import type { BrokerServices } from '../services.js';
 import type { CapabilityContext, WriteCapability } from '../capabilities/types.js';
-import type { StagedWriteWithParams } from '../writes/staged.js';
 import { performClaimed } from './perform.js';
 import { insertConfirmation } from './repository.js';
 import { CONFIRMATION_TTL_MS } from './types.js';
@@ -14,12 +13,12 @@ import { CONFIRMATION_TTL_MS } from './types.js';
  * applied at once (APPLIED).
  */
 export async function stageOrApplyWrite(services: BrokerServices, ctx: CapabilityContext<unknown>, capability: WriteCapability): Promise<unknown> {
-  const staged = (await capability.stage(ctx as never)) as StagedWriteWithParams;
+  const staged = await capability.stage(ctx);
   const now = new Date();
   const id = randomId('cnf');
   const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS);
   const autoApply = ctx.job.autoApply.includes(capability.name);
-  const params = staged.applyParams ?? (ctx.params as Record<string, unknown>);
+  const params = staged.applyParams;
   await insertConfirmation(ctx.services.db, {
     id,
     orderId: ctx.job.orderId,

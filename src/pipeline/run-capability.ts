@@ -145,5 +145,5 @@ export async function runCapability(
   const amazon = services.amazon.forSeller(connection, { log, ...(frontDoor ? { frontDoor } : {}) });
   trace.amazonRequestIds = amazon.requestIds;
   const ctx: CapabilityContext<Record<string, unknown>> = { params, job, marketplace, connection, amazon, services, log };
-  return capability.access === 'read' ? capability.run(ctx as never) : stageOrApplyWrite(services, ctx, capability);
+  return capability.access === 'read' ? capability.run(ctx) : stageOrApplyWrite(services, ctx, capability);
 }

@@ -1,4 +1,4 @@
-import { AmazonRejection, type ValidationIssue } from '../capabilities/types.js';
+import { AmazonRejection, type ApplyFinding, type Staged, type ValidationIssue } from '../capabilities/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { BrokerError, isBrokerError } from '../errors.js';
@@ -7,7 +7,7 @@ import { fillDeleteSelectors } from './listing-deletes.js';
 import { describeValues, diffPatches, type Attributes } from './listing-diff.js';
 import { scopePatches, TOP_LEVEL_PATH, type PatchInput } from './listing-rules.js';
 import { refuseErrors } from './violations.js';
-import { amazonIssues, countryOf, orNotFound, refuseAmazonErrors, type StagedWriteWithParams, type WriteContext } from './staged.js';
+import { amazonIssues, countryOf, orNotFound, refuseAmazonErrors, type WriteContext } from './staged.js';
 
 /**
  * The two listings verbs share one sequence (Listings Items API 2021-08-01,
@@ -94,7 +94,7 @@ export interface StageListingInput {
   issues?: ValidationIssue[];
 }
 
-export async function stageListingPatch(ctx: WriteContext<unknown>, input: StageListingInput): Promise<StagedWriteWithParams> {
+export async function stageListingPatch(ctx: WriteContext<unknown>, input: StageListingInput): Promise<Staged<ListingPatchParams>> {
   const { attributes, summary } = await readListing(ctx, input.sku);
   const issues: ValidationIssue[] = [...(input.issues ?? [])];
   const productType = input.productType ?? summary?.productType;
@@ -152,12 +152,13 @@ export async function applyListingPatch(ctx: WriteContext<unknown>, params: List
 }
 
 /**
- * After an interrupted apply: Amazon's listing already shows every attribute the patches set, so
- * the PATCH landed (or the seller made the same change) and must not be sent again. Returns the
- * result to record, or undefined when the listing does not show it yet.
+ * After an interrupted apply, the listing is read back: Amazon already shows every attribute the
+ * patches set, so the PATCH landed (or the seller made the same change) and is not sent again;
+ * otherwise it was not sent, and is sent once now.
  */
-export async function listingPatchAlreadyApplied(ctx: WriteContext<unknown>, params: ListingPatchParams) {
+export async function listingPatchAlreadyApplied(ctx: WriteContext<ListingPatchParams>): Promise<ApplyFinding> {
+  const { params } = ctx;
   const { attributes } = await readListing(ctx, params.sku);
   const unchanged = diffPatches(attributes, params.patches, params.marketplace_id).every((entry) => isDeepStrictEqual(entry.before, entry.after));
-  return unchanged ? { sku: params.sku, status: 'ACCEPTED', submission_id: null, issues: [] } : undefined;
+  return unchanged ? { found: { sku: params.sku, status: 'ACCEPTED', submission_id: null, issues: [] } } : 'not_sent';
 }

@@ -1,3 +1,4 @@
+import type { ApplyFinding } from '../capabilities/types.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { orNotFound, type WriteContext } from './staged.js';
@@ -19,6 +20,19 @@ const orderPath = (orderId: string) => `/solicitations/v1/orders/${encodePathSeg
 interface SolicitationActions {
   _links?: { actions?: { name?: string }[] };
   _embedded?: { actions?: { payload?: { name?: string } }[] };
+}
+
+/**
+ * After an interrupted apply: Amazon still offers the action, so the request was not sent (send it
+ * once now); it no longer does, so most likely it was sent (one per order) or the window closed —
+ * never sent again.
+ */
+export async function reviewRequestAlreadyApplied(ctx: WriteContext<{ amazon_order_id: string }>): Promise<ApplyFinding> {
+  const amazonOrderId = ctx.params.amazon_order_id;
+  if (await reviewOffered(ctx, amazonOrderId)) return 'not_sent';
+  return {
+    unknown: `Amazon no longer offers a review request for order ${amazonOrderId}: most likely the interrupted apply sent it (Amazon allows one per order), or the order left its review window. It is not sent again; check the order in Seller Central`,
+  };
 }
 
 /** Whether Amazon lists the review-request action for the order now (an eligible order not yet solicited). */

@@ -1,16 +1,8 @@
-import type { CapabilityContext, StagedWrite, ValidationIssue } from '../capabilities/types.js';
+import type { ApplyContext, ValidationIssue } from '../capabilities/types.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 
-/**
- * What a write capability's `stage` may return beyond the preview: the params the confirmation
- * applies, when staging resolved or normalised some (the product type read from Amazon, the
- * seller id written into a feed header). The buyer confirms exactly what was previewed.
- */
-export interface StagedWriteWithParams extends StagedWrite {
-  applyParams?: Record<string, unknown>;
-}
-
-export type WriteContext<P> = CapabilityContext<P>;
+/** What the write helpers need, at stage and at apply alike: the seller context (no agent's job). */
+export type WriteContext<P> = ApplyContext<P>;
 
 /** Amazon's `issues[]` / `errors[]` / `warnings[]` entries as staged validation issues. */
 export function amazonIssues(entries: unknown, fallbackSeverity: ValidationIssue['severity']): ValidationIssue[] {

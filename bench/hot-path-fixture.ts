@@ -21,7 +21,7 @@ import {
 /**
  * The world of bench/hot-path and bench/profile: the simulator (Amazon's quotas on) in its own
  * process, `sellers` connected sellers each with a job token for listings.get and connect.status,
- * a broker process and the floor (bench/floor.ts) knowing the same tokens.
+ * a broker process and the floors (bench/floor.ts, bench/fastify-floor.ts) knowing the same tokens.
  */
 const MARKETPLACE = SEED.marketplaces.US;
 
@@ -35,12 +35,16 @@ export interface HotPathFixture {
   sim: ServerProcess;
   broker: BrokerProcess;
   floor: ServerProcess;
+  /** The same pass-through as one route of the project's Fastify (bench/fastify-floor.ts). */
+  fastifyFloor: ServerProcess;
   /** The broker's Redis key prefix and database (to count its commands and statements). */
   redisPrefix: string;
   databaseUrl: string;
   listingsCalls: Call[];
   statusCalls: Call[];
   resetQuotas(): Promise<void>;
+  /** Another broker process on the same database and Redis (e.g. with BENCH_ABLATE), stopped by close(). */
+  startBroker(extraEnv: Record<string, string>): Promise<BrokerProcess>;
   close(): Promise<void>;
 }
 
@@ -53,8 +57,12 @@ export async function startHotPath(options: { sellers: number; workers: string; 
   const env: Record<string, string> = { ...brokerEnv(sim, database.url, internalKey), BROKER_WORKERS: options.workers, LOG_LEVEL: 'info' };
   let broker: BrokerProcess | undefined;
   let floor: ServerProcess | undefined;
+  let fastifyFloor: ServerProcess | undefined;
+  const extraBrokers: BrokerProcess[] = [];
   const close = async () => {
+    for (const extra of extraBrokers) await extra.stop();
     await floor?.stop();
+    await fastifyFloor?.stop();
     await broker?.stop();
     await sim.stop();
     await database.drop();
@@ -87,16 +95,24 @@ export async function startHotPath(options: { sellers: number; workers: string; 
     writeFileSync(tokensFile, JSON.stringify(grants));
     const floorPort = await freePort();
     floor = await spawnServer('bench/floor.ts', { FLOOR_PORT: String(floorPort), FLOOR_SPAPI: sim.url, FLOOR_TOKENS: tokensFile }, floorPort, 'floor ready');
+    const fastifyFloorPort = await freePort();
+    fastifyFloor = await spawnServer('bench/fastify-floor.ts', { FLOOR_PORT: String(fastifyFloorPort), FLOOR_SPAPI: sim.url, FLOOR_TOKENS: tokensFile }, fastifyFloorPort, 'floor ready');
 
     return {
       sim,
       broker,
       floor,
+      fastifyFloor,
       redisPrefix: env.REDIS_KEY_PREFIX as string,
       databaseUrl: database.url,
       listingsCalls: sellers.map((s, i) => ({ token: jobTokens[i] as string, body: JSON.stringify({ capability: 'listings.get', provider: 'amazon', params: { sku: s.sku } }) })),
       statusCalls: sellers.map((_, i) => ({ token: jobTokens[i] as string, body: JSON.stringify({ capability: 'connect.status', provider: 'amazon', params: {} }) })),
       resetQuotas: () => resetQuotas(sim.url),
+      startBroker: async (extraEnv) => {
+        const extra = await startBrokerProcess({ ...env, ...extraEnv }, { compiled: true, nodeOptions: options.brokerNodeOptions ?? [] });
+        extraBrokers.push(extra);
+        return extra;
+      },
       close,
     };
   } catch (error) {

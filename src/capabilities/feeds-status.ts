@@ -1,6 +1,7 @@
 import Type from 'typebox';
-import { BrokerError, isBrokerError, notFound } from '../errors.js';
+import { isBrokerError, notFound } from '../errors.js';
 import { feedOwnerOrder } from '../confirmations/feed-owner.js';
+import { openDocumentById } from '../spapi/document-by-id.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { orNotFound } from '../writes/staged.js';
 import { defineCapability, type CapabilityContext } from './types.js';
@@ -34,16 +35,8 @@ async function processingReport(ctx: CapabilityContext<unknown>, feedId: string,
       // corrupt entry: fetch again
     }
   }
-  const document = await ctx.amazon.call<Json>({
-    operation: 'getFeedDocument',
-    method: 'GET',
-    path: `/feeds/2021-06-30/documents/${encodePathSegment(documentId)}`,
-  });
-  const body = record(document.body);
-  const url = str(body.url);
-  if (!url) throw new BrokerError('SP_API_ERROR', 'Amazon answered getFeedDocument without a url', { details: { status: document.status, errors: [] } });
   // Streamed: a big feed's report lists an issue per message, and only a summary is kept.
-  const downloaded = await ctx.amazon.openDocument(url, { compression: str(body.compressionAlgorithm) });
+  const downloaded = await openDocumentById(ctx.amazon, 'getFeedDocument', documentId);
   const summary = await summarizeFeedReportStream(downloaded.chunks, charsetOf(downloaded.contentType));
   await ctx.services.store.set(key, JSON.stringify(summary), SUMMARY_TTL_MS).catch(() => {});
   return summary;

@@ -79,18 +79,32 @@ function schemaViolation(validator: Validator, value: unknown, base: string): Vi
 }
 
 /**
- * Messages checked in one turn of the event loop. A full feed (25,000 messages) takes a few hundred
- * milliseconds of rules; in slices the instance keeps answering other requests meanwhile.
+ * How long one turn of the event loop may spend checking messages. A full feed takes a few hundred
+ * milliseconds of rules; checked in turns the instance keeps answering other requests meanwhile. The
+ * turn is bounded by time, not by a message count, because one message may hold a few bytes or
+ * hundreds of kilobytes of text (500 messages of ten 600-character bullets held the loop ~200 ms).
  */
-export const MESSAGES_PER_TURN = 500;
+export const TURN_BUDGET_MS = 10;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Answers a function that yields to the event loop once the current turn has used its budget. */
+function turns(): () => Promise<void> | undefined {
+  let started = performance.now();
+  return () => {
+    if (performance.now() - started < TURN_BUDGET_MS) return undefined;
+    return nextTurn().then(() => {
+      started = performance.now();
+    });
+  };
+}
 
 /** Per-message rules: unique ids, the operation's required/forbidden fields, and the listing content rules. */
 async function messageViolations(messages: readonly FeedMessageDocument[], base: string): Promise<Violation[]> {
   const out: Violation[] = [];
   const seen = new Map<number, number>();
+  const turn = turns();
   for (const [i, message] of messages.entries()) {
-    if (i % MESSAGES_PER_TURN === 0) await nextTurn();
+    await turn();
     const here = at(base, i);
     const first = seen.get(message.messageId);
     if (first !== undefined) out.push(violation('FEED_MESSAGE_ID_DUPLICATE', at(here, 'messageId'), `repeats messageId ${message.messageId} of messages.${first}; messageId must be unique in the feed`));
@@ -153,8 +167,9 @@ export async function prepareListingsFeed(content: unknown, sellerId: string, ba
   const root = schemaViolation(rootValidator, document, base);
   if (root) return { violations: [...violations, root] };
   const messages = document.messages as unknown[];
+  const turn = turns();
   for (const [i, message] of messages.entries()) {
-    if (i % MESSAGES_PER_TURN === 0) await nextTurn();
+    await turn();
     const wrong = schemaViolation(messageValidator, message, at(base, 'messages', i));
     if (wrong) return { violations: [...violations, wrong] };
   }

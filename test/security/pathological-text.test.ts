@@ -207,14 +207,13 @@ describe('pathological text while /healthz is asked', () => {
     await expectResponsiveAtBodyLimit(huge, 10_000, '16 MiB feed content string');
   }, 180_000);
 
-  // Known gap (issue 20, left to the feed rules' owner): a feed of messages each within every
-  // limit is read in one synchronous pass, so 1,500 messages of 10 adversarial bullets (9 MB of
-  // text, under the 10 MiB feed cap) held the loop for about 450 ms on an idle machine (about 290 ms
-  // of listing rules, 70 ms of structuredClone). Enable once prepareFeed yields between messages or
-  // the feed's text is capped.
-  it.skip('listings.upload_feed: a 9 MB feed of messages within every limit', async () => {
+  // A feed of messages each within every limit is checked in turns of ~10 ms (in one synchronous
+  // pass, 1,500 such messages held the loop for about 450 ms). What remains is a big body's own
+  // cost — parsing 9 MB, encoding the feed, storing the staged write — so it is held to the
+  // body-limit floor like the 16 MiB calls.
+  it('listings.upload_feed: a 9 MB feed of messages within every limit', async () => {
     const many = await callWhileProbing('listings.upload_feed', feed(Array.from({ length: 1_500 }, (_, i) => bulletsMessage(i))));
-    expectResponsive(many, 10_000, '1,500 feed messages of 10 bullets');
+    await expectResponsiveAtBodyLimit(many, 10_000, '1,500 feed messages of 10 bullets');
   }, 60_000);
 
   it('catalog.search: keywords up to the body limit', async () => {

@@ -212,8 +212,13 @@ describe('a full feed and the event loop', () => {
     // Other work waiting on the loop: how often it got a turn while the feed was checked.
     let turns = 0;
     let running = true;
+    let last = performance.now();
+    let longestWaitMs = 0;
     const other = () => {
       turns += 1;
+      const now = performance.now();
+      longestWaitMs = Math.max(longestWaitMs, now - last);
+      last = now;
       if (running) setImmediate(other);
     };
     setImmediate(other);
@@ -222,9 +227,11 @@ describe('a full feed and the event loop', () => {
     expect(prepared.violations).toEqual([expect.objectContaining({ code: 'FEED_SELLER_ID_REPLACED' })]);
     expect(prepared.listings?.messages).toHaveLength(25_000);
     expect(JSON.stringify(content)).toBe(sent);
-    // Schema and rules each give other work a turn per slice of 500 messages: 100 turns (in one pass it got 3).
-    // (Measured on the 2-core machine: 330–480 ms in all, no stretch over ~50 ms outside vitest; in one pass, one 250–400 ms stretch.)
-    expect(turns).toBeGreaterThanOrEqual((2 * 25_000) / 500);
+    // Schema and rules give other work a turn every ~10 ms of checking (in one pass it got 3 turns and
+    // waited 250–400 ms once). The bound on the wait is loose on purpose: a busy machine's GC pauses
+    // land in it too.
+    expect(turns).toBeGreaterThan(10);
+    expect(longestWaitMs).toBeLessThan(150);
   });
 });
 

@@ -1,4 +1,5 @@
 import { BrokerError, isBrokerError } from '../../errors.js';
+import { openDocumentById } from '../../spapi/document-by-id.js';
 import { encodePathSegment } from '../../spapi/types.js';
 import type { CapabilityContext } from '../types.js';
 import { charsetOf, decodedChunks } from '../read-helpers/document-text.js';
@@ -10,7 +11,6 @@ import type { ReportSpec } from './spec.js';
 
 /** The Reports API 2021-06-30 calls of the workflow (docs/amazon.md#reports). */
 export type Ctx = CapabilityContext<unknown>;
-
 
 export async function getReport(ctx: Ctx, reportId: string): Promise<Json> {
   const response = await ctx.amazon.call<Json>({ operation: 'getReport', method: 'GET', path: `/reports/2021-06-30/reports/${encodePathSegment(reportId)}` });
@@ -42,15 +42,7 @@ export async function createReport(ctx: Ctx, spec: ReportSpec): Promise<string> 
  * MAX_ARRAY_ITEMS rows).
  */
 export async function downloadReportDocument(ctx: Ctx, documentId: string, keeperFor: (field: string) => RowKeeper = () => firstRows(MAX_ARRAY_ITEMS)): Promise<StreamedDocument> {
-  const response = await ctx.amazon.call<Json>({
-    operation: 'getReportDocument',
-    method: 'GET',
-    path: `/reports/2021-06-30/documents/${encodePathSegment(documentId)}`,
-  });
-  const body = record(response.body);
-  const url = str(body.url);
-  if (!url) throw new BrokerError('SP_API_ERROR', 'Amazon answered getReportDocument without a url', { details: { status: response.status, errors: [] } });
-  const document = await ctx.amazon.openDocument(url, { compression: str(body.compressionAlgorithm) });
+  const document = await openDocumentById(ctx.amazon, 'getReportDocument', documentId);
   try {
     return await streamJsonObject(decodedChunks(document.chunks, { charset: charsetOf(document.contentType) }), keeperFor);
   } catch (error) {

@@ -1,13 +1,17 @@
+import { runAblationBench } from './ablation.js';
 import { runColdStartBench } from './cold-start.js';
 import { runHotPathBench } from './hot-path.js';
 import { runProfile } from './profile.js';
 import { runQuotaBench } from './quota.js';
 import { runReportsBench } from './reports.js';
+import { runSyscallsBench } from './syscalls.js';
 
 // `npm run bench`: every benchmark, one after the other, each printing its figures;
-// `npm run bench <name>` runs one (`profile` runs only when named).
+// `npm run bench <name>` runs one (`profile` runs only when named); BENCH_ONLY=a,b runs those.
 const BENCHES: [name: string, title: string, run: () => Promise<unknown>, byDefault: boolean][] = [
-  ['hot-path', 'bench/hot-path — floor vs broker (listings.get, cached connect.status), alternated, Amazon quotas on', runHotPathBench, true],
+  ['hot-path', 'bench/hot-path — bare floor, Fastify floor and broker (listings.get, cached connect.status), alternated, Amazon quotas on', runHotPathBench, true],
+  ['ablation', 'bench/ablation — broker CPU per listings.get with one stage short-circuited at a time, against the full broker', runAblationBench, true],
+  ['syscalls', 'bench/syscalls — system calls per listings.get (strace -c -f): floors and broker at the same rate', runSyscallsBench, true],
   ['quota', 'bench/quota — one seller hammered through 3 broker processes, a second seller beside it', runQuotaBench, true],
   ['cold-start', 'bench/cold-start — a new instance: spawn to ready, first call, idle RSS', runColdStartBench, true],
   ['reports', 'bench/reports — one broker streams a 200 MB search terms report; its RSS sampled throughout', runReportsBench, true],
@@ -15,9 +19,10 @@ const BENCHES: [name: string, title: string, run: () => Promise<unknown>, byDefa
 ];
 
 const only = process.argv[2];
+const selected = process.env.BENCH_ONLY?.split(',').map((n) => n.trim());
 if (only && !BENCHES.some(([name]) => name === only)) throw new Error(`unknown benchmark ${only}: ${BENCHES.map(([n]) => n).join(', ')}`);
 for (const [name, title, run, byDefault] of BENCHES) {
-  if (only ? only !== name : !byDefault) continue;
+  if (only ? only !== name : selected ? !selected.includes(name) : !byDefault) continue;
   console.log(title);
   console.log(JSON.stringify(await run(), null, 2));
 }

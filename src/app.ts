@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
+import { ablate } from './bench-ablation.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { createAccessLog, createLogger, logDestination, requestLogger } from './logger.js';
 import { registerFrontDoorRateLimit } from './quota/front-door.js';
@@ -76,8 +77,8 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const elapsedMs = reply.elapsedTime;
-    services.metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, elapsedMs / 1000);
-    accessLog.requestCompleted({ request_id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(elapsedMs) });
+    if (!ablate.metrics) services.metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, elapsedMs / 1000);
+    if (!ablate.access_log) accessLog.requestCompleted({ request_id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(elapsedMs) });
     done();
   });
 

@@ -38,16 +38,16 @@ export const REDACT_PATHS = [
 ];
 
 const BASE = { service: 'capability-broker' };
-const LOG_CHUNK_BYTES = 4096;
+const LOG_CHUNK_BYTES = 32 * 1024;
 const LOG_FLUSH_MS = 250;
 
 /**
- * stdout, written in chunks of up to 4 KB instead of one system call per line (with a line per
+ * stdout, written in chunks of up to 32 KB instead of one system call per line (with a line per
  * request, a system call each is a visible part of a call's cost), flushed at least every 250 ms
  * and at exit.
  */
 export function logDestination(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_CHUNK_BYTES });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_CHUNK_BYTES, maxWrite: 4 * LOG_CHUNK_BYTES });
   const timer = setInterval(() => {
     try {
       destination.flush();

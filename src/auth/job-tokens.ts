@@ -3,7 +3,7 @@ import { preparedQuery, type Db, type PreparedStatement } from '../db/database.j
 import { BrokerError, conflict } from '../errors.js';
 import type { JobContext } from '../capabilities/types.js';
 import { randomId, sha256Hex } from './secrets.js';
-import type { LookupCache } from '../cache/lookup-cache.js';
+import { MISS, type LookupCache } from '../cache/lookup-cache.js';
 
 /**
  * Job tokens: long random secrets handed to a tool's agent, stored only as a SHA-256 hash, each
@@ -115,8 +115,13 @@ export async function authenticateJobToken(
   if (!TOKEN_PATTERN.test(presented)) throw invalidToken('malformed job token');
   const tokenHash = options.tokenHash ?? sha256Hex(presented);
   const row = options.cache
-    ? await options.cache.get(tokenHash, () => loadTokenRow(db, tokenHash), (r) => (r ? [`token:${tokenHash}`, `order:${r.order_id}`] : undefined))
+    ? await options.cache.get(tokenHash, () => loadTokenRow(db, tokenHash), tokenTags(tokenHash))
     : await loadTokenRow(db, tokenHash);
+  return jobOf(row);
+}
+
+/** The contract's token and order checks on a token row: the job, or the error to answer. */
+function jobOf(row: TokenRow | undefined): JobContext {
   if (!row) throw invalidToken('unknown job token');
   if (row.revoked_at) throw invalidToken('job token was revoked');
   if (row.expires_at.getTime() <= Date.now()) throw invalidToken('job token has expired');
@@ -132,6 +137,20 @@ export async function authenticateJobToken(
     autoApply: row.auto_apply,
   };
 }
+
+/**
+ * The job of a presented token whose row is in the cache and passes every check, synchronously;
+ * undefined otherwise (a miss, or a refusal: authenticateJobToken then answers it, budget and all).
+ * The cache holds only what the invalidation feed can drop, so a revocation is seen as before.
+ */
+export function cachedJob(db: Db, cache: TokenCache, presented: string, tokenHash: string): JobContext | undefined {
+  if (!TOKEN_PATTERN.test(presented)) return undefined;
+  const row = cache.peek(tokenHash, () => loadTokenRow(db, tokenHash), tokenTags(tokenHash));
+  if (row === MISS || !row || row.revoked_at || row.expires_at.getTime() <= Date.now() || !row.live_order_id || row.order_deleted_at) return undefined;
+  return jobOf(row);
+}
+
+const tokenTags = (tokenHash: string) => (r: TokenRow | undefined) => (r ? [`token:${tokenHash}`, `order:${r.order_id}`] : undefined);
 
 export async function revokeJobToken(db: Db, tokenId: string): Promise<boolean> {
   const result = await db

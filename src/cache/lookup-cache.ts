@@ -2,6 +2,9 @@ import type { InvalidationFeed } from './invalidation-feed.js';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 
+/** peek()'s answer when the value is not in memory (a cached value may itself be undefined or null). */
+export const MISS: unique symbol = Symbol('lookup-cache miss');
+
 export interface LookupCacheOptions {
   /**
    * How long an entry serves without Postgres (default 5 min): only a backstop, since changes arrive
@@ -95,23 +98,33 @@ export class LookupCache<V> {
   /** The cached value under `key`, else `load()`'s, kept under `tagsOf(value)` while the feed is live (undefined tags: not kept). */
   async get(key: string, load: () => Promise<V>, tagsOf: (value: V) => string[] | undefined): Promise<V> {
     if (this.feed?.live !== true) return load();
-    const entry = this.entries.get(key);
-    if (entry) {
-      const now = Date.now();
-      if (entry.expiresAt > now) {
-        if (entry.refreshAt <= now && !entry.refreshing) this.refresh(key, entry, load, tagsOf);
-        return entry.value;
-      }
-      // Expired a moment ago: a reload not yet started starts now, and this read keeps the value.
-      if (entry.expiresAt + this.staleMs > now && !entry.refreshing) {
-        this.refresh(key, entry, load, tagsOf);
-        return entry.value;
-      }
-      this.remove(key, entry);
-    }
+    const hit = this.peek(key, load, tagsOf);
+    if (hit !== MISS) return hit;
     const flight = this.inflight.get(key);
     if (flight && flight.generation === this.generation) return flight.promise;
     return this.load(key, load, tagsOf);
+  }
+
+  /**
+   * What get() would serve from memory right now, synchronously (a background reload started just
+   * as get() starts one), or MISS when get() would have to wait: a hit needs no promise.
+   */
+  peek(key: string, load: () => Promise<V>, tagsOf: (value: V) => string[] | undefined): V | typeof MISS {
+    if (this.feed?.live !== true) return MISS;
+    const entry = this.entries.get(key);
+    if (!entry) return MISS;
+    const now = Date.now();
+    if (entry.expiresAt > now) {
+      if (entry.refreshAt <= now && !entry.refreshing) this.refresh(key, entry, load, tagsOf);
+      return entry.value;
+    }
+    // Expired a moment ago: a reload not yet started starts now, and this read keeps the value.
+    if (entry.expiresAt + this.staleMs > now && !entry.refreshing) {
+      this.refresh(key, entry, load, tagsOf);
+      return entry.value;
+    }
+    this.remove(key, entry);
+    return MISS;
   }
 
   invalidate(tag: string) {

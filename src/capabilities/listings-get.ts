@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
 import { orNotFound } from '../writes/staged.js';
 import { defineCapability } from './types.js';
+import { ablate, memoized } from '../bench-ablation.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';
 import { SANDBOX } from './examples.js';
 import { Attributes, MarketplaceIdField, Money } from './answers.js';
@@ -95,19 +96,26 @@ export default defineCapability({
       'params.sku',
       `${JSON.stringify(ctx.params.sku)} is not a listing of this seller in marketplace ${marketplaceId} (products.list lists the seller's SKUs)`,
     );
-    const item = record(response.body);
-    return compact({
-      sku: str(item.sku) ?? ctx.params.sku,
-      marketplace_id: marketplaceId,
-      attributes: isRecord(item.attributes) ? item.attributes : {},
-      issues: records(item.issues).map(listingIssue),
-      summaries: records(item.summaries).map(listingSummary),
-      offers: records(item.offers).map((o) =>
-        compact({ marketplace_id: str(o.marketplaceId), offer_type: str(o.offerType), price: money(o.price, ctx.marketplace.currency), audience: str(record(o.audience).value) }),
-      ),
-      fulfillment_availability: records(item.fulfillmentAvailability).map((f) =>
-        compact({ fulfillment_channel_code: str(f.fulfillmentChannelCode), quantity: num(f.quantity) }),
-      ),
-    });
+    if (ablate.reshape) return memoized(ablatedAnswers, ctx.params.sku, () => reshape(record(response.body), ctx));
+    return reshape(record(response.body), ctx);
   },
 });
+
+const ablatedAnswers = new Map<string, ReturnType<typeof reshape>>();
+
+function reshape(item: Json, ctx: { params: { sku: string }; marketplace: { id: string; currency: string } }) {
+  const marketplaceId = ctx.marketplace.id;
+  return compact({
+    sku: str(item.sku) ?? ctx.params.sku,
+    marketplace_id: marketplaceId,
+    attributes: isRecord(item.attributes) ? item.attributes : {},
+    issues: records(item.issues).map(listingIssue),
+    summaries: records(item.summaries).map(listingSummary),
+    offers: records(item.offers).map((o) =>
+      compact({ marketplace_id: str(o.marketplaceId), offer_type: str(o.offerType), price: money(o.price, ctx.marketplace.currency), audience: str(record(o.audience).value) }),
+    ),
+    fulfillment_availability: records(item.fulfillmentAvailability).map((f) =>
+      compact({ fulfillment_channel_code: str(f.fulfillmentChannelCode), quantity: num(f.quantity) }),
+    ),
+  });
+}

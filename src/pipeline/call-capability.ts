@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Capability, JobContext } from '../capabilities/types.js';
 import { findCapability } from '../capabilities/index.js';
+import { ablate } from '../bench-ablation.js';
 import { BrokerError, errorBody, type ErrorBody, isBrokerError } from '../errors.js';
 import { unexpectedError } from '../http/error-handler.js';
 import { refuseDeepJson } from '../http/json-depth.js';
@@ -130,9 +131,9 @@ function outcomeOf(body: SuccessBody | ErrorBody): string {
 function record(scope: CallScope, call: CapabilityCall, trace: CallTrace, result: IdempotentResult, body: SuccessBody | ErrorBody, latencyMs: number): void {
   const { services, job } = scope;
   const outcome = outcomeOf(body);
-  services.metrics.capabilityCalls.inc({ capability: findCapability(call.capability)?.name ?? 'unknown', outcome });
+  if (!ablate.metrics) services.metrics.capabilityCalls.inc({ capability: findCapability(call.capability)?.name ?? 'unknown', outcome });
   const confirmationId = body.ok ? (body.data as { confirmation_id?: unknown } | null)?.confirmation_id : undefined;
-  services.audit.record({
+  if (!ablate.audit) services.audit.record({
     time: new Date(),
     // A replay reached nothing, but who was answered what is on the record.
     event: result.replayed ? 'capability_replay' : 'capability_call',

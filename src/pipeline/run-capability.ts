@@ -4,6 +4,10 @@ import Value from 'typebox/value';
 import { CAPABILITIES, CAPABILITY_NAMES, findCapability } from '../capabilities/index.js';
 import type { Capability, CapabilityContext, JobContext } from '../capabilities/types.js';
 import { lookupConnection } from '../connections/lookup.js';
+import type { Connection } from '../connections/types.js';
+import { ablate, memoized } from '../bench-ablation.js';
+
+const ablatedConnections = new Map<string, Promise<Connection | null>>();
 import { stageOrApplyWrite } from '../confirmations/staging.js';
 import { BrokerError } from '../errors.js';
 import { closestName } from '../http/did-you-mean.js';
@@ -115,13 +119,15 @@ export async function runCapability(
   trace: CallTrace,
   frontDoor?: FrontDoorTicket,
 ): Promise<unknown> {
-  const params = validateParams(capability, rawParams);
+  const params = ablate.validation ? ((rawParams ?? {}) as Record<string, unknown>) : validateParams(capability, rawParams);
   const requestedMarketplace = typeof params.marketplace_id === 'string' ? params.marketplace_id : undefined;
   if (requestedMarketplace !== undefined && !findMarketplace(requestedMarketplace)) {
     throw new BrokerError('INVALID_REQUEST', `unknown marketplace id ${requestedMarketplace}`, { details: { field: 'params.marketplace_id' } });
   }
 
-  const connection = await lookupConnection(services.db, services.caches.connections, job.buyerId, requestedMarketplace);
+  const connection = ablate.lookup
+    ? await memoized(ablatedConnections, job.buyerId, () => lookupConnection(services.db, services.caches.connections, job.buyerId, requestedMarketplace))
+    : await lookupConnection(services.db, services.caches.connections, job.buyerId, requestedMarketplace);
   if (!connection) {
     throw new BrokerError(
       'NO_CONNECTION',

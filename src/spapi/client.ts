@@ -13,6 +13,10 @@ import { amazonErrors, sleep } from './http.js';
 import { afterErrorAnswer, afterNoAnswer, afterThrottled, noAnswerReason, type Attempt, type NextStep } from './retry-policy.js';
 import { RequestSigner } from './signing.js';
 import { RegionalTransport, type Answer, type Outgoing } from './transport.js';
+import { ablate, memoized } from '../bench-ablation.js';
+
+const ablatedTokens = new Map<string, Promise<string>>();
+const ablatedAnswers = new Map<string, Promise<Answer>>();
 import { postToUploadDestination } from './upload-destinations.js';
 import type { AmazonApi, SellerContext, SpApiRequest, SpApiResponse } from './types.js';
 
@@ -69,7 +73,12 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
   function forSeller(seller: SellerContext, options: ForSellerOptions = {}): AmazonApi {
     const log = options.log ?? deps.log;
     const requestIds: string[] = [];
-    const tokenFor = () => (options.accessToken !== undefined ? Promise.resolve(options.accessToken) : accessTokens.get(seller.authorizationId));
+    const tokenFor = () =>
+      options.accessToken !== undefined
+        ? Promise.resolve(options.accessToken)
+        : ablate.access_token
+          ? memoized(ablatedTokens, seller.authorizationId, () => accessTokens.get(seller.authorizationId))
+          : accessTokens.get(seller.authorizationId);
 
     /** Attempts until one succeeds or the retry policy gives up; each attempt takes quota and a token first. */
     async function call<T>(req: SpApiRequest): Promise<SpApiResponse<T>> {
@@ -98,9 +107,13 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
 
     /** Waits for the seller's quota (the first reservation also counts the front-door ticket). */
     async function takeQuota(key: QuotaKey) {
+      if (ablate.quota) {
+        if (options.frontDoor?.pending) await options.frontDoor.countBy(Promise.resolve({ current: 1, ttl: 60_000 }));
+        return;
+      }
       const queued = performance.now();
       await quota.acquire(key, options.frontDoor ? { frontDoor: options.frontDoor } : {});
-      metrics.quotaWaits.observe({ operation: key.operation }, (performance.now() - queued) / 1000);
+      if (!ablate.metrics) metrics.quotaWaits.observe({ operation: key.operation }, (performance.now() - queued) / 1000);
     }
 
     /** One send, recorded (metrics, log, request id, Amazon's stated rate), and its answer classified. */
@@ -116,7 +129,9 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
       const started = performance.now();
       let answer: Answer;
       try {
-        answer = await transport.send(seller.region, outgoing, token);
+        answer = ablate.spapi
+          ? await memoized(ablatedAnswers, outgoing.path, () => transport.send(seller.region, outgoing, token))
+          : await transport.send(seller.region, outgoing, token);
       } catch (error) {
         observe(operation, 0, started);
         log.debug({ operation, status: 0, reason: noAnswerReason(error), latency_ms: Math.round(performance.now() - started) }, 'SP-API call failed');
@@ -155,7 +170,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
   }
 
   function observe(operation: string, status: number, started: number) {
-    metrics.amazonCalls.observe({ operation, status: String(status) }, (performance.now() - started) / 1000);
+    if (!ablate.metrics) metrics.amazonCalls.observe({ operation, status: String(status) }, (performance.now() - started) / 1000);
   }
 
   return {

@@ -73,9 +73,8 @@ export class RegionalTransport {
       accept,
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     };
-    const now = new Date();
-    if (this.signer) headers = await this.signer.sign(region, { method, url: new URL(`/${search}`, origin), path, headers, body }, now); // the path is given as sent
-    else headers['x-amz-date'] = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    if (this.signer) headers = await this.signer.sign(region, { method, url: new URL(`/${search}`, origin), path, headers, body }, new Date()); // the path is given as sent
+    else headers['x-amz-date'] = amzDate(Date.now());
     const answer = await exchange(
       this.poolFor(origin),
       { method, path: `${path}${search}`, headers, body: body ?? null },
@@ -108,4 +107,16 @@ export class RegionalTransport {
     }
     return pool;
   }
+}
+
+let amzDateSecond = -1;
+let amzDateText = '';
+/** x-amz-date (basic ISO 8601, to the second): formatted once per second, not per call. */
+function amzDate(nowMs: number): string {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== amzDateSecond) {
+    amzDateSecond = second;
+    amzDateText = new Date(second * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  }
+  return amzDateText;
 }

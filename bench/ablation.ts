@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { ABLATION_STAGES } from '../src/bench-ablation.js';
+import { startHotPath } from './hot-path-fixture.js';
+import { median } from './hot-path.js';
+import { closedLoop } from './load.js';
+import type { BrokerProcess } from './support.js';
+
+/**
+ * bench/ablation (issue 22): what each stage of a `listings.get` costs the broker. Beside the full
+ * broker, one broker process per stage with that stage short-circuited (BENCH_ABLATE, see
+ * src/bench-ablation.ts), all on the same database, Redis and simulator, a few at a time; rounds
+ * alternate over the full broker and those few under the same closed-loop load (3,000 sellers' rotating tokens), and each process's CPU
+ * time (utime + stime from /proc) is divided by its 2xx calls. A stage's cost is the full broker's
+ * CPU per call minus the ablated one's, each the median of the rounds.
+ */
+const SELLERS = Number(process.env.BENCH_SELLERS ?? 3000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUND_SECONDS = Number(process.env.BENCH_ABLATION_SECONDS ?? 2);
+const TICK_MS = 10; // USER_HZ 100
+const GROUP_SIZE = 4;
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+export async function runAblationBench() {
+  const world = await startHotPath({ sellers: SELLERS, workers: '1' });
+  try {
+    const stages: string[] = [...ABLATION_STAGES, ABLATION_STAGES.join(',')];
+    const perCall = new Map<string, number[]>([['full broker', []]]);
+    const rates = new Map<string, number[]>([['full broker', []]]);
+    const failures: Record<string, number> = {};
+    // Groups of GROUP_SIZE ablated processes beside the full broker: each process keeps up to 10
+    // Postgres connections, and Postgres allows 100 for everyone on the machine.
+    for (let first = 0; first < stages.length; first += GROUP_SIZE) {
+      const variants: [name: string, broker: BrokerProcess][] = [['full broker', world.broker]];
+      for (const stage of stages.slice(first, first + GROUP_SIZE)) {
+        const name = stage.includes(',') ? 'all of them' : stage;
+        variants.push([name, await world.startBroker({ BENCH_ABLATE: stage })]);
+        perCall.set(name, []);
+        rates.set(name, []);
+      }
+      // Warm-up: every token and connection in each process (caches, LWA, JIT, the ablations' memos).
+      for (let pass = 0; pass < 2; pass++) for (const [, broker] of variants) await closedLoop(broker.url, world.listingsCalls, CONNECTIONS, 2);
+      await world.resetQuotas();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, broker] of variants) {
+          const pid = broker.child.pid as number;
+          const before = cpuMs(pid);
+          const load = await closedLoop(broker.url, world.listingsCalls, CONNECTIONS, ROUND_SECONDS);
+          perCall.get(name)?.push((cpuMs(pid) - before) / Math.max(1, load.ok));
+          rates.get(name)?.push(load.ok_per_second);
+          for (const [status, n] of Object.entries(load.failures)) failures[`${name} ${status}`] = (failures[`${name} ${status}`] ?? 0) + n;
+          await world.resetQuotas();
+        }
+      }
+      for (const [name, broker] of variants) if (name !== 'full broker') await broker.stop();
+    }
+    const full = median(perCall.get('full broker') ?? []);
+    const table = [...perCall.keys()].map((name) => {
+      const ms = median(perCall.get(name) ?? []);
+      return {
+        ablated: name,
+        broker_cpu_ms_per_call: +ms.toFixed(3),
+        stage_cost_ms: name === 'full broker' ? null : +(full - ms).toFixed(3),
+        share_of_full: name === 'full broker' ? null : `${Math.round(((full - ms) / full) * 100)}%`,
+        calls_per_s: Math.round(median(rates.get(name) ?? [])),
+        cpu_ms_per_call_by_round: (perCall.get(name) ?? []).map((v) => +v.toFixed(3)),
+      };
+    });
+    console.table(table.map(({ cpu_ms_per_call_by_round: _rounds, ...row }) => row));
+    return { machine: `${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`, sellers: SELLERS, connections: CONNECTIONS, rounds: ROUNDS, round_seconds: ROUND_SECONDS, table, failures };
+  } finally {
+    await world.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await runAblationBench(), null, 2));
+}

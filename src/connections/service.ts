@@ -6,7 +6,7 @@ import type { BrokerServices } from '../services.js';
 import { authorizationEvent } from '../audit/audit.js';
 import { confirmPendingAuthorization, createPendingAuthorization, PENDING_AUTHORIZATION_TTL_MS, type ConfirmedAuthorization } from './pending.js';
 import { importAuthorization } from './repository.js';
-import { fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './status.js';
+import { fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './participations.js';
 import type { Connection } from './types.js';
 
 /** What the import route and the OAuth callback share: prove the grant, read participations, store. */

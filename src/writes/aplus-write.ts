@@ -2,7 +2,8 @@ import { AmazonRejection, type DiffEntry, type ValidationIssue } from '../capabi
 import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { hasImages, uploadAplusImages } from './aplus-images.js';
-import { amazonIssues, countryOf, refuseAmazonErrors, type WriteContext } from './staged.js';
+import { amazonIssues, refuseAmazonErrors } from './amazon-validation.js';
+import { countryOf, type WriteContext } from './write-context.js';
 
 /**
  * A+ Content API 2020-11-01 sequences (docs/amazon.md#a-content). Stage asks Amazon to validate the

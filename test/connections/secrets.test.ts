@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection, refreshTokenAad } from '../../src/connections/repository.js';
-import { fetchParticipations } from '../../src/connections/status.js';
+import { fetchParticipations } from '../../src/connections/participations.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
 import { accessTokensSeen, importConnection, listConnectionsHttp, newBuyer, newSeller } from './support.js';

@@ -4,7 +4,7 @@ import { createDatabase } from '../../src/db/database.js';
 import { MemoryStore } from '../../src/store/shared-store.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { findConnection } from '../../src/connections/repository.js';
-import { fetchParticipations } from '../../src/connections/status.js';
+import { fetchParticipations } from '../../src/connections/participations.js';
 import type { BrokerError } from '../../src/errors.js';
 import {
   DATABASE_URL,

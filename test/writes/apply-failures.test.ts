@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { internalHeaders } from '../helpers/app.js';
-import { expectError, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { isLiveWrite, NA, stagedData, useWriteEnv, US } from './helpers.js';
 
 describe('confirmations: failures, connection changes and interrupted applies', () => {
-  let env: WriteEnv;
+  const env = useWriteEnv();
   const SKU = 'SS-MUG-001';
   let productType: string;
 
   beforeAll(async () => {
-    env = await startWriteEnv();
     productType = (await env.listing(SKU)).summaries[0]!.productType;
   });
-  afterAll(async () => env?.close());
 
   const db = () => env.app.services.db;
   const stageTitle = async (title: string, jobToken?: string) => {
@@ -104,7 +103,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
     });
     expect(other.statusCode, other.body).toBe(201);
     const mark = env.mark();
-    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST')).toMatch(/staged for Amazon seller A1SANDBOXNA0001/);
+    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST').message).toMatch(/staged for Amazon seller A1SANDBOXNA0001/);
     expect(env.requestsSince(mark)).toEqual([]);
     const back = await env.app.inject({
       method: 'POST',
@@ -141,7 +140,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
     await db().updateTable('confirmations').set({ status: 'applying', updated_at: new Date(Date.now() - 10 * 60_000) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();
     const first = await env.apply(staged.confirmation_id);
-    expect(expectError(first, 409, 'INVALID_REQUEST')).toMatch(/interrupted.*will not re-send.*Seller Central/);
+    expect(expectError(first, 409, 'INVALID_REQUEST').message).toMatch(/interrupted.*will not re-send.*Seller Central/);
     expect((await env.apply(staged.confirmation_id)).json()).toEqual(first.json());
     expect(env.requestsSince(mark)).toEqual([]);
     expect((await env.list(orderId))[0]?.status).toBe('failed');

@@ -1,18 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { internalHeaders, randomSuffix } from '../helpers/app.js';
-import { expectError, isLiveWrite, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { isLiveWrite, stagedData, useWriteEnv, US } from './helpers.js';
 
 describe('confirmations: apply exactly once, reject, expiry', () => {
-  let env: WriteEnv;
+  const env = useWriteEnv();
   const SKU = 'SS-MUG-001';
   let productType: string;
 
   beforeAll(async () => {
-    env = await startWriteEnv();
     productType = (await env.listing(SKU)).summaries[0]!.productType;
   });
-  afterAll(async () => env?.close());
 
   const db = () => env.app.services.db;
   const stageTitle = async (title: string, jobToken?: string) => {
@@ -62,7 +61,7 @@ describe('confirmations: apply exactly once, reject, expiry', () => {
     expect((await env.reject(staged.confirmation_id)).statusCode).toBe(204);
     expect((await env.reject(staged.confirmation_id)).statusCode).toBe(204);
     const mark = env.mark();
-    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST')).toMatch(/rejected/);
+    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST').message).toMatch(/rejected/);
     expect(env.requestsSince(mark)).toEqual([]);
     expect(await status(staged.confirmation_id)).toBe('rejected');
   });
@@ -81,7 +80,7 @@ describe('confirmations: apply exactly once, reject, expiry', () => {
     const staged = await stageTitle('Expired Mug', jobToken);
     await db().updateTable('confirmations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();
-    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST')).toMatch(/expired/);
+    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST').message).toMatch(/expired/);
     expect(env.requestsSince(mark)).toEqual([]);
     expect((await env.list(orderId))[0]?.status).toBe('expired');
     expect((await env.reject(staged.confirmation_id)).statusCode).toBe(204);

@@ -1,8 +1,11 @@
 import { expect } from 'vitest';
-import { startSimulator, SEED, type RecordedRequest } from '../../src/simulator/index.js';
+import { SEED, type RecordedRequest } from '../../src/simulator/index.js';
 import type { Config } from '../../src/config.js';
 import type { ImageSourceOverrides } from '../../src/writes/image-fetch.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { callCapability, internalHeaders, mintToken, randomSuffix } from '../helpers/app.js';
+import { connectBuyer } from '../helpers/buyers.js';
+import { setUpForAll, startBroker } from '../helpers/harness.js';
+import { simulatorClient, type SimulatorClient } from '../helpers/simulator-client.js';
 
 export { SEED };
 export const NA = SEED.sellers.NA;
@@ -18,30 +21,35 @@ export function isLiveWrite(r: RecordedRequest): boolean {
   return LIVE.has(r.operation);
 }
 
+export interface WriteEnvOptions {
+  imageSources?: ImageSourceOverrides;
+  config?: Partial<Config>;
+  captureLogs?: boolean;
+}
+
 /** A simulator, the real app pointed at it, and a buyer connected to the NA sandbox seller. */
-export async function startWriteEnv(options: { imageSources?: ImageSourceOverrides; config?: Partial<Config>; captureLogs?: boolean } = {}) {
+export async function startWriteEnv(options: WriteEnvOptions = {}) {
+  const { config, ...app } = options;
   // The simulator's per-seller buckets are off here: these tests burst many PATCHes, and the broker's
   // limiter paces to Amazon's bucket edge, so arrival jitter gives occasional 429s (test/quota covers
   // throttling). A 429 on a write is never retried, which would make these tests flaky, not wrong.
-  const sim = await startSimulator({ rateLimits: false });
-  const { config: configOverrides, ...buildOptions } = options;
-  const testApp: TestApp = await buildTestApp({ ...simulatorConfig(sim), ...configOverrides }, buildOptions);
-  const { app, config } = testApp;
-  const buyerId = `buyer-${randomSuffix()}`;
-  const connected = await app.inject({
-    method: 'POST',
-    url: `/internal/buyers/${buyerId}/amazon/connections`,
-    headers: internalHeaders(config),
-    payload: { selling_partner_id: NA.sellingPartnerId, refresh_token: NA.refreshToken, region: 'NA' },
-  });
-  if (connected.statusCode !== 201) throw new Error(`connect failed: ${connected.statusCode} ${connected.body}`);
-
-  let accessToken: string | undefined;
+  const broker = await startBroker({ simulator: { rateLimits: false }, ...(config ? { config } : {}), app });
+  const { sim, testApp } = broker;
+  let buyerId: string;
+  try {
+    buyerId = await connectBuyer(testApp);
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+  const internal = (method: 'GET' | 'POST', url: string) => testApp.app.inject({ method, url, headers: internalHeaders(testApp.config) });
+  // The seller's own client, made at first use so that only the tests that read Amazon's state spend its LWA call.
+  let seller: SimulatorClient | undefined;
   const env = {
     sim,
     testApp,
-    app,
-    config,
+    app: testApp.app,
+    config: testApp.config,
     buyerId,
     async mint(options: { capabilities?: string[]; autoApply?: string[]; orderId?: string } = {}) {
       const orderId = options.orderId ?? `order-${randomSuffix()}`;
@@ -54,11 +62,11 @@ export async function startWriteEnv(options: { imageSources?: ImageSourceOverrid
       return { ...minted, orderId };
     },
     call: (jobToken: string, capability: string, params: Record<string, unknown>, headers: Record<string, string> = {}) =>
-      callCapability(app, jobToken, capability, params, headers),
-    apply: (id: string) => app.inject({ method: 'POST', url: `/internal/confirmations/${id}/apply`, headers: internalHeaders(config) }),
-    reject: (id: string) => app.inject({ method: 'POST', url: `/internal/confirmations/${id}/reject`, headers: internalHeaders(config) }),
+      callCapability(testApp.app, jobToken, capability, params, headers),
+    apply: (id: string) => internal('POST', `/internal/confirmations/${id}/apply`),
+    reject: (id: string) => internal('POST', `/internal/confirmations/${id}/reject`),
     async list(orderId: string) {
-      const response = await app.inject({ method: 'GET', url: `/internal/confirmations?order_id=${orderId}`, headers: internalHeaders(config) });
+      const response = await internal('GET', `/internal/confirmations?order_id=${orderId}`);
       expect(response.statusCode).toBe(200);
       return (response.json() as { data: { confirmations: Record<string, unknown>[] } }).data.confirmations;
     },
@@ -67,28 +75,27 @@ export async function startWriteEnv(options: { imageSources?: ImageSourceOverrid
       return sim.stats.requests.slice(mark).filter((r) => r.operation !== 'lwaToken');
     },
     mark: () => sim.stats.requests.length,
-    /** Reads Amazon's live state directly, as the seller, bypassing the broker. */
+    /** The seller's own client of Amazon (the simulator), bypassing the broker. */
+    async seller(): Promise<SimulatorClient> {
+      seller ??= await simulatorClient(sim);
+      return seller;
+    },
+    /** Reads Amazon's live state directly, as the seller. */
     async amazonGet<T = Record<string, unknown>>(path: string): Promise<T> {
-      if (!accessToken) {
-        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: NA.refreshToken, client_id: SEED.lwa.clientId, client_secret: SEED.lwa.clientSecret });
-        const token = await fetch(sim.lwaTokenUrl, { method: 'POST', body: form });
-        accessToken = ((await token.json()) as { access_token: string }).access_token;
-      }
-      const response = await fetch(`${sim.baseUrl}${path}`, { headers: { 'x-amz-access-token': accessToken } });
-      return (await response.json()) as T;
+      return (await (await env.seller()).get(path)).body as T;
     },
     async listing(sku: string) {
       return env.amazonGet<{ attributes: Record<string, unknown[]>; summaries: { productType: string; itemName?: string }[] }>(
         `/listings/2021-08-01/items/${NA.sellingPartnerId}/${encodeURIComponent(sku)}?marketplaceIds=${US}&includedData=attributes,summaries`,
       );
     },
-    async close() {
-      await testApp.close();
-      await sim.close();
-    },
+    close: () => broker.close(),
   };
   return env;
 }
+
+/** startWriteEnv in the enclosing describe's beforeAll, closed in its afterAll (see harness.ts setUpForAll). */
+export const useWriteEnv = (options: WriteEnvOptions = {}): WriteEnv => setUpForAll(() => startWriteEnv(options), (env) => env.close());
 
 export type WriteEnv = Awaited<ReturnType<typeof startWriteEnv>>;
 
@@ -114,12 +121,4 @@ export function expectStagedShape(data: StagedData) {
   expect(Array.isArray(data.confirm.diff_preview)).toBe(true);
   for (const entry of data.confirm.diff_preview) expect(Object.keys(entry).sort()).toEqual(['after', 'before', 'path']);
   for (const issue of data.validation.issues) expect(Object.keys(issue).sort()).toEqual(['code', 'message', 'severity']);
-}
-
-export function expectError(response: { statusCode: number; body: string; json(): unknown }, status: number, code: string): string {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = response.json() as { ok: boolean; error: { code: string; message: string } };
-  expect(body.ok).toBe(false);
-  expect(body.error.code).toBe(code);
-  return body.error.message;
 }

@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
-import { internalHeaders, type TestApp } from '../helpers/app.js';
-import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { internalHeaders } from '../helpers/app.js';
+import { expectError } from '../helpers/envelope.js';
+import { expectStagedShape, isLiveWrite, NA, stagedData, useWriteEnv, US } from './helpers.js';
 
 describe('listings.update', () => {
-  let env: WriteEnv;
-  const ctx: { testApp?: TestApp } = {};
+  const env = useWriteEnv();
   const SKU = 'SS-MUG-001';
   let productType: string;
 
   beforeAll(async () => {
-    env = await startWriteEnv();
-    ctx.testApp = env.testApp;
     productType = (await env.listing(SKU)).summaries[0]!.productType;
   });
-  afterAll(async () => env?.close());
 
   const titlePatch = (value: string) => [{ op: 'replace', path: '/attributes/item_name', value: [{ value }] }];
 
@@ -75,14 +72,14 @@ describe('listings.update', () => {
     expect(data.confirm.diff_preview[0]?.before).toEqual(current);
     // A caller cannot hand in its own "before": unknown fields are refused by name.
     const forged = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ ...titlePatch('X')[0], before: [{ value: 'fake' }] }] });
-    expect(expectError(forged, 400, 'INVALID_REQUEST')).toMatch(/params\.patches\.0\.before/);
+    expect(expectError(forged, 400, 'INVALID_REQUEST').message).toMatch(/params\.patches\.0\.before/);
   });
 
   it("refuses to stage a patch Amazon's validation preview answers INVALID, with Amazon's issues in details", async () => {
     const { jobToken, orderId } = await env.mint();
     const mark = env.mark();
     const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/fake_attribute', value: [{ value: 'x' }] }] });
-    expect(expectError(response, 400, 'INVALID_REQUEST')).toMatch(/params\.patches Amazon's validation preview refused the patch: Amazon: The attributes are invalid/);
+    expect(expectError(response, 400, 'INVALID_REQUEST').message).toMatch(/params\.patches Amazon's validation preview refused the patch: Amazon: The attributes are invalid/);
     expect(response.json().error.details).toMatchObject({ field: 'params.patches', issues: [{ code: '90000900', severity: 'ERROR', attributeNames: ['fake_attribute'] }] });
     expect(env.requestsSince(mark).some(isLiveWrite)).toBe(false);
     expect(await env.list(orderId)).toEqual([]);
@@ -138,7 +135,7 @@ describe('listings.update', () => {
     // Nothing left to name: refused on the value field, nothing sent.
     const mark2 = env.mark();
     const again = await env.call(jobToken, 'listings.update', { sku, product_type: type, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] });
-    expect(expectError(again, 400, 'INVALID_REQUEST')).toMatch(/^params\.patches\.0\.value is required: the listing has no bullet_point in marketplace ATVPDKIKX0DER.*DELETE_SELECTORS_REQUIRED/);
+    expect(expectError(again, 400, 'INVALID_REQUEST').message).toMatch(/^params\.patches\.0\.value is required: the listing has no bullet_point in marketplace ATVPDKIKX0DER.*DELETE_SELECTORS_REQUIRED/);
     expect(env.requestsSince(mark2).map((r) => r.operation)).toEqual(['getListingsItem']);
   });
 
@@ -157,7 +154,7 @@ describe('listings.update', () => {
     ];
     for (const [patches, message] of cases) {
       const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches });
-      expect(expectError(response, 400, 'INVALID_REQUEST'), JSON.stringify(patches).slice(0, 60)).toMatch(message);
+      expect(expectError(response, 400, 'INVALID_REQUEST').message, JSON.stringify(patches).slice(0, 60)).toMatch(message);
     }
     expect(env.requestsSince(mark)).toEqual([]);
     expect(await env.list(orderId)).toEqual([]);
@@ -172,7 +169,7 @@ describe('listings.update', () => {
   it("answers SP_API_ERROR with Amazon's 404 and names the field for a SKU Amazon does not know", async () => {
     const { jobToken } = await env.mint();
     const response = await env.call(jobToken, 'listings.update', { sku: NA.unknownSku, product_type: productType, patches: titlePatch('x') });
-    expect(expectError(response, 502, 'SP_API_ERROR')).toMatch(/params\.sku/);
+    expect(expectError(response, 502, 'SP_API_ERROR').message).toMatch(/params\.sku/);
     expect(response.json().error.details).toMatchObject({ status: 404, errors: [{ code: expect.any(String) }], field: 'params.sku' });
   });
 
@@ -221,5 +218,5 @@ describe('listings.update', () => {
     expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
   });
 
-  securityCases('listings.update', { sku: SKU, product_type: 'DRINKING_CUP', patches: titlePatch('Mug') }, ctx);
+  securityCases('listings.update', { sku: SKU, product_type: 'DRINKING_CUP', patches: titlePatch('Mug') }, env);
 });

@@ -1,5 +1,5 @@
 import { AmazonRejection, type DiffEntry, type ValidationIssue } from '../capabilities/types.js';
-import { BrokerError, isBrokerError } from '../errors.js';
+import { BrokerError, isBrokerError, retold } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { hasImages, uploadAplusImages } from './aplus-images.js';
 import { amazonIssues, refuseAmazonErrors } from './amazon-validation.js';
@@ -111,11 +111,7 @@ export async function applyAplus(ctx: WriteContext<unknown>, params: AplusParams
   } catch (error) {
     // The draft exists at Amazon: say so, so the buyer can finish it in Seller Central instead of creating another.
     if (!isBrokerError(error)) throw error;
-    throw new BrokerError(error.code, `${error.message} (the A+ document ${key} was created as a draft but not submitted for approval)`, {
-      httpStatus: error.httpStatus,
-      details: { ...error.details, content_reference_key: key },
-      ...(error.retryAfterS === undefined ? {} : { retryAfterS: error.retryAfterS }),
-    });
+    throw retold(error, `${error.message} (the A+ document ${key} was created as a draft but not submitted for approval)`, { ...error.details, content_reference_key: key });
   }
   return { content_reference_key: key, warnings };
 }

@@ -11,6 +11,12 @@ export { SEED };
 export const NA = SEED.sellers.NA;
 export const US = SEED.marketplaces.US;
 
+/** The seeded listing most write tests change. */
+export const MUG_SKU = 'SS-MUG-001';
+
+/** A listings.update patch that replaces the title. */
+export const titlePatch = (value: string) => [{ op: 'replace', path: '/attributes/item_name', value: [{ value }] }];
+
 export const WRITE_CAPABILITIES = ['listings.update', 'listings.update_images', 'listings.upload_feed', 'listings.a_plus_generate', 'messaging.request_review'];
 
 /** Operations that change Amazon's live state; everything else a stage may call reads or validates. */
@@ -27,7 +33,16 @@ export interface WriteEnvOptions {
   captureLogs?: boolean;
 }
 
-/** A simulator, the real app pointed at it, and a buyer connected to the NA sandbox seller. */
+/** A listing as the seller reads it from Amazon (the parts the tests look at). */
+export interface ListingState {
+  attributes: Record<string, unknown[]>;
+  summaries: { productType: string; itemName?: string }[];
+}
+
+/**
+ * A simulator, the real app pointed at it, a buyer connected to the NA sandbox seller, and the
+ * seller's own client of Amazon (to read its live state, bypassing the broker).
+ */
 export async function startWriteEnv(options: WriteEnvOptions = {}) {
   const { config, ...app } = options;
   // The simulator's per-seller buckets are off here: these tests burst many PATCHes, and the broker's
@@ -36,21 +51,29 @@ export async function startWriteEnv(options: WriteEnvOptions = {}) {
   const broker = await startBroker({ simulator: { rateLimits: false }, ...(config ? { config } : {}), app });
   const { sim, testApp } = broker;
   let buyerId: string;
+  let seller: SimulatorClient;
+  let mugProductType: string;
+  const listing = async (sku: string) =>
+    (await seller.get(`/listings/2021-08-01/items/${NA.sellingPartnerId}/${encodeURIComponent(sku)}?marketplaceIds=${US}&includedData=attributes,summaries`)).body as ListingState;
   try {
     buyerId = await connectBuyer(testApp);
+    seller = await simulatorClient(sim);
+    mugProductType = (await listing(MUG_SKU)).summaries[0]!.productType;
   } catch (error) {
     await broker.close();
     throw error;
   }
   const internal = (method: 'GET' | 'POST', url: string) => testApp.app.inject({ method, url, headers: internalHeaders(testApp.config) });
-  // The seller's own client, made at first use so that only the tests that read Amazon's state spend its LWA call.
-  let seller: SimulatorClient | undefined;
   const env = {
     sim,
     testApp,
     app: testApp.app,
     config: testApp.config,
     buyerId,
+    seller,
+    listing,
+    /** Amazon's product type of the mug, as a listings.update of it names it. */
+    mugProductType,
     async mint(options: { capabilities?: string[]; autoApply?: string[]; orderId?: string } = {}) {
       const orderId = options.orderId ?? `order-${randomSuffix()}`;
       const minted = await mintToken(testApp, {
@@ -70,24 +93,18 @@ export async function startWriteEnv(options: WriteEnvOptions = {}) {
       expect(response.statusCode).toBe(200);
       return (response.json() as { data: { confirmations: Record<string, unknown>[] } }).data.confirmations;
     },
+    confirmationStatus: async (id: string) => (await testApp.app.services.db.selectFrom('confirmations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status,
     /** What Amazon received from `mark` on (LWA token calls left out). */
     requestsSince(mark: number): RecordedRequest[] {
       return sim.stats.requests.slice(mark).filter((r) => r.operation !== 'lwaToken');
     },
     mark: () => sim.stats.requests.length,
-    /** The seller's own client of Amazon (the simulator), bypassing the broker. */
-    async seller(): Promise<SimulatorClient> {
-      seller ??= await simulatorClient(sim);
-      return seller;
-    },
-    /** Reads Amazon's live state directly, as the seller. */
-    async amazonGet<T = Record<string, unknown>>(path: string): Promise<T> {
-      return (await (await env.seller()).get(path)).body as T;
-    },
-    async listing(sku: string) {
-      return env.amazonGet<{ attributes: Record<string, unknown[]>; summaries: { productType: string; itemName?: string }[] }>(
-        `/listings/2021-08-01/items/${NA.sellingPartnerId}/${encodeURIComponent(sku)}?marketplaceIds=${US}&includedData=attributes,summaries`,
-      );
+    /** listings.update params that retitle the mug. */
+    titleUpdate: (title: string) => ({ sku: MUG_SKU, product_type: mugProductType, patches: titlePatch(title) }),
+    /** Stages a retitle of the mug (with a new token unless given one). */
+    async stageTitle(title: string, jobToken?: string): Promise<StagedData> {
+      const token = jobToken ?? (await env.mint()).jobToken;
+      return stagedData(await env.call(token, 'listings.update', env.titleUpdate(title)));
     },
     close: () => broker.close(),
   };

@@ -1,18 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomSuffix } from '../helpers/app.js';
 import { expectError } from '../helpers/envelope.js';
-import { isLiveWrite, stagedData, useWriteEnv } from './helpers.js';
+import { isLiveWrite, MUG_SKU, stagedData, useWriteEnv } from './helpers.js';
 
 describe('Idempotency-Key on capability calls', () => {
   const env = useWriteEnv();
-  const SKU = 'SS-MUG-001';
-  let productType: string;
+  const SKU = MUG_SKU;
 
-  beforeAll(async () => {
-    productType = (await env.listing(SKU)).summaries[0]!.productType;
-  });
-
-  const params = (title: string) => ({ sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: title }] }] });
+  const params = (title: string) => ({ sku: SKU, product_type: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: title }] }] });
   const key = () => ({ 'idempotency-key': `key-${randomSuffix()}` });
 
   it('the same key and body replays the first answer and calls Amazon once', async () => {

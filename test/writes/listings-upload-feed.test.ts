@@ -1,17 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
 import { expectError } from '../helpers/envelope.js';
-import { expectStagedShape, isLiveWrite, NA, stagedData, useWriteEnv, US } from './helpers.js';
+import { expectStagedShape, isLiveWrite, MUG_SKU, NA, stagedData, US, useWriteEnv } from './helpers.js';
 
 describe('listings.upload_feed', () => {
   const env = useWriteEnv();
-  const SKU = 'SS-MUG-001';
-  let productType: string;
-
-  beforeAll(async () => {
-    productType = (await env.listing(SKU)).summaries[0]!.productType;
-  });
+  const SKU = MUG_SKU;
 
   const quantityFeed = (quantity: number, sellerId = 'AOTHERSELLER0') => ({
     header: { sellerId, version: '2.0' },
@@ -20,10 +15,10 @@ describe('listings.upload_feed', () => {
         messageId: 1,
         sku: SKU,
         operationType: 'PATCH',
-        productType,
+        productType: env.mugProductType,
         patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity }] }],
       },
-      { messageId: 2, sku: 'BRAND-NEW-SKU-1', operationType: 'PARTIAL_UPDATE', productType, attributes: { item_name: [{ value: 'Enamel Camping Mug' }] } },
+      { messageId: 2, sku: 'BRAND-NEW-SKU-1', operationType: 'PARTIAL_UPDATE', productType: env.mugProductType, attributes: { item_name: [{ value: 'Enamel Camping Mug' }] } },
     ],
   });
 
@@ -66,7 +61,7 @@ describe('listings.upload_feed', () => {
 
     // Amazon processes it: the quantity changes only now.
     for (let i = 0; i < 50; i += 1) {
-      const feed = await env.amazonGet<{ processingStatus: string }>(`/feeds/2021-06-30/feeds/${result.feed_id}`);
+      const feed = (await env.seller.get(`/feeds/2021-06-30/feeds/${result.feed_id}`)).body as { processingStatus: string };
       if (feed.processingStatus === 'DONE') break;
       await sleep(100);
     }
@@ -87,12 +82,12 @@ describe('listings.upload_feed', () => {
     expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: duplicate }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.content\.messages\.1\.messageId .*FEED_MESSAGE_ID_DUPLICATE/,
     );
-    const missing = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType }] };
+    const missing = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType: env.mugProductType }] };
     expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: missing }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.content\.messages\.0\.patches is required for operationType PATCH/,
     );
     // Amazon deletes attributes only by their selector values, in feeds as in the Listings Items API.
-    const byName = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] }] };
+    const byName = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType: env.mugProductType, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] }] };
     expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: byName }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.content\.messages\.0\.patches\.0\.value is required for delete: Amazon deletes attributes only by the selector values.*DELETE_SELECTORS_REQUIRED/,
     );
@@ -163,11 +158,11 @@ describe('listings.upload_feed', () => {
     let id = 0;
     const messages: Record<string, unknown>[] = [];
     // The first SKU is a real listing, patched twice; every new SKU gets a PARTIAL_UPDATE, some an UPDATE or a DELETE.
-    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType, patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 3 }] }] });
-    for (const sku of skus) messages.push({ messageId: ++id, sku, operationType: 'PARTIAL_UPDATE', productType, attributes: { item_name: [{ value: `Mug ${sku}` }] } });
-    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Stoneware Mug, Blue' }] }] });
+    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 3 }] }] });
+    for (const sku of skus) messages.push({ messageId: ++id, sku, operationType: 'PARTIAL_UPDATE', productType: env.mugProductType, attributes: { item_name: [{ value: `Mug ${sku}` }] } });
+    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Stoneware Mug, Blue' }] }] });
     for (const sku of skus.slice(8)) messages.push({ messageId: ++id, sku, operationType: 'DELETE' });
-    messages.push({ messageId: ++id, sku: skus[2], operationType: 'UPDATE', productType, attributes: { item_name: [{ value: 'Glass Mug' }] } });
+    messages.push({ messageId: ++id, sku: skus[2], operationType: 'UPDATE', productType: env.mugProductType, attributes: { item_name: [{ value: 'Glass Mug' }] } });
     const before = await env.listing(SKU);
     const mark = env.mark();
     const data = stagedData(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: { header: { version: '2.0' }, messages } }));

@@ -67,7 +67,7 @@ describe('messaging.request_review', () => {
     const a = await env.mint();
     const staged = stagedData(await env.call(a.jobToken, 'messaging.request_review', { amazon_order_id: order }));
     // Meanwhile the review request goes out another way (here: directly at Amazon).
-    await (await env.seller()).post(`/solicitations/v1/orders/${order}/solicitations/productReviewAndSellerFeedback?marketplaceIds=${US}`);
+    await env.seller.post(`/solicitations/v1/orders/${order}/solicitations/productReviewAndSellerFeedback?marketplaceIds=${US}`);
     const mark = env.mark();
     const applied = await env.apply(staged.confirmation_id);
     expect(expectError(applied, 400, 'INVALID_REQUEST').message).toMatch(/not eligible for a review request: Amazon refused it \(403 Unauthorized\), as it does when a review was already requested for the order or the order is outside the window/);

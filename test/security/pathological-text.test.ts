@@ -1,8 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX } from '../../src/capabilities/examples.js';
-import { startSimulator, SEED, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { connectCaller, useBroker } from '../helpers/harness.js';
 
 /**
  * One request must not freeze the broker. Texts built to make backtracking patterns re-read the rest
@@ -28,30 +27,14 @@ const SHAPES: Record<string, (n: number) => string> = {
   '<a ': (n) => '<a '.repeat(n / 3),
 };
 
-let sim: RunningSimulator;
-let testApp: TestApp;
+const broker = useBroker({ simulator: { rateLimits: false }, config: { bodyLimitBytes: BODY_LIMIT } }, 60_000);
 let base: string;
 let jobToken: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ rateLimits: false });
-  testApp = await buildTestApp({ ...simulatorConfig(sim), bodyLimitBytes: BODY_LIMIT });
-  const buyerId = `buyer-${randomSuffix()}`;
-  const connected = await testApp.app.inject({
-    method: 'POST',
-    url: `/internal/buyers/${buyerId}/amazon/connections`,
-    headers: internalHeaders(testApp.config),
-    payload: { selling_partner_id: SEED.sellers.NA.sellingPartnerId, refresh_token: SEED.sellers.NA.refreshToken, region: 'NA' },
-  });
-  expect(connected.statusCode, connected.body).toBe(201);
-  ({ jobToken } = await mintToken(testApp, { buyerId, capabilities: ['listings.update', 'listings.a_plus_generate', 'listings.upload_feed', 'catalog.search'] }));
-  base = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  ({ jobToken } = await connectCaller(broker, ['listings.update', 'listings.a_plus_generate', 'listings.upload_feed', 'catalog.search']));
+  base = await broker.app.listen({ port: 0, host: '127.0.0.1' });
 }, 60_000);
-
-afterAll(async () => {
-  await testApp?.close();
-  await sim?.close();
-});
 
 interface Measured {
   status: number;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ErrorCode } from '../../src/errors.js';
+import { BrokerError, type ErrorCode } from '../../src/errors.js';
 
 /** An HTTP answer as `app.inject` gives it. */
 export interface Answer {
@@ -44,4 +44,25 @@ export function expectOk(response: Answer): any {
   const body = response.json() as { ok?: unknown; data?: unknown };
   expect(body.ok, response.body).toBe(true);
   return body.data;
+}
+
+/** The BrokerError `promise` rejects with; fails the test when it fulfils. */
+export const rejectionOf = (promise: Promise<unknown>): Promise<BrokerError> =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as BrokerError,
+  );
+
+/** The field named by the INVALID_REQUEST `fn` throws; fails the test when `fn` throws anything else, or nothing. */
+export function invalidField(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BrokerError);
+    expect((error as BrokerError).code).toBe('INVALID_REQUEST');
+    return (error as BrokerError).details?.field as string;
+  }
+  throw new Error('expected INVALID_REQUEST');
 }

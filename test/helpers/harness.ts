@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, mintToken, randomSuffix, simulatorConfig, type TestApp, type TestAppOptions } from './app.js';
+import { buildTestApp, callCapability, createTestDatabase, mintToken, randomSuffix, simulatorConfig, type TestApp, type TestAppOptions, type TestDatabase } from './app.js';
 import { connectBuyer, seededSeller, type Region, type Seller } from './buyers.js';
 import { simulatorClient, type SimulatorClient } from './simulator-client.js';
 
@@ -51,7 +51,7 @@ export function setUpForAll<T extends object>(start: () => Promise<T>, stop: (va
 }
 
 /** A simulator and the real app pointed at it. */
-export interface Broker extends Pick<TestApp, 'app' | 'config'> {
+export interface Broker extends Pick<TestApp, 'app' | 'config' | 'logs'> {
   sim: RunningSimulator;
   testApp: TestApp;
   close(): Promise<void>;
@@ -79,6 +79,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     testApp,
     app: testApp.app,
     config: testApp.config,
+    logs: testApp.logs,
     async close() {
       await testApp.close();
       await sim.close();
@@ -91,6 +92,9 @@ export const useBroker = (options: BrokerOptions = {}, timeoutMs?: number): Brok
 /** The app alone (embedded or the run's Postgres and Redis; Amazon unreachable). */
 export const useTestApp = (overrides: Partial<Config> = {}, options: TestAppOptions = {}): TestApp =>
   setUpForAll(() => buildTestApp(overrides, options), (testApp) => testApp.close());
+
+/** An empty database of its own on the run's Postgres (none without one: the apps then use PGlite), to share between instances; dropped after. */
+export const useTestDatabase = (): TestDatabase => setUpForAll(() => createTestDatabase(), (database) => database.drop());
 
 export const useSimulator = (options: SimulatorOptions = {}): RunningSimulator => setUpForAll(() => startSimulator(options), (sim) => sim.close());
 

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX } from '../../src/capabilities/examples.js';
 import { connectCaller, useBroker } from '../helpers/harness.js';
+import { adversarialTexts } from '../helpers/adversarial-texts.js';
 
 /**
  * One request must not freeze the broker. Texts built to make backtracking patterns re-read the rest
@@ -17,15 +18,7 @@ const BODY_LIMIT = 16 * 1024 * 1024;
 const HEALTHZ_BOUND_MS = 250;
 
 /** Pathological texts of about `n` characters. */
-const SHAPES: Record<string, (n: number) => string> = {
-  'a.': (n) => 'a.'.repeat(n / 2),
-  'a@': (n) => 'a@'.repeat(n / 2),
-  '1-': (n) => '1-'.repeat(n / 2),
-  'www.': (n) => 'www.'.repeat(n / 4),
-  'letters then !': (n) => `${'a'.repeat(n - 1)}!`,
-  'a.co': (n) => 'a.co'.repeat(n / 4),
-  '<a ': (n) => '<a '.repeat(n / 3),
-};
+const SHAPES = adversarialTexts('a.', 'a@', '1-', 'www.', 'letters then !', 'a.co', '<a ');
 
 const broker = useBroker({ simulator: { rateLimits: false }, config: { bodyLimitBytes: BODY_LIMIT } }, 60_000);
 let base: string;

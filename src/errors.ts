@@ -92,3 +92,13 @@ export const clientError = (message: string, httpStatus: number) => new BrokerEr
 /** 503: the broker's own database is out; retry shortly. */
 export const unavailable = (message: string) => new BrokerError('INTERNAL_ERROR', message, { httpStatus: 503, retryAfterS: 1, retryable: true });
 
+/**
+ * The same failure told with more (what had already happened, and details to act on): its code,
+ * status and retry hint kept; whether it is retryable goes back to the code's default, since the
+ * caller's situation changed.
+ */
+export const retold = (error: BrokerError, message: string, details: Record<string, unknown>) =>
+  new BrokerError(error.code, message, { httpStatus: error.httpStatus, details, ...(error.retryAfterS === undefined ? {} : { retryAfterS: error.retryAfterS }) });
+/** A failure recorded earlier (a confirmation's outcome), answered again with the status it was given then. */
+export const replayed = (code: ErrorCode, message: string, httpStatus: number, details?: Record<string, unknown>) =>
+  new BrokerError(code, message, { httpStatus, ...withDetails(details) });

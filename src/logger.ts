@@ -98,7 +98,7 @@ type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
  * requests log nothing but their access line (which has a logger of its own), and a pino child
  * made for every request is a visible part of a call's cost. Lines are exactly the child's.
  */
-class LazyRequestLogger {
+class LazyRequestLogger implements FastifyBaseLogger {
   #child: FastifyBaseLogger | undefined;
 
   constructor(
@@ -152,5 +152,5 @@ class LazyRequestLogger {
 /** Fastify's `childLoggerFactory`: lazy unless the route sets options of its own (e.g. a log level). */
 export function requestLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   if (Object.keys(options).length > 0) return parent.child(bindings, options);
-  return new LazyRequestLogger(parent as FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>, bindings) as unknown as FastifyBaseLogger;
+  return new LazyRequestLogger(parent as FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>, bindings);
 }

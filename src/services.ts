@@ -16,7 +16,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { maintainAuditPartitions } from './audit/partitions.js';
 import { readinessChecks } from './readiness.js';
 import { createLookupCaches, type LookupCaches } from './cache/index.js';
-import { ParticipationsCache } from './connections/status.js';
+import { ParticipationsCache } from './connections/participations.js';
 
 /**
  * The broker's long-lived parts, built once per app from a validated config and closed with it.

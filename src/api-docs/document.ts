@@ -43,9 +43,14 @@ export const OPENAPI_FRAME = {
   },
 };
 
-export function transformDocument<T>(document: T): T {
-  const json = document as unknown as Record<string, unknown>;
-  documentCapabilityCalls(json);
-  documentErrors(json);
+/** Adds the documentation to the document @fastify/swagger built, in place. */
+export function transformDocument<T extends object>(document: T): T {
+  if (isJsonObject(document)) {
+    documentCapabilityCalls(document);
+    documentErrors(document);
+  }
   return document;
 }
+
+/** The document is plain JSON (an object of named fields), which the documenting steps edit field by field. */
+const isJsonObject = (value: object): value is Record<string, unknown> => !Array.isArray(value);

@@ -3,7 +3,7 @@ import { defineCapability } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';
 import { MarketplaceIdField } from './answers.js';
-import { connectStatus } from '../connections/status.js';
+import { connectStatus } from '../connections/participations.js';
 
 export default defineCapability({
   name: 'connect.status',

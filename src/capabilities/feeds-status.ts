@@ -3,7 +3,7 @@ import { isBrokerError, notFound } from '../errors.js';
 import { feedOwnerOrder } from '../confirmations/feed-owner.js';
 import { openDocumentById } from '../spapi/document-by-id.js';
 import { encodePathSegment } from '../spapi/types.js';
-import { orNotFound } from '../writes/staged.js';
+import { orNotFound } from './amazon-not-found.js';
 import { defineCapability, type CapabilityContext } from './types.js';
 import { MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';

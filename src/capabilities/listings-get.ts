@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
-import { orNotFound } from '../writes/staged.js';
+import { orNotFound } from './amazon-not-found.js';
 import { defineCapability } from './types.js';
 import { ablate, memoized } from '../bench-ablation.js';
 import { MarketplaceIdParam, Params, SkuParam } from './params.js';

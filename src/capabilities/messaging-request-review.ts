@@ -6,7 +6,7 @@ import { WriteAnswer } from './answers.js';
 import { findOpenReviewRequest } from '../confirmations/repository.js';
 import { BrokerError } from '../errors.js';
 import { requireEligible, reviewRequestAlreadyApplied, sendReviewRequest } from '../writes/review-request.js';
-import { countryOf } from '../writes/staged.js';
+import { countryOf } from '../writes/write-context.js';
 
 export default defineCapability({
   name: 'messaging.request_review',

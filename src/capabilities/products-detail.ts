@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { encodePathSegment } from '../spapi/types.js';
-import { orNotFound } from '../writes/staged.js';
+import { orNotFound } from './amazon-not-found.js';
 import { defineCapability } from './types.js';
 import { AsinParam, MarketplaceIdParam, Params } from './params.js';
 import { SANDBOX } from './examples.js';

@@ -6,7 +6,7 @@ import type { AmazonApi, OperationName } from '../spapi/types.js';
 import type { Db } from '../db/database.js';
 import type { SharedStore } from '../store/shared-store.js';
 import type { ImageFetcher } from '../writes/image-fetch.js';
-import type { ParticipationsCache } from '../connections/status.js';
+import type { ParticipationsCache } from '../connections/participations.js';
 import type { StagedWrite } from '../writes/preview.js';
 
 export { AmazonRejection, type DiffEntry, type StagedWrite, type ValidationIssue } from '../writes/preview.js';

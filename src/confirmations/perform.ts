@@ -1,5 +1,5 @@
 import { AmazonRejection, type ApplyContext, type WriteCapability } from '../capabilities/types.js';
-import { BrokerError, isBrokerError } from '../errors.js';
+import { BrokerError, isBrokerError, replayed } from '../errors.js';
 import type { AmazonApi, SpApiRequest } from '../spapi/types.js';
 import type { BrokerServices } from '../services.js';
 import { findConfirmation, finishClaim } from './repository.js';
@@ -51,8 +51,7 @@ export function toStoredError(error: BrokerError, liveWrites: number): StoredErr
   };
 }
 
-export const fromStoredError = (stored: StoredError) =>
-  new BrokerError(stored.code, stored.message, { httpStatus: stored.http_status, ...(stored.details ? { details: stored.details } : {}) });
+export const fromStoredError = (stored: StoredError) => replayed(stored.code, stored.message, stored.http_status, stored.details);
 
 function releasable(error: unknown, liveWrites: number): boolean {
   if (liveWrites > 0 || !isBrokerError(error)) return false;

@@ -1,4 +1,4 @@
-import { BrokerError, invalidRequest } from '../errors.js';
+import { BrokerError, conflict, invalidRequest, notFound } from '../errors.js';
 import { LwaError, type LwaTokens } from '../lwa/client.js';
 import type { Region } from '../marketplaces/marketplaces.js';
 import { type AmazonApi, encodePathSegment } from '../spapi/types.js';
@@ -6,7 +6,7 @@ import type { BrokerServices } from '../services.js';
 import { authorizationEvent } from '../audit/audit.js';
 import { confirmPendingAuthorization, createPendingAuthorization, PENDING_AUTHORIZATION_TTL_MS, type ConfirmedAuthorization } from './pending.js';
 import { importAuthorization } from './repository.js';
-import { fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './status.js';
+import { fetchParticipations, languageTagsOf, participatingMarketplaceIds } from './participations.js';
 import type { Connection } from './types.js';
 
 /** What the import route and the OAuth callback share: prove the grant, read participations, store. */
@@ -99,22 +99,18 @@ export async function confirmAuthorization(
     );
   const step = await confirmPendingAuthorization(services.db, services.vault, { buyerId: input.buyerId, id: input.authorizationId }, now);
   if (step.kind === 'not_found') {
-    audit('INVALID_REQUEST', 404);
-    throw new BrokerError('INVALID_REQUEST', `no Amazon authorization ${input.authorizationId} for buyer ${input.buyerId}`, {
-      httpStatus: 404,
-      details: { field: 'params.authorization_id' },
-    });
+    const error = notFound(`no Amazon authorization ${input.authorizationId} for buyer ${input.buyerId}`, { field: 'params.authorization_id' });
+    audit(error.code, error.httpStatus);
+    throw error;
   }
   if (step.kind === 'expired') {
     if (step.closedNow) services.audit.record(authorizationEvent('authorization_expire', { buyerId: input.buyerId, outcome: 'EXPIRED', httpStatus: 0 }, now));
-    audit('INVALID_REQUEST', 409);
     const why = step.unreadable
       ? 'can no longer be read (its vault key was retired)'
       : `was not confirmed within ${PENDING_AUTHORIZATION_TTL_MS / 60_000} minutes of the OAuth callback`;
-    throw new BrokerError('INVALID_REQUEST', `Amazon authorization ${input.authorizationId} ${why} and was discarded; start the authorization again`, {
-      httpStatus: 409,
-      details: { status: 'expired' },
-    });
+    const error = conflict(`Amazon authorization ${input.authorizationId} ${why} and was discarded; start the authorization again`, { status: 'expired' });
+    audit(error.code, error.httpStatus);
+    throw error;
   }
   // The replaced grant's access tokens must not outlive it (a repeat has nothing new to drop).
   if (step.first) await services.amazon.accessTokens.forget(step.authorizationId);

@@ -87,6 +87,7 @@ export function createResilientPool(connectionString: string, timeouts: PoolTime
         // A stalled query may still be queued on this client: a rollback after it would wait behind it.
         if (broken) throw new DatabaseUnavailableError(new Error('connection already failed'));
         try {
+          // Forced: pg's result is what Kysely's own Postgres driver reads; pg types it wider (any command, a nullable rowCount, read only for writes).
           return (await client.query(config)) as unknown as PostgresQueryResult<R>;
         } catch (error) {
           if (!isConnectionFailure(error)) throw error;

@@ -104,20 +104,21 @@ export type Message = { kind: 'request'; request: JsonRpcRequest } | { kind: 'no
 
 const isRequestId = (id: unknown): id is RequestId => typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export function classifyMessage(value: unknown): Message {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { kind: 'invalid', reason: 'a JSON-RPC message must be an object' };
-  const message = value as Record<string, unknown>;
-  if (message.jsonrpc !== '2.0') return { kind: 'invalid', reason: 'jsonrpc must be "2.0"' };
-  const hasId = Object.hasOwn(message, 'id');
-  if (hasId && !isRequestId(message.id)) return { kind: 'invalid', reason: 'id must be a string or an integer' };
-  if (message.params !== undefined && (typeof message.params !== 'object' || message.params === null || Array.isArray(message.params))) {
-    return { kind: 'invalid', reason: 'params must be an object' };
+  if (!isObject(value)) return { kind: 'invalid', reason: 'a JSON-RPC message must be an object' };
+  const { id, method, params } = value;
+  if (value.jsonrpc !== '2.0') return { kind: 'invalid', reason: 'jsonrpc must be "2.0"' };
+  const hasId = Object.hasOwn(value, 'id');
+  if (hasId && !isRequestId(id)) return { kind: 'invalid', reason: 'id must be a string or an integer' };
+  if (params !== undefined && !isObject(params)) return { kind: 'invalid', reason: 'params must be an object' };
+  if (typeof method === 'string') {
+    // Without an id it is a notification (an id that is there was checked above).
+    if (!hasId || !isRequestId(id)) return { kind: 'notification' };
+    return { kind: 'request', request: { jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) } };
   }
-  if (typeof message.method === 'string') {
-    if (!hasId) return { kind: 'notification' };
-    return { kind: 'request', request: message as unknown as JsonRpcRequest };
-  }
-  if (hasId && (Object.hasOwn(message, 'result') || Object.hasOwn(message, 'error'))) return { kind: 'response' };
+  if (hasId && (Object.hasOwn(value, 'result') || Object.hasOwn(value, 'error'))) return { kind: 'response' };
   return { kind: 'invalid', reason: 'not a JSON-RPC 2.0 request, notification or response' };
 }
 

@@ -110,7 +110,7 @@ export default async function capabilityRoutes(untyped: FastifyInstance) {
           name: c.name,
           description: c.description,
           access: c.access,
-          params_schema: c.params as unknown as Record<string, unknown>,
+          params_schema: { ...c.params },
         })),
       };
     },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { lwaFailure, stageAuthorization } from '../connections/service.js';
 import { BrokerError } from '../errors.js';
 import { consumeOAuthState } from '../oauth/state.js';
@@ -16,7 +16,8 @@ import { errorResponses } from '../schemas/envelope.js';
  * §10.12). So the authorization is only stored as pending; SellerShorts, which knows who is signed
  * in, confirms it (docs/oauth.md).
  */
-export default async function oauthCallbackRoutes(app: FastifyInstance) {
+export default async function oauthCallbackRoutes(untyped: FastifyInstance) {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/oauth/amazon/callback',
     {
@@ -38,7 +39,7 @@ export default async function oauthCallbackRoutes(app: FastifyInstance) {
       // The landing page must not leak the code or state to third parties through Referer (Amazon's advice).
       reply.header('referrer-policy', 'no-referrer');
       reply.header('cache-control', 'no-store');
-      const query = request.query as Static<typeof OAuthCallbackQuery>;
+      const { query } = request;
       const { config, db, vault, amazon } = request.server.services;
       const state = await consumeOAuthState(db, vault, query.state);
       let tokens;
@@ -64,7 +65,7 @@ export default async function oauthCallbackRoutes(app: FastifyInstance) {
         'Amazon authorization pending confirmation',
       );
       if (state.returnTo) return reply.redirect(withAuthorizationId(state.returnTo, pending.id), 302);
-      return { ok: true, data: { status: 'PENDING_CONFIRMATION', authorization_id: pending.id, expires_at: pending.expiresAt.toISOString() } };
+      return { ok: true as const, data: { status: 'PENDING_CONFIRMATION' as const, authorization_id: pending.id, expires_at: pending.expiresAt.toISOString() } };
     },
   );
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BrokerError } from '../errors.js';
 import type { ImageFetcher } from './image-fetch.js';
 import { at, violation, type Violation } from './violations.js';
-import type { WriteContext } from './staged.js';
+import type { WriteContext } from './write-context.js';
 
 /**
  * A+ images (docs/amazon.md#uploads): `ImageComponent.uploadDestinationId` is issued by the Uploads API

@@ -1,8 +1,9 @@
 import { AmazonRejection, type DiffEntry, type ValidationIssue } from '../capabilities/types.js';
-import { BrokerError, isBrokerError } from '../errors.js';
+import { BrokerError, isBrokerError, retold } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { hasImages, uploadAplusImages } from './aplus-images.js';
-import { amazonIssues, countryOf, refuseAmazonErrors, type WriteContext } from './staged.js';
+import { amazonIssues, refuseAmazonErrors } from './amazon-validation.js';
+import { countryOf, type WriteContext } from './write-context.js';
 
 /**
  * A+ Content API 2020-11-01 sequences (docs/amazon.md#a-content). Stage asks Amazon to validate the
@@ -110,11 +111,7 @@ export async function applyAplus(ctx: WriteContext<unknown>, params: AplusParams
   } catch (error) {
     // The draft exists at Amazon: say so, so the buyer can finish it in Seller Central instead of creating another.
     if (!isBrokerError(error)) throw error;
-    throw new BrokerError(error.code, `${error.message} (the A+ document ${key} was created as a draft but not submitted for approval)`, {
-      httpStatus: error.httpStatus,
-      details: { ...error.details, content_reference_key: key },
-      ...(error.retryAfterS === undefined ? {} : { retryAfterS: error.retryAfterS }),
-    });
+    throw retold(error, `${error.message} (the A+ document ${key} was created as a draft but not submitted for approval)`, { ...error.details, content_reference_key: key });
   }
   return { content_reference_key: key, warnings };
 }

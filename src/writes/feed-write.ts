@@ -3,7 +3,7 @@ import { BrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { applyPatchesLocally, diffAttributes, diffPatches, type Attributes } from './listing-diff.js';
 import type { FeedMessageDocument, ListingsFeedDocument, PreparedFeed } from './feed-rules.js';
-import { countryOf, type WriteContext } from './staged.js';
+import { countryOf, type WriteContext } from './write-context.js';
 
 /**
  * Preview and apply of a JSON_LISTINGS_FEED (docs/amazon.md#feeds). Amazon has no validation preview for feeds, so the

@@ -63,7 +63,7 @@ export function publicOnly(resolve: Resolve): LookupFunction {
         const refusal = Object.assign(new Error(`${hostname} resolves to a non-public address${blocked ? ` (${blocked.address})` : ''}`), { code: 'EPRIVATEADDRESS' });
         return callback(refusal, '', 0);
       }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if (options.all) return callback(null, addresses);
       const [first] = addresses as [LookupAddress];
       return callback(null, first.address, first.family);
     });

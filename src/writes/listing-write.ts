@@ -7,7 +7,9 @@ import { fillDeleteSelectors } from './listing-deletes.js';
 import { describeValues, diffPatches, type Attributes } from './listing-diff.js';
 import { scopePatches, TOP_LEVEL_PATH, type PatchInput } from './listing-rules.js';
 import { refuseErrors } from './violations.js';
-import { amazonIssues, countryOf, orNotFound, refuseAmazonErrors, type WriteContext } from './staged.js';
+import { amazonIssues, refuseAmazonErrors } from './amazon-validation.js';
+import { countryOf, type WriteContext } from './write-context.js';
+import { orNotFound } from '../capabilities/amazon-not-found.js';
 
 /**
  * The two listings verbs share one sequence (Listings Items API 2021-08-01,

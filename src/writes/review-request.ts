@@ -1,7 +1,8 @@
 import type { ApplyFinding } from '../capabilities/types.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import { encodePathSegment } from '../spapi/types.js';
-import { orNotFound, type WriteContext } from './staged.js';
+import { orNotFound } from '../capabilities/amazon-not-found.js';
+import type { WriteContext } from './write-context.js';
 
 /**
  * Solicitations API v1 (docs/amazon.md#solicitations). Amazon decides eligibility: the order offers

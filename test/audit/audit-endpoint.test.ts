@@ -1,14 +1,11 @@
 import { Migrator, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.js';
 import { FolderMigrationProvider, migrateToLatest } from '../../src/db/migrator.js';
-import { buildTestApp, callCapability, createTestDatabase, internalHeaders, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { callCapability, createTestDatabase, internalHeaders, mintToken, randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp();
 
 const getAudit = (query: string) => testApp.app.inject({ url: `/internal/audit?${query}`, headers: internalHeaders(testApp.config) });
 

@@ -8,9 +8,10 @@ import { listPartitions, maintainAuditPartitions } from '../../src/audit/partiti
 import { createDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 import { Metrics } from '../../src/metrics.js';
-import { buildTestApp, randomSuffix, testConfig, type TestApp } from '../helpers/app.js';
+import { randomSuffix, testConfig } from '../helpers/app.js';
 import { embeddedCopy } from '../helpers/databases.js';
 import { missing } from '../helpers/services.js';
+import { useTestApp } from '../helpers/harness.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -40,11 +41,7 @@ async function insertsOf(db: Db, orderId: string): Promise<number> {
 const metricValue = async (metrics: Metrics, name: string) =>
   (await metrics.registry.getSingleMetric(name)?.get())?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp();
 
 const rowsOf = (orderId: string) => testApp.app.services.db.selectFrom('audit_events').selectAll().where('order_id', '=', orderId).orderBy('time').orderBy('id').execute();
 

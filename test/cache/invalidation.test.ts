@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { callCapability, internalHeaders, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
 /**
  * Embedded PGlite (sandbox, one instance): the caches hear its notifications in process. The
@@ -8,11 +9,7 @@ import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix,
 const code = async (t: TestApp, token: string) => (await callCapability(t.app, token, 'products.list')).json().error.code as string;
 
 describe('lookup caches on embedded PGlite (one instance)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({}, { database: { url: undefined, drop: async () => {} } });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({}, { database: { url: undefined, drop: async () => {} } });
 
   it('drop a revoked token and a deleted order in process', async () => {
     const orderId = `order-${randomSuffix()}`;

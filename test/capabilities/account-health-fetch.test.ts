@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { connectCaller, useBroker, type Broker } from '../helpers/harness.js';
 import { securityCases } from '../helpers/security-cases.js';
-import { SEED, caller, expectError, expectOk, mark, received, sleep, startHarness, type Harness } from './helpers.js';
+import { mark, QUICK_REPORTS, received, sleep } from './helpers.js';
 
-const ctx: { testApp?: TestApp } = {};
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-  ctx.testApp = h.testApp;
-});
-afterAll(async () => h?.close());
+const h = useBroker(QUICK_REPORTS);
 
 describe('account_health.fetch', () => {
   it("requests the seller performance report for the marketplace and answers Amazon's JSON with a summary", async () => {
-    const na = await caller(h, ['account_health.fetch']);
+    const na = await connectCaller(h, ['account_health.fetch']);
     const from = mark(h.sim);
     const data = expectOk(await na.call('account_health.fetch'));
     expect(received(h.sim, 'createReport', from).map((r) => r.body)).toEqual([{ reportType: 'GET_V2_SELLER_PERFORMANCE_REPORT', marketplaceIds: [SEED.marketplaces.US] }]);
@@ -34,10 +29,10 @@ describe('account_health.fetch', () => {
   });
 
   it('reuses a recent report for every order of the seller, and binds it to each', async () => {
-    const a = await caller(h, ['account_health.fetch'], { region: 'EU' });
+    const a = await connectCaller(h, ['account_health.fetch'], { region: 'EU' });
     const first = expectOk(await a.call('account_health.fetch', { marketplace_id: SEED.marketplaces.DE }));
     const from = mark(h.sim);
-    const b = await caller(h, ['account_health.fetch'], { region: 'EU' });
+    const b = await connectCaller(h, ['account_health.fetch'], { region: 'EU' });
     const second = expectOk(await b.call('account_health.fetch', { marketplace_id: SEED.marketplaces.DE }));
     expect(second.report_id).toBe(first.report_id);
     expect(second.report).toEqual(first.report);
@@ -52,7 +47,7 @@ describe('account_health.fetch', () => {
   });
 
   it('answers IN_PROGRESS with wait_seconds 0 and resumes by report_id; other orders and analytics report ids are refused', async () => {
-    const fe = await caller(h, ['account_health.fetch', 'analytics.fetch'], { region: 'FE' });
+    const fe = await connectCaller(h, ['account_health.fetch', 'analytics.fetch'], { region: 'FE' });
     const from = mark(h.sim);
     const pending = expectOk(await fe.call('account_health.fetch', { wait_seconds: 0 }));
     expect(pending).toMatchObject({ status: 'IN_PROGRESS', report_id: expect.any(String) });
@@ -62,7 +57,7 @@ describe('account_health.fetch', () => {
     expect(done).toMatchObject({ status: 'DONE', report_id: pending.report_id, marketplace_id: SEED.marketplaces.JP });
     expect(received(h.sim, 'createReport', from)).toHaveLength(1);
 
-    const stranger = await caller(h, ['account_health.fetch'], { region: 'FE' });
+    const stranger = await connectCaller(h, ['account_health.fetch'], { region: 'FE' });
     expectError(await stranger.call('account_health.fetch', { report_id: pending.report_id }), 'INVALID_REQUEST', 'params.report_id');
     const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
     const analytics = expectOk(await fe.call('analytics.fetch', { start_date: day, end_date: day, wait_seconds: 0 }));
@@ -70,7 +65,7 @@ describe('account_health.fetch', () => {
   });
 
   it('retries a transient getReportDocument 503 and still answers', async () => {
-    const mx = await caller(h, ['account_health.fetch']);
+    const mx = await connectCaller(h, ['account_health.fetch']);
     const from = mark(h.sim);
     h.sim.faults.failNext(1, { status: 503, operation: 'getReportDocument' });
     expect(expectOk(await mx.call('account_health.fetch', { marketplace_id: SEED.marketplaces.MX })).summary.marketplace_id).toBe(SEED.marketplaces.MX);
@@ -78,7 +73,7 @@ describe('account_health.fetch', () => {
   });
 
   it('refuses bad params by name', async () => {
-    const na = await caller(h, ['account_health.fetch']);
+    const na = await connectCaller(h, ['account_health.fetch']);
     expectError(await na.call('account_health.fetch', { wait_seconds: -1 }), 'INVALID_REQUEST', 'params.wait_seconds');
     expectError(await na.call('account_health.fetch', { report_id: '' }), 'INVALID_REQUEST', 'params.report_id');
     expectError(await na.call('account_health.fetch', { start_date: '2026-01-01' }), 'INVALID_REQUEST', 'params.start_date');
@@ -86,14 +81,10 @@ describe('account_health.fetch', () => {
 });
 
 describe('account_health.fetch against a slow Amazon', () => {
-  let slow: Harness;
-  beforeAll(async () => {
-    slow = await startHarness({ inQueueMs: 1_000, inProgressMs: 1_500 });
-  });
-  afterAll(async () => slow?.close());
+  const slow: Broker = useBroker({ simulator: { reportTimings: { inQueueMs: 1_000, inProgressMs: 1_500 } } });
 
   it('polls getReport a second apart and then less often, never faster', async () => {
-    const na = await caller(slow, ['account_health.fetch']);
+    const na = await connectCaller(slow, ['account_health.fetch']);
     const from = mark(slow.sim);
     const started = Date.now();
     const data = expectOk(await na.call('account_health.fetch', { wait_seconds: 10 }));
@@ -104,7 +95,7 @@ describe('account_health.fetch against a slow Amazon', () => {
   });
 
   it('gives up waiting at wait_seconds with IN_PROGRESS, having polled at most once a second', async () => {
-    const na = await caller(slow, ['account_health.fetch'], { region: 'EU' });
+    const na = await connectCaller(slow, ['account_health.fetch'], { region: 'EU' });
     const from = mark(slow.sim);
     const data = expectOk(await na.call('account_health.fetch', { wait_seconds: 2 }));
     expect(data).toMatchObject({ status: 'IN_PROGRESS', processing_status: expect.stringMatching(/^IN_(QUEUE|PROGRESS)$/), retry_after_s: expect.any(Number) });
@@ -112,4 +103,4 @@ describe('account_health.fetch against a slow Amazon', () => {
   });
 });
 
-securityCases('account_health.fetch', {}, ctx);
+securityCases('account_health.fetch', {}, h);

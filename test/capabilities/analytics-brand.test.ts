@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED, caller, expectError, expectOk, mark, received, startHarness, type Harness } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { useBroker, useCaller } from '../helpers/harness.js';
+import { mark, QUICK_REPORTS, received } from './helpers.js';
 
 /** analytics.fetch with the Brand Analytics report types: periods, ASINs and Amazon's date rules. */
 const NA = SEED.sellers.NA;
@@ -12,14 +15,8 @@ const WEEK = { start_date: iso(lastSaturday - 6 * DAY), end_date: iso(lastSaturd
 const monthStart = (ms: number) => Date.UTC(new Date(ms).getUTCFullYear(), new Date(ms).getUTCMonth(), 1);
 const LAST_MONTH = { start_date: iso(monthStart(monthStart(today) - DAY)), end_date: iso(monthStart(today) - DAY) };
 
-let h: Harness;
-let na: Awaited<ReturnType<typeof caller>>;
-
-beforeAll(async () => {
-  h = await startHarness();
-  na = await caller(h, ['analytics.fetch']);
-});
-afterAll(async () => h?.close());
+const h = useBroker(QUICK_REPORTS);
+const na = useCaller(h, ['analytics.fetch']);
 
 const createBodies = (from: number) => received(h.sim, 'createReport', from).map((r) => r.body);
 

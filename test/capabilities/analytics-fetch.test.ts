@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { connectCaller, useBroker, useCaller } from '../helpers/harness.js';
 import { randomSuffix } from '../helpers/app.js';
+import { simulatorClient } from '../helpers/simulator-client.js';
 import { securityCases } from '../helpers/security-cases.js';
-import { SEED, caller, directClient, expectError, expectOk, mark, received, sleep, startHarness, type Harness } from './helpers.js';
+import { mark, QUICK_REPORTS, received, sleep } from './helpers.js';
 
 const NA = SEED.sellers.NA;
 const DAY = 86_400_000;
@@ -11,18 +14,8 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** The last whole Sunday–Saturday week that ended at least two days ago. */
 const lastSaturday = today - 2 * DAY - ((new Date(today - 2 * DAY).getUTCDay() + 1) % 7) * DAY;
 
-const ctx: { testApp?: TestApp } = {};
-let h: Harness;
-let na: Awaited<ReturnType<typeof caller>>;
-let orderId: string;
-
-beforeAll(async () => {
-  h = await startHarness();
-  ctx.testApp = h.testApp;
-  orderId = `order-${randomSuffix()}`;
-  na = await caller(h, ['analytics.fetch', 'orders.summary'], { orderId });
-});
-afterAll(async () => h?.close());
+const h = useBroker(QUICK_REPORTS);
+const na = useCaller(h, ['analytics.fetch', 'orders.summary']);
 
 const createBodies = (from: number) => received(h.sim, 'createReport', from).map((r) => r.body);
 
@@ -70,12 +63,12 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
     expect(received(h.sim, 'getReportDocument', from)).toHaveLength(0);
 
     const otherOrder = `order-${randomSuffix()}`;
-    const other = await caller(h, ['analytics.fetch'], { buyerId: na.buyerId, orderId: otherOrder });
+    const other = await connectCaller(h, ['analytics.fetch'], { buyerId: na.buyerId, orderId: otherOrder });
     const reused = expectOk(await other.call('analytics.fetch', range));
     expect(reused.report_id).toBe(first.report_id);
     expect(received(h.sim, 'createReport', from)).toHaveLength(0);
     const rows = await h.testApp.app.services.db.selectFrom('report_requests').select(['order_id', 'buyer_id', 'selling_partner_id']).where('report_id', '=', first.report_id).execute();
-    expect(rows.map((r) => r.order_id).sort()).toEqual([orderId, otherOrder].sort());
+    expect(rows.map((r) => r.order_id).sort()).toEqual([na.orderId, otherOrder].sort());
     expect(new Set(rows.map((r) => r.selling_partner_id))).toEqual(new Set([NA.sellingPartnerId]));
 
     const raw = expectOk(await na.call('analytics.fetch', { ...range, report_type: 'sales_traffic' }));
@@ -118,8 +111,8 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
 
   it("refuses another order's report_id exactly like an unknown one", async () => {
     const mine = expectOk(await na.call('analytics.fetch', range));
-    const stranger = await caller(h, ['analytics.fetch']);
-    const sameBuyerOtherOrder = await caller(h, ['analytics.fetch'], { buyerId: na.buyerId });
+    const stranger = await connectCaller(h, ['analytics.fetch']);
+    const sameBuyerOtherOrder = await connectCaller(h, ['analytics.fetch'], { buyerId: na.buyerId });
     const from = mark(h.sim);
     const foreign = expectError(await stranger.call('analytics.fetch', { report_id: mine.report_id }), 'INVALID_REQUEST', 'params.report_id');
     const unknown = expectError(await stranger.call('analytics.fetch', { report_id: '999999999' }), 'INVALID_REQUEST', 'params.report_id');
@@ -130,14 +123,14 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
 
   it('answers a report Amazon cancelled for lack of data as DONE with report null', async () => {
     // Today in UTC (never ahead of Tokyo's today): Amazon has no data for it yet.
-    const fe = await caller(h, ['analytics.fetch'], { region: 'FE' });
+    const fe = await connectCaller(h, ['analytics.fetch'], { region: 'FE' });
     const data = expectOk(await fe.call('analytics.fetch', { start_date: iso(today), end_date: iso(today) }));
     expect(data).toMatchObject({ status: 'DONE', processing_status: 'CANCELLED', report: null, note: expect.stringContaining('no data'), marketplace_id: SEED.marketplaces.JP });
   });
 
   it("never asks for data after now: an end_date of today in Tokyo ends now, and the answer says so", async () => {
     // Tokyo's today ends hours after UTC's: <today>T23:59:59Z is always ahead (docs/amazon.md#reports).
-    const fe = await caller(h, ['analytics.fetch'], { region: 'FE' });
+    const fe = await connectCaller(h, ['analytics.fetch'], { region: 'FE' });
     const tokyoToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
     const from = mark(h.sim);
     const data = expectOk(await fe.call('analytics.fetch', { report_type: 'insights_summary', start_date: iso(today - 5 * DAY), end_date: tokyoToday }));
@@ -149,7 +142,7 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
 
   it('answers FATAL as SP_API_ERROR with Amazon\'s reason', async () => {
     // A report another tool of this order created with dates Amazon rejects (not a whole week).
-    const direct = await directClient(h.sim);
+    const direct = await simulatorClient(h.sim);
     const created = await direct.post('/reports/2021-06-30/reports', {
       reportType: 'GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT',
       marketplaceIds: [SEED.marketplaces.US],
@@ -162,7 +155,7 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
       .insertInto('report_requests')
       .values({
         report_id: reportId,
-        order_id: orderId,
+        order_id: na.orderId,
         buyer_id: na.buyerId,
         selling_partner_id: NA.sellingPartnerId,
         region: 'NA',
@@ -185,7 +178,7 @@ describe('analytics.fetch: insights_summary and sales_traffic', () => {
 describe('analytics.fetch: Amazon failures', () => {
   it('retries a transient getReport 503 and still answers', async () => {
     const from = mark(h.sim);
-    const eu = await caller(h, ['analytics.fetch'], { region: 'EU' });
+    const eu = await connectCaller(h, ['analytics.fetch'], { region: 'EU' });
     h.sim.faults.failNext(1, { status: 503, operation: 'getReport' });
     const data = expectOk(await eu.call('analytics.fetch', { start_date: iso(today - 9 * DAY), end_date: iso(today - 3 * DAY), marketplace_id: SEED.marketplaces.DE }));
     expect(data).toMatchObject({ status: 'DONE', marketplace_id: SEED.marketplaces.DE });
@@ -202,4 +195,4 @@ describe('analytics.fetch: Amazon failures', () => {
   });
 });
 
-securityCases('analytics.fetch', { start_date: '2026-01-01', end_date: '2026-01-02' }, ctx);
+securityCases('analytics.fetch', { start_date: '2026-01-01', end_date: '2026-01-02' }, h);

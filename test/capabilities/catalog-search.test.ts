@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { connectCaller, useBroker, useCaller } from '../helpers/harness.js';
 import { securityCases } from '../helpers/security-cases.js';
-import { SEED, caller, expectError, expectOk, mark, received, startHarness, type Harness } from './helpers.js';
+import { mark, QUICK_REPORTS, received } from './helpers.js';
 
 const NA = SEED.sellers.NA;
-const ctx: { testApp?: TestApp } = {};
-let h: Harness;
-let na: Awaited<ReturnType<typeof caller>>;
-
-beforeAll(async () => {
-  h = await startHarness();
-  ctx.testApp = h.testApp;
-  na = await caller(h, ['catalog.search']);
-});
-afterAll(async () => h?.close());
+const h = useBroker(QUICK_REPORTS);
+const na = useCaller(h, ['catalog.search']);
 
 describe('catalog.search', () => {
   it("sends a phrase as Amazon's comma-delimited keywords, one marketplace, and answers items", async () => {
@@ -57,7 +51,7 @@ describe('catalog.search', () => {
     const again = mark(h.sim);
     expect(expectOk(await na.call('catalog.search', { keywords: ['mug'], page_size: 2 }))).toEqual(first);
     expect(received(h.sim, 'searchCatalogItems', again)).toHaveLength(0);
-    const eu = await caller(h, ['catalog.search'], { region: 'EU' });
+    const eu = await connectCaller(h, ['catalog.search'], { region: 'EU' });
     expectOk(await eu.call('catalog.search', { keywords: ['mug'], page_size: 2 }));
     expect(received(h.sim, 'searchCatalogItems', again).map((r) => r.sellingPartnerId)).toEqual([SEED.sellers.EU.sellingPartnerId]);
   });
@@ -81,8 +75,8 @@ describe('catalog.search', () => {
 
   it("passes Amazon's error through as SP_API_ERROR with its status and errors", async () => {
     const error = expectError(await na.call('catalog.search', { keywords: 'bottle', page_token: 'bogus' }), 'SP_API_ERROR');
-    expect(error.details.status).toBe(400);
-    expect(error.details.errors[0]).toMatchObject({ code: 'InvalidInput' });
+    expect(error.details?.status).toBe(400);
+    expect(error.details?.errors?.[0]).toMatchObject({ code: 'InvalidInput' });
   });
 
   it('retries a transient 503 and still answers', async () => {
@@ -93,4 +87,4 @@ describe('catalog.search', () => {
   });
 });
 
-securityCases('catalog.search', { keywords: 'mug' }, ctx);
+securityCases('catalog.search', { keywords: 'mug' }, h);

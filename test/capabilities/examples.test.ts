@@ -1,23 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Compile } from 'typebox/compile';
 import { CAPABILITIES, CAPABILITY_NAMES } from '../../src/capabilities/index.js';
 import { SANDBOX } from '../../src/capabilities/examples.js';
-import { caller, SEED, startHarness, type Harness } from './helpers.js';
+import { SEED } from '../../src/simulator/index.js';
+import { connectCaller, useBroker, useCaller } from '../helpers/harness.js';
+import { QUICK_REPORTS } from './helpers.js';
 
 /** Every params example works as it is against the sandbox's seeded world: reads answer ok, writes stage. */
-let h: Harness;
-let call: (capability: string, params?: Record<string, unknown>) => Promise<{ statusCode: number; json(): any }>;
-beforeAll(async () => {
-  h = await startHarness();
-  ({ call } = await caller(h, CAPABILITY_NAMES));
-});
-afterAll(async () => h?.close());
+const h = useBroker(QUICK_REPORTS);
+const everything = useCaller(h, CAPABILITY_NAMES);
 
 describe('params examples', () => {
   it('are listed by GET /api/capabilities in each params_schema', async () => {
-    const { jobToken } = await caller(h, CAPABILITY_NAMES);
+    const { jobToken } = await connectCaller(h, CAPABILITY_NAMES);
     const response = await h.testApp.app.inject({ url: '/api/capabilities', headers: { authorization: `Bearer ${jobToken}` } });
     const listed = response.json().data as { name: string; params_schema: { examples?: unknown[] } }[];
     expect(listed.map((c) => c.name)).toEqual(CAPABILITY_NAMES);
@@ -34,7 +31,7 @@ describe('params examples', () => {
   });
 
   it('run through MCP too, and each structuredContent matches the tool\'s outputSchema', async () => {
-    const { jobToken } = await caller(h, CAPABILITY_NAMES);
+    const { jobToken } = await connectCaller(h, CAPABILITY_NAMES);
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormatsModule.default(ajv);
     const list = await h.testApp.app.inject({ method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${jobToken}` }, payload: { jsonrpc: '2.0', id: 0, method: 'tools/list' } });
@@ -59,7 +56,7 @@ describe('params examples', () => {
     it(`${capability.name}: has examples, and each answers ok in the sandbox`, async () => {
       expect(examples.length).toBeGreaterThan(0);
       for (const example of examples) {
-        const response = await call(capability.name, structuredClone(example));
+        const response = await everything.call(capability.name, structuredClone(example));
         const body = response.json();
         expect(response.statusCode, `${JSON.stringify(example)} → ${JSON.stringify(body)}`).toBe(200);
         if (capability.access === 'write') expect(body.data.status).toBe('PENDING_CONFIRMATION');

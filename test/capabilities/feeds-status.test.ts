@@ -1,14 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ROLES } from '../../src/simulator/feed-roles.js';
-import type { TestApp } from '../helpers/app.js';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { connectCaller, setUpForAll, useBroker, useCaller } from '../helpers/harness.js';
+import { simulatorClient, submitFeed } from '../helpers/simulator-client.js';
 import { securityCases } from '../helpers/security-cases.js';
-import { SEED, caller, directClient, expectError, expectOk, mark, received, sleep, startHarness, type Harness } from './helpers.js';
+import { mark, QUICK_REPORTS, received, sleep } from './helpers.js';
 
 const NA = SEED.sellers.NA;
-const ctx: { testApp?: TestApp } = {};
-let h: Harness;
-let na: Awaited<ReturnType<typeof caller>>;
-let direct: Awaited<ReturnType<typeof directClient>>;
+const h = useBroker(QUICK_REPORTS);
+const na = useCaller(h, ['feeds.status']);
+/** The seller's other application, which submits the feeds. */
+const direct = setUpForAll(() => simulatorClient(h.sim));
 
 /** A JSON_LISTINGS_FEED with one valid message and one for a SKU the seller does not have. */
 function listingsFeed(price: number) {
@@ -28,22 +31,14 @@ function listingsFeed(price: number) {
 }
 
 async function finishedFeed(content: string, feedType = 'JSON_LISTINGS_FEED', contentType = 'application/json') {
-  const feedId = await direct.submitFeed(feedType, content, contentType, SEED.marketplaces.US);
+  const feedId = await submitFeed(direct, { feedType, content, contentType, marketplaceId: SEED.marketplaces.US });
   await sleep(400);
   return feedId;
 }
 
-beforeAll(async () => {
-  h = await startHarness();
-  ctx.testApp = h.testApp;
-  na = await caller(h, ['feeds.status']);
-  direct = await directClient(h.sim);
-});
-afterAll(async () => h?.close());
-
 describe('feeds.status', () => {
   it('answers the status of a feed still in the queue, without a report', async () => {
-    const feedId = await direct.submitFeed('JSON_LISTINGS_FEED', listingsFeed(1), 'application/json', SEED.marketplaces.US);
+    const feedId = await submitFeed(direct, { feedType: 'JSON_LISTINGS_FEED', content: listingsFeed(1), contentType: 'application/json', marketplaceId: SEED.marketplaces.US });
     const from = mark(h.sim);
     const data = expectOk(await na.call('feeds.status', { feed_id: feedId }));
     expect(received(h.sim, 'getFeed', from)[0]?.path).toBe(`/feeds/2021-06-30/feeds/${feedId}`);
@@ -132,9 +127,9 @@ describe('feeds.status', () => {
   });
 
   it("never shows another seller's feed", async () => {
-    const feedId = await direct.submitFeed('JSON_LISTINGS_FEED', listingsFeed(4), 'application/json', SEED.marketplaces.US);
-    const eu = await caller(h, ['feeds.status'], { region: 'EU' });
-    expect(expectError(await eu.call('feeds.status', { feed_id: feedId }), 'SP_API_ERROR').details.status).toBe(404);
+    const feedId = await submitFeed(direct, { feedType: 'JSON_LISTINGS_FEED', content: listingsFeed(4), contentType: 'application/json', marketplaceId: SEED.marketplaces.US });
+    const eu = await connectCaller(h, ['feeds.status'], { region: 'EU' });
+    expect(expectError(await eu.call('feeds.status', { feed_id: feedId }), 'SP_API_ERROR').details?.status).toBe(404);
   });
 
   it('retries a transient 503 and still answers', async () => {
@@ -146,4 +141,4 @@ describe('feeds.status', () => {
   });
 });
 
-securityCases('feeds.status', { feed_id: '123' }, ctx);
+securityCases('feeds.status', { feed_id: '123' }, h);

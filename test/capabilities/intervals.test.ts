@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixedZone, formatInstant, parseInstant, resolveTimeZone, zoneOffsetMinutes } from '../../src/capabilities/intervals.js';
 import { metricRow, orderMetricsRequest, sumMetrics } from '../../src/capabilities/orders-summary.js';
-import { BrokerError } from '../../src/errors.js';
+import { invalidField } from '../helpers/envelope.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
-
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BrokerError);
-    expect((error as BrokerError).code).toBe('INVALID_REQUEST');
-    return (error as BrokerError).details?.field as string;
-  }
-  throw new Error('expected INVALID_REQUEST');
-}
 
 describe('parseInstant / formatInstant', () => {
   it('reads Z, offsets (with or without colon), fractions and plain dates', () => {
@@ -26,11 +15,11 @@ describe('parseInstant / formatInstant', () => {
   });
 
   it('refuses local times without a zone, invalid dates and garbage, naming the field', () => {
-    expect(fieldOf(() => parseInstant('2026-01-01T00:00:00', 'params.start_date'))).toBe('params.start_date');
-    expect(fieldOf(() => parseInstant('2026-02-30T00:00:00Z', 'params.end_date'))).toBe('params.end_date');
-    expect(fieldOf(() => parseInstant('2026-01-01T24:00:00Z', 'params.end_date'))).toBe('params.end_date');
-    expect(fieldOf(() => parseInstant('yesterday', 'params.start_date'))).toBe('params.start_date');
-    expect(fieldOf(() => parseInstant('2026-01-01T00:00:00+15:00', 'params.start_date'))).toBe('params.start_date');
+    expect(invalidField(() => parseInstant('2026-01-01T00:00:00', 'params.start_date'))).toBe('params.start_date');
+    expect(invalidField(() => parseInstant('2026-02-30T00:00:00Z', 'params.end_date'))).toBe('params.end_date');
+    expect(invalidField(() => parseInstant('2026-01-01T24:00:00Z', 'params.end_date'))).toBe('params.end_date');
+    expect(invalidField(() => parseInstant('yesterday', 'params.start_date'))).toBe('params.start_date');
+    expect(invalidField(() => parseInstant('2026-01-01T00:00:00+15:00', 'params.start_date'))).toBe('params.start_date');
   });
 
   it('writes the instant back in its own notation, seconds precision', () => {
@@ -91,17 +80,17 @@ describe('orderMetricsRequest (Amazon range rules, checked before calling)', () 
   });
 
   it('refuses an end not after the start, HOUR older than 30 days and ranges older than two years', () => {
-    expect(fieldOf(() => req('2026-11-20T00:00:00Z', '2026-11-20T00:00:00Z'))).toBe('params.end_date');
-    expect(fieldOf(() => req('2026-11-20T00:00:00Z', '2026-11-19T00:00:00Z'))).toBe('params.end_date');
-    expect(fieldOf(() => req('2026-10-20T00:00:00Z', '2026-10-21T00:00:00Z', 'HOUR'))).toBe('params.start_date');
+    expect(invalidField(() => req('2026-11-20T00:00:00Z', '2026-11-20T00:00:00Z'))).toBe('params.end_date');
+    expect(invalidField(() => req('2026-11-20T00:00:00Z', '2026-11-19T00:00:00Z'))).toBe('params.end_date');
+    expect(invalidField(() => req('2026-10-20T00:00:00Z', '2026-10-21T00:00:00Z', 'HOUR'))).toBe('params.start_date');
     expect(req('2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z', 'HOUR').granularity).toBe('Hour');
-    expect(fieldOf(() => req('2024-11-25T00:00:00Z', '2024-12-01T00:00:00Z'))).toBe('params.start_date');
+    expect(invalidField(() => req('2024-11-25T00:00:00Z', '2024-12-01T00:00:00Z'))).toBe('params.start_date');
     expect(req('2024-11-27T00:00:00Z', '2024-12-01T00:00:00Z').granularity).toBe('Day');
   });
 
   it('refuses offsets no single zone explains (above Hour), naming the offending field', () => {
-    expect(fieldOf(() => req('2026-11-01T00:00:00Z', '2026-11-02T00:00:00-08:00'))).toBe('params.end_date');
-    expect(fieldOf(() => req('2026-11-01T00:00:00-08:00', '2026-11-02T00:00:00+03:00'))).toBe('params.end_date');
+    expect(invalidField(() => req('2026-11-01T00:00:00Z', '2026-11-02T00:00:00-08:00'))).toBe('params.end_date');
+    expect(invalidField(() => req('2026-11-01T00:00:00-08:00', '2026-11-02T00:00:00+03:00'))).toBe('params.end_date');
     // Hour does not need granularityTimeZone: no zone is sent then.
     expect(req('2026-11-20T00:00:00Z', '2026-11-21T00:00:00-08:00', 'HOUR')).toEqual({ interval: '2026-11-20T00:00:00Z--2026-11-21T00:00:00-08:00', granularity: 'Hour' });
   });

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { connectCaller, useBroker, useCaller } from '../helpers/harness.js';
 import { securityCases } from '../helpers/security-cases.js';
-import { SEED, caller, expectError, expectOk, mark, received, startHarness, type Harness } from './helpers.js';
+import { mark, QUICK_REPORTS, received } from './helpers.js';
 
 const NA = SEED.sellers.NA;
-const ctx: { testApp?: TestApp } = {};
-let h: Harness;
-let na: Awaited<ReturnType<typeof caller>>;
-
-beforeAll(async () => {
-  h = await startHarness();
-  ctx.testApp = h.testApp;
-  na = await caller(h, ['listings.get']);
-});
-afterAll(async () => h?.close());
+const h = useBroker(QUICK_REPORTS);
+const na = useCaller(h, ['listings.get']);
 
 describe('listings.get', () => {
   it('percent-encodes the SKU in the path and asks for every dataset it answers', async () => {
@@ -41,7 +35,7 @@ describe('listings.get', () => {
   });
 
   it('uses the JP seller and locale for an FE buyer', async () => {
-    const fe = await caller(h, ['listings.get'], { region: 'FE' });
+    const fe = await connectCaller(h, ['listings.get'], { region: 'FE' });
     const from = mark(h.sim);
     const data = expectOk(await fe.call('listings.get', { sku: 'JP-MUG-001' }));
     const [request] = received(h.sim, 'getListingsItem', from);
@@ -56,8 +50,8 @@ describe('listings.get', () => {
     // details.field names the param to fix, as writes do.
     const error = expectError(response, 'SP_API_ERROR', 'params.sku');
     expect(error.message).toContain(`params.sku "${NA.unknownSku}" is not a listing of this seller`);
-    expect(error.details.status).toBe(404);
-    expect(error.details.errors).toEqual([expect.objectContaining({ code: 'NotFound', message: expect.stringContaining(NA.unknownSku) })]);
+    expect(error.details?.status).toBe(404);
+    expect(error.details?.errors).toEqual([expect.objectContaining({ code: 'NotFound', message: expect.stringContaining(NA.unknownSku) })]);
   });
 
   it('refuses bad params by name without calling Amazon', async () => {
@@ -77,4 +71,4 @@ describe('listings.get', () => {
   });
 });
 
-securityCases('listings.get', { sku: 'SS-MUG-001' }, ctx);
+securityCases('listings.get', { sku: 'SS-MUG-001' }, h);

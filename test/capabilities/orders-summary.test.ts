@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { zoneOffsetMinutes } from '../../src/capabilities/intervals.js';
-import type { TestApp } from '../helpers/app.js';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { connectCaller, useBroker, useCaller } from '../helpers/harness.js';
 import { securityCases } from '../helpers/security-cases.js';
-import { SEED, caller, expectError, expectOk, mark, received, startHarness, type Harness } from './helpers.js';
+import { mark, QUICK_REPORTS, received } from './helpers.js';
 
-const ctx: { testApp?: TestApp } = {};
-let h: Harness;
-let na: Awaited<ReturnType<typeof caller>>;
+const h = useBroker(QUICK_REPORTS);
+const na = useCaller(h, ['orders.summary']);
 const DAY = 86_400_000;
 /** Midnight UTC `days` ago, as Z notation. */
 const daysAgo = (days: number) => new Date(Math.floor(Date.now() / DAY) * DAY - days * DAY).toISOString().replace('.000Z', 'Z');
-
-beforeAll(async () => {
-  h = await startHarness();
-  ctx.testApp = h.testApp;
-  na = await caller(h, ['orders.summary']);
-});
-afterAll(async () => h?.close());
 
 const ROW_KEYS = ['average_unit_price', 'interval', 'order_count', 'order_item_count', 'total_sales', 'unit_count'];
 
@@ -77,7 +71,7 @@ describe('orders.summary', () => {
   });
 
   it('answers JPY as whole numbers for the JP marketplace', async () => {
-    const fe = await caller(h, ['orders.summary'], { region: 'FE' });
+    const fe = await connectCaller(h, ['orders.summary'], { region: 'FE' });
     const data = expectOk(await fe.call('orders.summary', { start_date: daysAgo(3), end_date: daysAgo(1), granularity: 'TOTAL' }));
     expect(data.metrics).toHaveLength(1);
     expect(data.metrics[0].total_sales.currency_code).toBe('JPY');
@@ -116,4 +110,4 @@ describe('orders.summary', () => {
   });
 });
 
-securityCases('orders.summary', { start_date: '2026-01-01', end_date: '2026-01-02', granularity: 'DAY' }, ctx);
+securityCases('orders.summary', { start_date: '2026-01-01', end_date: '2026-01-02', granularity: 'DAY' }, h);

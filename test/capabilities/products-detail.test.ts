@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { expectError, expectOk } from '../helpers/envelope.js';
+import { connectCaller, useBroker, useCaller } from '../helpers/harness.js';
 import { securityCases } from '../helpers/security-cases.js';
-import { SEED, caller, expectError, expectOk, mark, received, startHarness, type Harness } from './helpers.js';
+import { mark, QUICK_REPORTS, received } from './helpers.js';
 
 const NA = SEED.sellers.NA;
-const ctx: { testApp?: TestApp } = {};
-let h: Harness;
-let na: Awaited<ReturnType<typeof caller>>;
-
-beforeAll(async () => {
-  h = await startHarness();
-  ctx.testApp = h.testApp;
-  na = await caller(h, ['products.detail']);
-});
-afterAll(async () => h?.close());
+const h = useBroker(QUICK_REPORTS);
+const na = useCaller(h, ['products.detail']);
 
 describe('products.detail', () => {
   it('calls getCatalogItem with the ASIN in the path and answers title, brand, images, ranks and attributes', async () => {
@@ -35,7 +29,7 @@ describe('products.detail', () => {
     const asin = NA.asins[1] as string;
     const from = mark(h.sim);
     const first = expectOk(await na.call('products.detail', { asin }));
-    const other = await caller(h, ['products.detail']);
+    const other = await connectCaller(h, ['products.detail']);
     const again = expectOk(await other.call('products.detail', { asin }));
     expect(again).toEqual(first);
     expect(received(h.sim, 'getCatalogItem', from)).toHaveLength(1);
@@ -48,7 +42,7 @@ describe('products.detail', () => {
   it('never shares the cache across sellers', async () => {
     const asin = NA.asins[2] as string;
     expectOk(await na.call('products.detail', { asin }));
-    const eu = await caller(h, ['products.detail'], { region: 'EU' });
+    const eu = await connectCaller(h, ['products.detail'], { region: 'EU' });
     const from = mark(h.sim);
     await eu.call('products.detail', { asin, marketplace_id: SEED.marketplaces.GB });
     const requests = received(h.sim, 'getCatalogItem', from);
@@ -62,8 +56,8 @@ describe('products.detail', () => {
     expect(response.statusCode).toBe(502);
     const error = expectError(response, 'SP_API_ERROR', 'params.asin');
     expect(error.message).toContain(`params.asin ${NA.unknownAsin} is not in Amazon's catalog`);
-    expect(error.details.status).toBe(404);
-    expect(error.details.errors[0]).toMatchObject({ code: 'NotFound' });
+    expect(error.details?.status).toBe(404);
+    expect(error.details?.errors?.[0]).toMatchObject({ code: 'NotFound' });
   });
 
   it('refuses bad params by name without calling Amazon', async () => {
@@ -83,4 +77,4 @@ describe('products.detail', () => {
   });
 });
 
-securityCases('products.detail', { asin: 'B000000000' }, ctx);
+securityCases('products.detail', { asin: 'B000000000' }, h);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inferPeriod, parseReportDate, periodEnd, periodStart, todayIn } from '../../src/capabilities/reports/dates.js';
 import { accountHealthSpec, analyticsReportSpec, type AnalyticsParams } from '../../src/capabilities/reports/spec.js';
-import { BrokerError } from '../../src/errors.js';
+import { invalidField } from '../helpers/envelope.js';
 
 // Thursday 2026-11-26, noon UTC.
 const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -9,23 +9,12 @@ const US = { id: 'ATVPDKIKX0DER', timeZone: 'America/Los_Angeles' };
 const d = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const spec = (params: AnalyticsParams) => analyticsReportSpec(params, US, NOW);
 
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BrokerError);
-    expect((error as BrokerError).code).toBe('INVALID_REQUEST');
-    return (error as BrokerError).details?.field as string;
-  }
-  throw new Error('expected INVALID_REQUEST');
-}
-
 describe('report dates', () => {
   it('reads the calendar date of dates and date-times (Amazon ignores the time)', () => {
     expect(parseReportDate('2026-11-01', 'f')).toBe(d('2026-11-01'));
     expect(parseReportDate('2026-11-01T23:30:00-08:00', 'f')).toBe(d('2026-11-01'));
-    expect(fieldOf(() => parseReportDate('2026-11-31', 'params.end_date'))).toBe('params.end_date');
-    expect(fieldOf(() => parseReportDate('11/01/2026', 'params.start_date'))).toBe('params.start_date');
+    expect(invalidField(() => parseReportDate('2026-11-31', 'params.end_date'))).toBe('params.end_date');
+    expect(invalidField(() => parseReportDate('11/01/2026', 'params.start_date'))).toBe('params.start_date');
   });
 
   it('knows period boundaries, with Sunday-to-Saturday weeks', () => {
@@ -68,17 +57,17 @@ describe('analyticsReportSpec', () => {
   });
 
   it('checks the sales and traffic date rules', () => {
-    expect(fieldOf(() => spec({ end_date: '2026-11-20' }))).toBe('params.start_date');
-    expect(fieldOf(() => spec({ start_date: '2026-11-20' }))).toBe('params.end_date');
-    expect(fieldOf(() => spec({ start_date: '2026-11-20', end_date: '2026-11-19' }))).toBe('params.end_date');
-    expect(fieldOf(() => spec({ start_date: '2026-11-20', end_date: '2026-11-27' }))).toBe('params.end_date');
+    expect(invalidField(() => spec({ end_date: '2026-11-20' }))).toBe('params.start_date');
+    expect(invalidField(() => spec({ start_date: '2026-11-20' }))).toBe('params.end_date');
+    expect(invalidField(() => spec({ start_date: '2026-11-20', end_date: '2026-11-19' }))).toBe('params.end_date');
+    expect(invalidField(() => spec({ start_date: '2026-11-20', end_date: '2026-11-27' }))).toBe('params.end_date');
     // Today ends at noon less a margin: Amazon takes no dataEndTime after now.
     expect(spec({ start_date: '2026-11-26', end_date: '2026-11-26' })).toMatchObject({ dataEndTime: '2026-11-26T11:55:00.000Z', requestedEndTime: '2026-11-26T23:59:59Z' });
-    expect(fieldOf(() => spec({ start_date: '2024-11-25', end_date: '2024-12-01' }))).toBe('params.start_date');
+    expect(invalidField(() => spec({ start_date: '2024-11-25', end_date: '2024-12-01' }))).toBe('params.start_date');
     expect(spec({ start_date: '2024-11-26', end_date: '2024-12-01' }).dataStartTime).toBe('2024-11-26T00:00:00Z');
-    expect(fieldOf(() => spec({ start_date: '2026-11-01', end_date: '2026-11-20', asins: ['B000000001'] }))).toBe('params.asins');
-    expect(fieldOf(() => spec({ start_date: '2026-11-01', end_date: '2026-11-20', report_period: 'WEEK' }))).toBe('params.report_period');
-    expect(fieldOf(() => spec({ report_type: 'sales_traffic', start_date: '2026-07-01', end_date: '2026-09-30', report_period: 'QUARTER' }))).toBe('params.report_period');
+    expect(invalidField(() => spec({ start_date: '2026-11-01', end_date: '2026-11-20', asins: ['B000000001'] }))).toBe('params.asins');
+    expect(invalidField(() => spec({ start_date: '2026-11-01', end_date: '2026-11-20', report_period: 'WEEK' }))).toBe('params.report_period');
+    expect(invalidField(() => spec({ report_type: 'sales_traffic', start_date: '2026-07-01', end_date: '2026-09-30', report_period: 'QUARTER' }))).toBe('params.report_period');
   });
 
   it('infers and checks Brand Analytics periods', () => {
@@ -88,31 +77,31 @@ describe('analyticsReportSpec', () => {
     });
     expect(spec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-24', end_date: '2026-11-24' }).reportOptions).toEqual({ reportPeriod: 'DAY' });
     // Not one period and no report_period: which period is meant is unknown.
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_market_basket', start_date: '2026-11-08', end_date: '2026-11-21' }))).toBe('params.report_period');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_market_basket', start_date: '2026-11-08', end_date: '2026-11-21' }))).toBe('params.report_period');
     // Market basket may span periods; search terms may not.
     expect(spec({ report_type: 'brand_analytics_market_basket', start_date: '2026-11-08', end_date: '2026-11-21', report_period: 'WEEK' }).reportOptions).toEqual({ reportPeriod: 'WEEK' });
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-08', end_date: '2026-11-21', report_period: 'WEEK' }))).toBe('params.end_date');
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-09', end_date: '2026-11-21', report_period: 'WEEK' }))).toBe('params.start_date');
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-08', end_date: '2026-11-13', report_period: 'WEEK' }))).toBe('params.end_date');
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_repeat_purchase', start_date: '2026-11-24', end_date: '2026-11-24' }))).toBe('params.report_period');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-08', end_date: '2026-11-21', report_period: 'WEEK' }))).toBe('params.end_date');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-09', end_date: '2026-11-21', report_period: 'WEEK' }))).toBe('params.start_date');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-08', end_date: '2026-11-13', report_period: 'WEEK' }))).toBe('params.end_date');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_repeat_purchase', start_date: '2026-11-24', end_date: '2026-11-24' }))).toBe('params.report_period');
     expect(spec({ report_type: 'brand_analytics_repeat_purchase', start_date: '2026-07-01', end_date: '2026-10-31', report_period: 'MONTH' }).reportOptions).toEqual({ reportPeriod: 'MONTH' });
   });
 
   it('takes ASINs only where Amazon does, space-separated within 200 characters', () => {
     const week = { start_date: '2026-11-15', end_date: '2026-11-21' };
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_search_query_performance', ...week }))).toBe('params.asins');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_search_query_performance', ...week }))).toBe('params.asins');
     expect(spec({ report_type: 'brand_analytics_search_query_performance', ...week, asins: ['B000000001', 'B000000002'] }).reportOptions).toEqual({
       reportPeriod: 'WEEK',
       asin: 'B000000001 B000000002',
     });
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_search_query_performance', start_date: '2026-11-24', end_date: '2026-11-24', asins: ['B000000001'] }))).toBe(
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_search_query_performance', start_date: '2026-11-24', end_date: '2026-11-24', asins: ['B000000001'] }))).toBe(
       'params.report_period',
     );
     expect(spec({ report_type: 'brand_analytics_search_catalog_performance', ...week }).reportOptions).toEqual({ reportPeriod: 'WEEK' });
     expect(spec({ report_type: 'brand_analytics_search_catalog_performance', ...week, asins: ['B000000001'] }).reportOptions).toEqual({ reportPeriod: 'WEEK', asins: 'B000000001' });
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_market_basket', ...week, asins: ['B000000001'] }))).toBe('params.asins');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_market_basket', ...week, asins: ['B000000001'] }))).toBe('params.asins');
     const tooMany = Array.from({ length: 19 }, (_, i) => `B0000000${String(i).padStart(2, '0')}`);
-    expect(fieldOf(() => spec({ report_type: 'brand_analytics_search_query_performance', ...week, asins: tooMany }))).toBe('params.asins');
+    expect(invalidField(() => spec({ report_type: 'brand_analytics_search_query_performance', ...week, asins: tooMany }))).toBe('params.asins');
   });
 
   it('asks account health for the marketplace only', () => {
@@ -134,9 +123,9 @@ describe('report dates never ask for data after now (reports model: "prior to or
   });
 
   it("refuses a start that has not begun in UTC, and a Brand Analytics period that is not over in UTC (Tokyo's yesterday)", () => {
-    expect(fieldOf(() => analyticsReportSpec({ start_date: '2026-11-30', end_date: '2026-11-30' }, JP, LATE))).toBe('params.start_date');
+    expect(invalidField(() => analyticsReportSpec({ start_date: '2026-11-30', end_date: '2026-11-30' }, JP, LATE))).toBe('params.start_date');
     const day = () => analyticsReportSpec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-29', end_date: '2026-11-29' }, JP, LATE);
-    expect(fieldOf(day)).toBe('params.end_date');
+    expect(invalidField(day)).toBe('params.end_date');
     expect(() => day()).toThrow(/not over yet in UTC.*latest whole DAY ends 2026-11-28/);
     const week = () => analyticsReportSpec({ report_type: 'brand_analytics_search_terms', start_date: '2026-11-22', end_date: '2026-11-28' }, JP, Date.parse('2026-11-28T23:00:00Z'));
     expect(() => week()).toThrow(/latest whole WEEK ends 2026-11-21/);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConnection, listConnections } from '../../src/connections/repository.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
+import { useBroker } from '../helpers/harness.js';
 import { importConnection, listConnectionsHttp, newBuyer, newSeller } from './support.js';
 
 const US = 'ATVPDKIKX0DER';
@@ -10,21 +10,12 @@ const MX = 'A1AM78C64UM0Y8';
 const DE = 'A1PA6795UKMFR9';
 
 describe('connections: import, list, status, disconnect', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker();
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await buildTestApp(simulatorConfig(sim));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
 
   it('imports a refresh token, lists connections without secrets, answers connect.status', async () => {
     const buyer = newBuyer();
-    sim.stats.reset();
+    t.sim.stats.reset();
     const imported = await importConnection(t, buyer, { selling_partner_id: 'A1SANDBOXNA0001', refresh_token: 'Atzr|sandbox-na', region: 'NA' });
     expect(imported.statusCode).toBe(201);
     expect(imported.json()).toEqual({
@@ -61,8 +52,8 @@ describe('connections: import, list, status, disconnect', () => {
     expect(data.marketplaces.map((m: { marketplace_id: string }) => m.marketplace_id).sort()).toEqual([US, CA, MX].sort());
     expect(status.json().meta.marketplace_id).toBe(US);
     // The import proved the token once; its access token and participations served the status call.
-    expect(sim.stats.lwaCalls.refresh_token).toBe(1);
-    expect(sim.stats.calls.getMarketplaceParticipations).toBe(1);
+    expect(t.sim.stats.lwaCalls.refresh_token).toBe(1);
+    expect(t.sim.stats.calls.getMarketplaceParticipations).toBe(1);
   });
 
   it('uses the first connected marketplace as default and finds a named one', async () => {
@@ -102,11 +93,11 @@ describe('connections: import, list, status, disconnect', () => {
 
   it('re-importing a region replaces its authorization and connections, keeping the default', async () => {
     const buyer = newBuyer();
-    const seller = newSeller(sim, [US, CA]);
+    const seller = newSeller(t.sim, [US, CA]);
     await importConnection(t, buyer, { selling_partner_id: seller.sellingPartnerId, refresh_token: seller.refreshToken, region: 'NA' });
     const before = await findConnection(t.app.services.db, buyer);
     // The seller now also sells in Mexico; the buyer reconnects with a new grant.
-    const again = newSeller(sim, [US, CA, MX]);
+    const again = newSeller(t.sim, [US, CA, MX]);
     const response = await importConnection(t, buyer, { selling_partner_id: again.sellingPartnerId, refresh_token: again.refreshToken, region: 'NA' });
     expect(response.statusCode).toBe(201);
     const rows = await t.app.services.db.selectFrom('amazon_authorizations').selectAll().where('buyer_id', '=', buyer).execute();
@@ -140,7 +131,7 @@ describe('connections: import, list, status, disconnect', () => {
 
   it('stores the refresh token encrypted and the shared access-token cache encrypted', async () => {
     const buyer = newBuyer();
-    const seller = newSeller(sim, [US]);
+    const seller = newSeller(t.sim, [US]);
     await importConnection(t, buyer, { selling_partner_id: seller.sellingPartnerId, refresh_token: seller.refreshToken, region: 'NA' });
     const row = await t.app.services.db.selectFrom('amazon_authorizations').selectAll().where('buyer_id', '=', buyer).executeTakeFirstOrThrow();
     expect(row.refresh_token_ciphertext).not.toContain(seller.refreshToken);

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../src/connections/repository.js';
-import { MARKETPLACES as AMAZON_MARKETPLACES, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { MARKETPLACES as AMAZON_MARKETPLACES } from '../../src/simulator/index.js';
+import { callCapability, mintToken } from '../helpers/app.js';
 import { connectBuyer } from '../helpers/buyers.js';
+import { useBroker } from '../helpers/harness.js';
 
 /**
  * Listing text carries the language tag Amazon gives for the store (getMarketplaceParticipations
@@ -13,19 +14,12 @@ const SA = 'A17E79C6D8DWNP';
 const SELLER = { sellingPartnerId: 'A9SAUDISELLER01', refreshToken: 'Atzr|saudi-seller', marketplaceIds: [SA] };
 
 describe('language tags per connection', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker({ simulator: { rateLimits: false } });
   let buyerId: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ rateLimits: false });
-    sim.addSeller(SELLER);
-    t = await buildTestApp(simulatorConfig(sim));
+    t.sim.addSeller(SELLER);
     buyerId = await connectBuyer(t, { ...SELLER, region: 'EU' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
 
   it("keeps Amazon's defaultLanguageCode with the connection and tags listing text with it", async () => {
@@ -35,7 +29,7 @@ describe('language tags per connection', () => {
     const { jobToken } = await mintToken(t, { buyerId, capabilities: ['products.list', 'listings.update'] });
     const listed = (await callCapability(t.app, jobToken, 'products.list', { marketplace_id: SA, page_size: 1 })).json();
     const item = listed.data.items[0] as { sku: string; product_type: string };
-    const from = sim.stats.requests.length;
+    const from = t.sim.stats.requests.length;
     const staged = await callCapability(t.app, jobToken, 'listings.update', {
       marketplace_id: SA,
       sku: item.sku,
@@ -43,7 +37,7 @@ describe('language tags per connection', () => {
       patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Stoneware Coffee Mug, 350 ml' }] }],
     });
     expect(staged.statusCode, staged.body).toBe(200);
-    const preview = sim.stats.requests.slice(from).find((r) => r.operation === 'patchListingsItem');
+    const preview = t.sim.stats.requests.slice(from).find((r) => r.operation === 'patchListingsItem');
     const body = preview?.body as { patches: { value: { language_tag?: string }[] }[] };
     expect(body.patches[0]?.value[0]?.language_tag).toBe(amazonTag);
   });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pendingRefreshTokenAad } from '../../src/connections/pending.js';
 import { refreshTokenAad } from '../../src/connections/repository.js';
 import { runJanitor } from '../../src/maintenance/janitor.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
+import { useBroker } from '../helpers/harness.js';
 import { confirmAuthorizationHttp, consentAs, importConnection, listConnectionsHttp, newBuyer, newSeller } from './support.js';
 
 /**
@@ -11,26 +11,17 @@ import { confirmAuthorizationHttp, consentAs, importConnection, listConnectionsH
  * the buyer's connections change when SellerShorts confirms it for that buyer within 10 minutes.
  */
 describe('confirming an OAuth authorization', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker();
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await buildTestApp(simulatorConfig(sim));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
 
   const pendingRow = (id: string) => t.app.services.db.selectFrom('amazon_pending_authorizations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const authorizationRows = (buyer: string) => t.app.services.db.selectFrom('amazon_authorizations').select(['id', 'selling_partner_id']).where('buyer_id', '=', buyer).execute();
   const connectionRows = (buyer: string) => t.app.services.db.selectFrom('amazon_connections').select(['marketplace_id', 'selling_partner_id']).where('buyer_id', '=', buyer).orderBy('seq').execute();
 
   it("a stranger's consent on a forwarded link connects nobody: another buyer's confirm is 404, the starter's connects", async () => {
-    const stranger = newSeller(sim, ['ATVPDKIKX0DER']);
+    const stranger = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const starter = newBuyer();
-    const id = await consentAs(t, sim, starter, stranger.sellingPartnerId);
+    const id = await consentAs(t, t.sim, starter, stranger.sellingPartnerId);
     expect(await authorizationRows(starter)).toEqual([]);
 
     const other = newBuyer();
@@ -57,9 +48,9 @@ describe('confirming an OAuth authorization', () => {
   });
 
   it('a second confirm answers the same and duplicates nothing; the refresh token then lives only in the authorization', async () => {
-    const seller = newSeller(sim);
+    const seller = newSeller(t.sim);
     const buyer = newBuyer();
-    const id = await consentAs(t, sim, buyer, seller.sellingPartnerId);
+    const id = await consentAs(t, t.sim, buyer, seller.sellingPartnerId);
     const pending = await pendingRow(id);
     // Encrypted as every refresh token, bound to its own row.
     const refreshToken = t.app.services.vault.decrypt(pending.refresh_token_ciphertext!, pendingRefreshTokenAad(id, buyer));
@@ -93,9 +84,9 @@ describe('confirming an OAuth authorization', () => {
   });
 
   it('after 10 minutes the confirm is refused (409) and the refresh token erased; a confirm cannot bring it back', async () => {
-    const seller = newSeller(sim, ['ATVPDKIKX0DER']);
+    const seller = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
-    const id = await consentAs(t, sim, buyer, seller.sellingPartnerId);
+    const id = await consentAs(t, t.sim, buyer, seller.sellingPartnerId);
     await t.app.services.db.updateTable('amazon_pending_authorizations').set({ expires_at: new Date(Date.now() - 1) }).where('id', '=', id).execute();
 
     const late = await confirmAuthorizationHttp(t, buyer, id);
@@ -112,10 +103,10 @@ describe('confirming an OAuth authorization', () => {
   });
 
   it('the janitor erases the refresh token of one left unconfirmed past 10 minutes, and a later confirm is refused', async () => {
-    const seller = newSeller(sim, ['ATVPDKIKX0DER']);
+    const seller = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
-    const lapsed = await consentAs(t, sim, buyer, seller.sellingPartnerId);
-    const live = await consentAs(t, sim, buyer, seller.sellingPartnerId);
+    const lapsed = await consentAs(t, t.sim, buyer, seller.sellingPartnerId);
+    const live = await consentAs(t, t.sim, buyer, seller.sellingPartnerId);
     await t.app.services.db.updateTable('amazon_pending_authorizations').set({ expires_at: new Date(Date.now() - 1) }).where('id', '=', lapsed).execute();
 
     const audited: { event: string; buyerId: string | null; outcome: string }[] = [];
@@ -137,14 +128,14 @@ describe('confirming an OAuth authorization', () => {
   });
 
   it("re-authorizing a region keeps the old connection until the confirm, which replaces it", async () => {
-    const before = newSeller(sim, ['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2']);
-    const after = newSeller(sim, ['ATVPDKIKX0DER']);
+    const before = newSeller(t.sim, ['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2']);
+    const after = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
     expect((await importConnection(t, buyer, { selling_partner_id: before.sellingPartnerId, refresh_token: before.refreshToken, region: 'NA' })).statusCode).toBe(201);
     const [oldAuthorization] = await authorizationRows(buyer);
     const { jobToken } = await mintToken(t, { buyerId: buyer, capabilities: ['connect.status'] });
 
-    const id = await consentAs(t, sim, buyer, after.sellingPartnerId);
+    const id = await consentAs(t, t.sim, buyer, after.sellingPartnerId);
     expect((await listConnectionsHttp(t, buyer)).json().data.connections).toEqual([
       { marketplace_id: 'ATVPDKIKX0DER', region: 'NA', status: 'active', selling_partner_id: before.sellingPartnerId },
       { marketplace_id: 'A2EUQ1WTGCTBG2', region: 'NA', status: 'active', selling_partner_id: before.sellingPartnerId },
@@ -165,9 +156,9 @@ describe('confirming an OAuth authorization', () => {
   });
 
   it('a disconnect also discards what the buyer has not confirmed yet', async () => {
-    const seller = newSeller(sim, ['ATVPDKIKX0DER']);
+    const seller = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
-    const id = await consentAs(t, sim, buyer, seller.sellingPartnerId);
+    const id = await consentAs(t, t.sim, buyer, seller.sellingPartnerId);
     const disconnect = await t.app.inject({ method: 'DELETE', url: `/internal/buyers/${buyer}/amazon/connections`, headers: internalHeaders(t.config) });
     expect(disconnect.statusCode).toBe(204);
     expect((await confirmAuthorizationHttp(t, buyer, id)).statusCode).toBe(404);

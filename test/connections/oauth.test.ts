@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKETPLACES as AMAZON_MARKETPLACES, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { MARKETPLACES as AMAZON_MARKETPLACES } from '../../src/simulator/index.js';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
+import { useBroker } from '../helpers/harness.js';
 import { confirmAuthorizationHttp, listConnectionsHttp, newBuyer, newSeller } from './support.js';
 
 const REDIRECT = 'https://broker.example.com/oauth/amazon/callback';
 
 describe('OAuth website authorization workflow', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker({ config: { oauthRedirectUri: REDIRECT, spapiAppIsDraft: true } });
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await buildTestApp({ ...simulatorConfig(sim), oauthRedirectUri: REDIRECT, spapiAppIsDraft: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
 
   async function authorize(buyer: string, body: Record<string, unknown> = {}) {
     const response = await t.app.inject({
@@ -80,8 +72,8 @@ describe('OAuth website authorization workflow', () => {
   it('completes: exchanges the code, stores the authorization as pending (nobody connected), refuses a replay', async () => {
     const buyer = newBuyer();
     const { state } = await authorize(buyer);
-    const code = sim.issueAuthorizationCode({ sellingPartnerId: 'A1SANDBOXNA0001' });
-    sim.stats.reset();
+    const code = t.sim.issueAuthorizationCode({ sellingPartnerId: 'A1SANDBOXNA0001' });
+    t.sim.stats.reset();
     const done = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: code });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.headers['referrer-policy']).toBe('no-referrer');
@@ -92,8 +84,8 @@ describe('OAuth website authorization workflow', () => {
     expect(ttl).toBeGreaterThan(9 * 60_000);
     expect(ttl).toBeLessThanOrEqual(10 * 60_000);
     expect(done.body).not.toContain('Atzr');
-    expect(sim.stats.lwaCalls).toEqual({ authorization_code: 1, refresh_token: 0 });
-    const exchange = sim.stats.requests.find((r) => r.operation === 'lwaToken');
+    expect(t.sim.stats.lwaCalls).toEqual({ authorization_code: 1, refresh_token: 0 });
+    const exchange = t.sim.stats.requests.find((r) => r.operation === 'lwaToken');
     expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: REDIRECT, code });
 
     // The callback alone connects nobody: the buyer's calls answer as before it.
@@ -117,20 +109,20 @@ describe('OAuth website authorization workflow', () => {
     const replay = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: code });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error.code).toBe('INVALID_REQUEST');
-    expect(sim.stats.lwaCalls.authorization_code).toBe(1);
+    expect(t.sim.stats.lwaCalls.authorization_code).toBe(1);
   });
 
   it('refuses a forged state without calling LWA', async () => {
     const { state } = await authorize(newBuyer());
     const [id, mac] = state.split('.') as [string, string];
     const flipped = `${id}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
-    sim.stats.reset();
+    t.sim.stats.reset();
     for (const forged of [flipped, `${id}x.${mac}`, id, 'garbage', `${state}.extra`]) {
       const response = await callback({ state: forged, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: 'ANcode' });
       expect(response.statusCode, forged).toBe(400);
       expect(response.json().error.code).toBe('INVALID_REQUEST');
     }
-    expect(sim.stats.lwaCalls.authorization_code).toBe(0);
+    expect(t.sim.stats.lwaCalls.authorization_code).toBe(0);
   });
 
   it('refuses an expired state without calling LWA', async () => {
@@ -140,18 +132,18 @@ describe('OAuth website authorization workflow', () => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', state.split('.')[0]!)
       .execute();
-    sim.stats.reset();
+    t.sim.stats.reset();
     const response = await callback({ state, selling_partner_id: 'A1SANDBOXNA0001', spapi_oauth_code: 'ANcode' });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.message).toMatch(/expired or already used/);
-    expect(sim.stats.lwaCalls.authorization_code).toBe(0);
+    expect(t.sim.stats.lwaCalls.authorization_code).toBe(0);
   });
 
   it('redirects to return_to with amazon_authorization appended, and a used or expired code is INVALID_REQUEST', async () => {
-    const seller = newSeller(sim, ['ATVPDKIKX0DER']);
+    const seller = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
     const { state } = await authorize(buyer, { return_to: 'https://app.sellershorts.example/connected?x=1#done' });
-    const code = sim.issueAuthorizationCode({ sellingPartnerId: seller.sellingPartnerId });
+    const code = t.sim.issueAuthorizationCode({ sellingPartnerId: seller.sellingPartnerId });
     const done = await callback({ state, selling_partner_id: seller.sellingPartnerId, spapi_oauth_code: code });
     expect(done.statusCode).toBe(302);
     const location = new URL(done.headers.location as string);
@@ -185,11 +177,11 @@ describe('OAuth website authorization workflow', () => {
   });
 
   it('refuses a callback whose selling_partner_id is not the seller the code belongs to', async () => {
-    const attacker = newSeller(sim, ['ATVPDKIKX0DER']);
-    const victim = newSeller(sim, ['ATVPDKIKX0DER']);
+    const attacker = newSeller(t.sim, ['ATVPDKIKX0DER']);
+    const victim = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
     const { state } = await authorize(buyer);
-    const code = sim.issueAuthorizationCode({ sellingPartnerId: attacker.sellingPartnerId });
+    const code = t.sim.issueAuthorizationCode({ sellingPartnerId: attacker.sellingPartnerId });
     const spoofed = await callback({ state, selling_partner_id: victim.sellingPartnerId, spapi_oauth_code: code });
     expect(spoofed.statusCode).toBe(400);
     expect(spoofed.json().error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'selling_partner_id' } });
@@ -200,8 +192,8 @@ describe('OAuth website authorization workflow', () => {
   });
 
   it('refuses an import whose selling_partner_id does not match the refresh token', async () => {
-    const owner = newSeller(sim, ['ATVPDKIKX0DER']);
-    const other = newSeller(sim, ['ATVPDKIKX0DER']);
+    const owner = newSeller(t.sim, ['ATVPDKIKX0DER']);
+    const other = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const response = await t.app.inject({
       method: 'POST',
       url: `/internal/buyers/${newBuyer()}/amazon/connections`,

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { callCapability, mintToken } from '../helpers/app.js';
+import { useBroker } from '../helpers/harness.js';
 import { importConnection, listConnectionsHttp, newBuyer } from './support.js';
 
 const SELLERS = [
@@ -10,29 +10,20 @@ const SELLERS = [
 ] as const;
 
 describe('three regions, three hosts', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker({ simulator: { regional: true } });
 
-  beforeAll(async () => {
-    sim = await startSimulator({ regional: true });
-    t = await buildTestApp(simulatorConfig(sim));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
 
   it('connects one buyer in NA, EU and FE and routes each marketplace to its region’s host', async () => {
-    expect(new Set(Object.values(sim.endpoints)).size).toBe(3);
+    expect(new Set(Object.values(t.sim.endpoints)).size).toBe(3);
     const buyer = newBuyer();
     for (const seller of SELLERS) {
-      sim.stats.reset();
+      t.sim.stats.reset();
       const { region, selling_partner_id, refresh_token } = seller;
       const response = await importConnection(t, buyer, { region, selling_partner_id, refresh_token });
       expect(response.statusCode, response.body).toBe(201);
       expect(response.json().data.connections.map((c: { marketplace_id: string }) => c.marketplace_id)).toEqual(seller.marketplaces);
-      const call = sim.stats.requests.find((r) => r.operation === 'getMarketplaceParticipations')!;
-      expect(`http://${call.headers.host}`).toBe(sim.endpoints[seller.region]);
+      const call = t.sim.stats.requests.find((r) => r.operation === 'getMarketplaceParticipations')!;
+      expect(`http://${call.headers.host}`).toBe(t.sim.endpoints[seller.region]);
     }
     const listed = (await listConnectionsHttp(t, buyer)).json().data.connections as { marketplace_id: string; region: string }[];
     expect(listed.map((c) => c.marketplace_id)).toEqual(SELLERS.flatMap((s) => s.marketplaces));

@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConnection, refreshTokenAad } from '../../src/connections/repository.js';
-import { fetchParticipations } from '../../src/connections/status.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { fetchParticipations } from '../../src/connections/participations.js';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
+import { useBroker } from '../helpers/harness.js';
 import { accessTokensSeen, importConnection, listConnectionsHttp, newBuyer, newSeller } from './support.js';
 
 describe('no secret in any response or log line', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker({ config: { aws: { accessKeyId: 'AKIDSECRETTEST', secretAccessKey: 'aws-secret-never-logged' } }, app: { captureLogs: true } });
   const bodies: string[] = [];
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await buildTestApp({ ...simulatorConfig(sim), aws: { accessKeyId: 'AKIDSECRETTEST', secretAccessKey: 'aws-secret-never-logged' } }, { captureLogs: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
 
   it('covers import, OAuth, status, revocation, LWA outage and Amazon errors', async () => {
     const record = (response: { body: string; headers: Record<string, unknown> }) => {
       bodies.push(response.body, JSON.stringify(response.headers));
       return response;
     };
-    const seller = newSeller(sim, ['ATVPDKIKX0DER']);
+    const seller = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
     record(await importConnection(t, buyer, { selling_partner_id: seller.sellingPartnerId, refresh_token: seller.refreshToken, region: 'NA' }));
     record(await importConnection(t, buyer, { selling_partner_id: seller.sellingPartnerId, refresh_token: 'Atzr|wrong-secret-token', region: 'NA' }));
@@ -36,7 +26,7 @@ describe('no secret in any response or log line', () => {
     // (Its answer carries the state on purpose: it is handed to Amazon. Checked apart below.)
     const authorize = await t.app.inject({ method: 'POST', url: `/internal/buyers/${buyer}/amazon/authorize`, headers: internalHeaders(t.config), payload: {} });
     const state = JSON.parse(authorize.body).data.state as string;
-    const code = sim.issueAuthorizationCode({ sellingPartnerId: 'A1SANDBOXNA0001' });
+    const code = t.sim.issueAuthorizationCode({ sellingPartnerId: 'A1SANDBOXNA0001' });
     const url = `/oauth/amazon/callback?state=${encodeURIComponent(state)}&selling_partner_id=A1SANDBOXNA0001&spapi_oauth_code=${code}`;
     const pending = record(await t.app.inject({ method: 'GET', url }));
     record(await t.app.inject({ method: 'GET', url }));
@@ -50,14 +40,14 @@ describe('no secret in any response or log line', () => {
     // LWA outage and Amazon errors, through the client.
     const connection = (await findConnection(t.app.services.db, buyer))!;
     const context = { authorizationId: connection.authorizationId, buyerId: buyer, sellingPartnerId: connection.sellingPartnerId, region: 'NA' as const };
-    sim.faults.failNext(3, { status: 500 });
+    t.sim.faults.failNext(3, { status: 500 });
     const failed = await fetchParticipations(t.app.services.amazon.forSeller(context, { log: t.app.log })).catch((e: Error) => e);
     bodies.push(JSON.stringify(failed), String(failed));
     // Revocation.
-    const other = newSeller(sim, ['ATVPDKIKX0DER']);
+    const other = newSeller(t.sim, ['ATVPDKIKX0DER']);
     const otherBuyer = newBuyer();
     await importConnection(t, otherBuyer, { selling_partner_id: other.sellingPartnerId, refresh_token: other.refreshToken, region: 'NA' });
-    sim.revokeRefreshToken(other.refreshToken);
+    t.sim.revokeRefreshToken(other.refreshToken);
     const otherConnection = (await findConnection(t.app.services.db, otherBuyer))!;
     const revoked = await fetchParticipations(
       t.app.services.amazon.forSeller({ ...context, authorizationId: otherConnection.authorizationId, sellingPartnerId: other.sellingPartnerId }, { log: t.app.log }),
@@ -65,9 +55,9 @@ describe('no secret in any response or log line', () => {
     bodies.push(JSON.stringify(revoked), String(revoked));
     // An LWA outage on a cold cache.
     await t.app.services.amazon.accessTokens.forget(connection.authorizationId);
-    sim.faults.lwaOutage = true;
+    t.sim.faults.lwaOutage = true;
     const outage = await t.app.services.amazon.accessTokens.get(connection.authorizationId).catch((e: Error) => e);
-    sim.faults.lwaOutage = false;
+    t.sim.faults.lwaOutage = false;
     bodies.push(JSON.stringify(outage), String(outage));
 
     const secrets = [
@@ -82,9 +72,9 @@ describe('no secret in any response or log line', () => {
       t.config.internalApiKey,
       t.config.vaultKeys.split(':')[1]!,
       'aws-secret-never-logged',
-      ...accessTokensSeen(sim),
+      ...accessTokensSeen(t.sim),
     ];
-    expect(accessTokensSeen(sim).length).toBeGreaterThan(0);
+    expect(accessTokensSeen(t.sim).length).toBeGreaterThan(0);
     expect(t.logs.length).toBeGreaterThan(5);
     const haystack = [...t.logs, ...bodies];
     for (const secret of secrets) {

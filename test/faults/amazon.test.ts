@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX } from '../../src/capabilities/examples.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
 import { connectBuyer } from '../helpers/buyers.js';
+import { useBroker } from '../helpers/harness.js';
 import { isLiveWrite } from '../writes/helpers.js';
 
 /**
@@ -14,31 +14,24 @@ import { isLiveWrite } from '../writes/helpers.js';
 const TIMEOUT_MS = 800;
 
 describe('Amazon faults through the broker', () => {
-  let sim: RunningSimulator;
-  let broker: TestApp;
+  const broker = useBroker({ simulator: { rateLimits: false }, config: { spapiTimeoutMs: TIMEOUT_MS } });
   let buyerId: string;
   let jobToken: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ rateLimits: false });
-    broker = await buildTestApp({ ...simulatorConfig(sim), spapiTimeoutMs: TIMEOUT_MS });
     buyerId = await connectBuyer(broker);
     ({ jobToken } = await mintToken(broker, { buyerId, capabilities: ['listings.get', 'listings.update'] }));
   });
-  afterAll(async () => {
-    await broker?.close();
-    await sim?.close();
-  });
 
   const getListing = () => callCapability(broker.app, jobToken, 'listings.get', { sku: SANDBOX.sku });
-  const calls = (operation: string, mark: number) => sim.stats.requests.slice(mark).filter((r) => r.operation === operation);
+  const calls = (operation: string, mark: number) => broker.sim.stats.requests.slice(mark).filter((r) => r.operation === operation);
 
   it('a stalled Amazon: SP_API_ERROR within SPAPI_TIMEOUT_MS, and the next call works', async () => {
-    sim.faults.stall('getListingsItem');
+    broker.sim.faults.stall('getListingsItem');
     const started = Date.now();
     const stalled = await getListing();
     const elapsed = Date.now() - started;
-    sim.faults.reset();
+    broker.sim.faults.reset();
     expect(stalled.statusCode).toBe(502);
     expect(stalled.json().error.code).toBe('SP_API_ERROR');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
@@ -47,8 +40,8 @@ describe('Amazon faults through the broker', () => {
   });
 
   it('a reset connection on a read is retried: the caller gets the listing', async () => {
-    const mark = sim.stats.requests.length;
-    sim.faults.resetNext(1, { operation: 'getListingsItem' });
+    const mark = broker.sim.stats.requests.length;
+    broker.sim.faults.resetNext(1, { operation: 'getListingsItem' });
     const answer = await getListing();
     expect(answer.statusCode, answer.body).toBe(200);
     expect(calls('getListingsItem', mark)).toHaveLength(2);
@@ -62,14 +55,14 @@ describe('Amazon faults through the broker', () => {
     });
     expect(staged.statusCode, staged.body).toBe(200);
     const id = staged.json().data.confirmation_id as string;
-    const mark = sim.stats.requests.length;
-    sim.faults.resetNext(1, { operation: 'patchListingsItem' });
+    const mark = broker.sim.stats.requests.length;
+    broker.sim.faults.resetNext(1, { operation: 'patchListingsItem' });
     const apply = () => broker.app.inject({ method: 'POST', url: `/internal/confirmations/${id}/apply`, headers: internalHeaders(broker.config) });
     const first = await apply();
     expect(first.statusCode).toBe(502);
     expect(first.json().error.code).toBe('SP_API_ERROR');
     expect((await apply()).json()).toEqual(first.json());
-    expect(sim.stats.requests.slice(mark).filter(isLiveWrite)).toHaveLength(1);
+    expect(broker.sim.stats.requests.slice(mark).filter(isLiveWrite)).toHaveLength(1);
   });
 
   it('an LWA outage fails the call with SP_API_ERROR but revokes nothing; afterwards the same connection works', async () => {
@@ -79,9 +72,9 @@ describe('Amazon faults through the broker', () => {
       .where('buyer_id', '=', buyerId)
       .executeTakeFirstOrThrow();
     await broker.app.services.amazon.accessTokens.forget(authorizationId);
-    sim.faults.lwaOutage = true;
+    broker.sim.faults.lwaOutage = true;
     const during = await getListing();
-    sim.faults.lwaOutage = false;
+    broker.sim.faults.lwaOutage = false;
     expect(during.statusCode).toBe(502);
     expect(during.json().error.code).toBe('SP_API_ERROR');
     const authorization = await broker.app.services.db.selectFrom('amazon_authorizations').select('status').where('id', '=', authorizationId).executeTakeFirstOrThrow();

@@ -2,22 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX } from '../../src/capabilities/examples.js';
 import { APPLY_LEASE_MS } from '../../src/confirmations/types.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import {
-  buildTestApp,
-  callCapability,
-  createTestDatabase,
-  internalHeaders,
-  mintToken,
-  simulatorConfig,
-  type TestApp,
-  type TestDatabase,
-} from '../helpers/app.js';
+import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
 import { connectBuyer } from '../helpers/buyers.js';
 import { ensureBuild } from '../helpers/build.js';
 import { childEnvironment, startChildBroker, type ChildBroker } from '../helpers/child-broker.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
 import { missing } from '../helpers/services.js';
+import { useSimulator, useTestDatabase } from '../helpers/harness.js';
 import { isLiveWrite, US } from '../writes/helpers.js';
 
 /**
@@ -27,8 +18,8 @@ import { isLiveWrite, US } from '../writes/helpers.js';
  * the confirmation says what happened.
  */
 describe.skipIf(missing('Postgres', 'Redis'))('a broker killed in the middle of an apply', () => {
-  let sim: RunningSimulator;
-  let database: TestDatabase;
+  const sim = useSimulator({ rateLimits: false });
+  const database = useTestDatabase();
   let relay: TcpRelay;
   /** The instance that survives: stages writes and, after the crash, applies again. */
   let survivor: TestApp;
@@ -37,8 +28,6 @@ describe.skipIf(missing('Postgres', 'Redis'))('a broker killed in the middle of 
 
   beforeAll(async () => {
     await ensureBuild();
-    sim = await startSimulator({ rateLimits: false });
-    database = await createTestDatabase();
     relay = await TcpRelay.start(database.url!);
     survivor = await buildTestApp(simulatorConfig(sim), { database });
     buyerId = await connectBuyer(survivor);
@@ -47,8 +36,6 @@ describe.skipIf(missing('Postgres', 'Redis'))('a broker killed in the middle of 
     await child?.kill();
     await survivor?.close();
     await relay?.close();
-    await sim?.close();
-    await database?.drop();
   });
 
   const db = () => survivor.app.services.db;

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, callCapability, internalHeaders, mintToken, type TestApp } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
 /** Errors that say how to fix the call: the field, the expected shape with a tiny example, what is accepted. */
-let testApp: TestApp;
+const testApp = useTestApp({ bodyLimitBytes: 1024 * 1024 });
 let jobToken: string;
 beforeAll(async () => {
-  testApp = await buildTestApp({ bodyLimitBytes: 1024 * 1024 });
   ({ jobToken } = await mintToken(testApp, { capabilities: ['analytics.fetch', 'listings.update', 'orders.summary'] }));
 });
-afterAll(async () => testApp?.close());
 
 const invalid = (response: { statusCode: number; json(): any }) => {
   const body = response.json();

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { callCapability, internalHeaders, mintToken, randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp();
 
 const mint = (payload: Record<string, unknown>, headers: Record<string, string> = internalHeaders(testApp.config)) =>
   testApp.app.inject({ method: 'POST', url: '/internal/job-tokens', headers, payload });

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, callCapability, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { callCapability, mintToken, randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await buildTestApp({}, { captureLogs: true });
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp({}, { captureLogs: true });
 
 describe('an unexpected failure', () => {
   it('is INTERNAL_ERROR 500 with the request id, logged, and never shows internals', async () => {

@@ -1,15 +1,12 @@
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createAccessLog, createLogger, requestLogger } from '../../src/logger.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, type TestApp } from '../helpers/app.js';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await buildTestApp({}, { captureLogs: true });
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp({}, { captureLogs: true });
 
 describe('logs', () => {
   it('write one JSON line per request with its request id, and never a token or key', async () => {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
 /** ops/grafana/broker.json and ops/prometheus/alerts.yml name only metrics the broker exports. */
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -31,10 +31,9 @@ const alerts = parse(read('ops/prometheus/alerts.yml')) as { groups: { rules: { 
 const dashboardExprs = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
 const alertRules = alerts.groups.flatMap((group) => group.rules);
 
-let testApp: TestApp;
+const testApp = useTestApp();
 let exported: Set<string>;
 beforeAll(async () => {
-  testApp = await buildTestApp();
   const text = (await testApp.app.inject({ url: '/metrics' })).body;
   exported = new Set(PROMETHEUS_SERIES);
   for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
@@ -43,7 +42,6 @@ beforeAll(async () => {
     if (type === 'summary') for (const suffix of ['_sum', '_count']) exported.add(`${name}${suffix}`);
   }
 });
-afterAll(async () => testApp?.close());
 
 describe('dashboards and alerts', () => {
   it('name only metrics the broker exports', () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CAPABILITY_NAMES } from '../../src/capabilities/index.js';
 import { ERROR_STATUS } from '../../src/errors.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { callCapability, internalHeaders, mintToken, randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 import { securityCases } from '../helpers/security-cases.js';
 
-const ctx: { testApp?: TestApp } = {};
-let testApp: TestApp;
-
-beforeAll(async () => {
-  testApp = await buildTestApp();
-  ctx.testApp = testApp;
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp();
 
 const post = (headers: Record<string, string>, payload: string) =>
   testApp.app.inject({ method: 'POST', url: '/api/capabilities', headers, payload });
@@ -180,5 +174,5 @@ describe('the capabilities pipeline', () => {
 });
 
 describe('shared security cases for every capability', () => {
-  for (const name of CAPABILITY_NAMES) securityCases(name, {}, ctx);
+  for (const name of CAPABILITY_NAMES) securityCases(name, {}, testApp);
 });

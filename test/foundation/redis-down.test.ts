@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { callCapability, internalHeaders, mintToken } from '../helpers/app.js';
+import { useBroker } from '../helpers/harness.js';
 
 /** The documented fail mode: Redis unreachable is never a crash or a hang, and /readyz says so. */
-let sim: RunningSimulator;
-let testApp: TestApp;
-beforeAll(async () => {
-  sim = await startSimulator({});
-  // Nothing listens on port 1: every Redis command fails fast.
-  testApp = await buildTestApp({ ...simulatorConfig(sim), redisUrl: 'redis://127.0.0.1:1' });
-});
-afterAll(async () => {
-  await testApp?.close();
-  await sim?.close();
-});
+// Nothing listens on port 1: every Redis command fails fast.
+const testApp = useBroker({ config: { redisUrl: 'redis://127.0.0.1:1' } });
 
 describe('Redis unavailable', () => {
   it('starts anyway and answers /readyz 503 naming Redis', async () => {

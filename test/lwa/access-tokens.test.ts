@@ -2,23 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.js';
 import { MemoryStore } from '../../src/store/shared-store.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { findConnection } from '../../src/connections/repository.js';
-import { fetchParticipations } from '../../src/connections/status.js';
-import type { BrokerError } from '../../src/errors.js';
-import {
-  DATABASE_URL,
-  REDIS_URL,
-  buildTestApp,
-  callCapability,
-  createTestDatabase,
-  mintToken,
-  randomSuffix,
-  simulatorConfig,
-  type TestApp,
-  type TestDatabase,
-} from '../helpers/app.js';
+import { fetchParticipations } from '../../src/connections/participations.js';
+import { DATABASE_URL, REDIS_URL, buildTestApp, callCapability, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
 import { importConnection, listConnectionsHttp, newBuyer, newSeller } from '../connections/support.js';
+import { rejectionOf } from '../helpers/envelope.js';
+import { useSimulator, useTestDatabase } from '../helpers/harness.js';
 
 /**
  * The seller's one retail marketplace, plus the three non-retail ones Amazon also lists
@@ -26,24 +15,14 @@ import { importConnection, listConnectionsHttp, newBuyer, newSeller } from '../c
  */
 const PARTICIPATIONS = 4;
 
-const caught = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as BrokerError,
-  );
-
 describe('LWA access tokens across two broker instances', () => {
-  let sim: RunningSimulator;
+  const sim = useSimulator();
   let a: TestApp;
   let b: TestApp;
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let sharedDb: ReturnType<typeof createDatabase> | undefined;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    database = await createTestDatabase();
     // Same database, same Redis prefix, same vault keys: two instances of one deployment.
     const config = {
       ...simulatorConfig(sim),
@@ -60,8 +39,6 @@ describe('LWA access tokens across two broker instances', () => {
     await b?.close();
     await a?.close();
     await sharedDb?.destroy();
-    await database?.drop();
-    await sim?.close();
   });
 
   async function connect(t: TestApp, marketplaceIds = ['ATVPDKIKX0DER']) {
@@ -103,7 +80,7 @@ describe('LWA access tokens across two broker instances', () => {
     sim.stats.reset();
 
     // The cached access token dies with the grant: 403, then the refresh says invalid_grant.
-    const error = await caught(fetchParticipations(a.app.services.amazon.forSeller(sellerContext)));
+    const error = await rejectionOf(fetchParticipations(a.app.services.amazon.forSeller(sellerContext)));
     expect(error.code).toBe('TOKEN_EXPIRED');
     expect(error.httpStatus).toBe(409);
     expect(sim.stats.lwaCalls.refresh_token).toBe(1);
@@ -117,7 +94,7 @@ describe('LWA access tokens across two broker instances', () => {
     // Neither instance asks LWA again.
     for (const t of [a, b]) {
       await t.app.services.amazon.accessTokens.forget(connection.authorizationId);
-      expect((await caught(t.app.services.amazon.accessTokens.get(connection.authorizationId))).code).toBe('TOKEN_EXPIRED');
+      expect((await rejectionOf(t.app.services.amazon.accessTokens.get(connection.authorizationId))).code).toBe('TOKEN_EXPIRED');
     }
     const { jobToken } = await mintToken(b, { buyerId: buyer, capabilities: ['connect.status'] });
     const response = await callCapability(b.app, jobToken, 'connect.status');
@@ -141,13 +118,13 @@ describe('LWA access tokens across two broker instances', () => {
     sim.stats.reset();
     sim.faults.lwaOutage = true;
     try {
-      const error = await caught(fetchParticipations(a.app.services.amazon.forSeller(sellerContext)));
+      const error = await rejectionOf(fetchParticipations(a.app.services.amazon.forSeller(sellerContext)));
       expect(error.code).toBe('SP_API_ERROR');
       expect(error.httpStatus).toBe(502);
       expect(error.retryable).toBe(true);
       expect(error.details).toEqual({ status: 503, lwa_error: 'temporarily_unavailable' });
       // Backing off: an immediate second call does not hammer LWA.
-      expect((await caught(a.app.services.amazon.accessTokens.get(connection.authorizationId))).code).toBe('SP_API_ERROR');
+      expect((await rejectionOf(a.app.services.amazon.accessTokens.get(connection.authorizationId))).code).toBe('SP_API_ERROR');
       expect(sim.stats.lwaCalls.refresh_token).toBe(1);
     } finally {
       sim.faults.lwaOutage = false;

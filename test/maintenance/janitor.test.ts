@@ -1,14 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit.js';
 import { runJanitor } from '../../src/maintenance/janitor.js';
-import { buildTestApp, randomSuffix, type TestApp } from '../helpers/app.js';
+import { randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp();
 
 describe('the janitor', () => {
   it('deletes lapsed idempotency records, OAuth states and report bindings, and closes expired confirmations', async () => {

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, internalHeaders, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { internalHeaders, mintToken, randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => testApp?.close());
+const testApp = useTestApp();
 
 const rpc = (jobToken: string | undefined, body: unknown) =>
   testApp.app.inject({

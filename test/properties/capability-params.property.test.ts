@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/capabilities/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, mintToken, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { callCapability, mintToken } from '../helpers/app.js';
 import { connectBuyer } from '../helpers/buyers.js';
 import { expectWellFormedAnswer } from '../helpers/fuzz.js';
+import { useBroker } from '../helpers/harness.js';
 
 /**
  * Issue 11: every capability's params schema under mutation, through both doors (REST and MCP),
@@ -51,19 +51,12 @@ function mutate(params: Record<string, unknown>, mutations: Mutation[]): Record<
 }
 
 describe('capability params under mutation, REST and MCP', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker({ simulator: { rateLimits: false } });
   let jobToken: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ rateLimits: false });
-    t = await buildTestApp(simulatorConfig(sim));
     const buyerId = await connectBuyer(t);
     ({ jobToken } = await mintToken(t, { buyerId, capabilities: CAPABILITIES.map((c) => c.name) }));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
 
   it(`${RUNS} mutated calls: never a 5xx, always the envelope`, async () => {

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { at } from '../../src/writes/violations.js';
-import { buildTestApp, callCapability, mintToken, type TestApp } from '../helpers/app.js';
+import { callCapability, mintToken } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
 /** A caller's key is named in an error, never sent back whole: a 1 MB key must not make a 1 MB answer. */
-let t: TestApp;
-beforeAll(async () => {
-  t = await buildTestApp();
-});
-afterAll(async () => t?.close());
+const t = useTestApp();
 
 describe('keys echoed in errors', () => {
   it('clips an unknown params field to 64 characters in the message and details', async () => {

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { SEED } from '../../src/simulator/index.js';
+import { callCapability, internalHeaders, mintToken, randomSuffix } from '../helpers/app.js';
+import { connectBuyer } from '../helpers/buyers.js';
+import { useBroker } from '../helpers/harness.js';
 
 /**
  * The gates every door passes in the same order (issue 20's attacks as regression tests): a batch
@@ -10,29 +12,8 @@ import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix,
 const NA = SEED.sellers.NA;
 const LIMIT = 5;
 
-let sim: RunningSimulator;
-let t: TestApp;
-
-beforeAll(async () => {
-  sim = await startSimulator({});
-  t = await buildTestApp({ ...simulatorConfig(sim), frontDoorPerMinute: LIMIT });
-});
-afterAll(async () => {
-  await t?.close();
-  await sim?.close();
-});
-
-async function connectedBuyer() {
-  const buyerId = `buyer-gates-${randomSuffix()}`;
-  const imported = await t.app.inject({
-    method: 'POST',
-    url: `/internal/buyers/${buyerId}/amazon/connections`,
-    headers: internalHeaders(t.config),
-    payload: { selling_partner_id: NA.sellingPartnerId, refresh_token: 'Atzr|sandbox-na', region: 'NA' },
-  });
-  expect(imported.statusCode, imported.body).toBe(201);
-  return buyerId;
-}
+const t = useBroker({ config: { frontDoorPerMinute: LIMIT } });
+const connectedBuyer = () => connectBuyer(t);
 
 const mcp = (jobToken: string, body: unknown) =>
   t.app.inject({ method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${jobToken}` }, payload: body as Record<string, unknown> });
@@ -44,12 +25,11 @@ const auditOf = async (orderId: string) =>
     outcome: string;
   }[];
 
-
 describe('MCP batches at the front door', () => {
   it('takes one front-door unit per tools/call: past the limit each call is a RATE_LIMIT tool error and reaches nothing', async () => {
     const buyerId = await connectedBuyer();
     const { jobToken } = await mintToken(t, { buyerId, capabilities: ['listings.get'] });
-    const before = sim.stats.requests.filter((r) => r.operation === 'getListingsItem').length;
+    const before = t.sim.stats.requests.filter((r) => r.operation === 'getListingsItem').length;
     const batch = Array.from({ length: 12 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'listings_get', arguments: { sku: NA.skus[0] } } }));
     const response = await mcp(jobToken, batch);
     expect(response.statusCode).toBe(200);
@@ -58,7 +38,7 @@ describe('MCP batches at the front door', () => {
     const limited = answers.filter((a) => a.result.structuredContent.error?.code === 'RATE_LIMIT');
     expect(answers.filter((a) => !a.result.isError)).toHaveLength(LIMIT);
     expect(limited).toHaveLength(12 - LIMIT);
-    expect(sim.stats.requests.filter((r) => r.operation === 'getListingsItem').length - before).toBe(LIMIT);
+    expect(t.sim.stats.requests.filter((r) => r.operation === 'getListingsItem').length - before).toBe(LIMIT);
     // The token's budget is spent for REST too: one credential, one front door.
     expect((await callCapability(t.app, jobToken, 'listings.get', { sku: NA.skus[0] })).statusCode).toBe(429);
   });

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, refuseDeepJson, stringVolumeOver, walkJson } from '../../src/http/json-depth.js';
 import { canonicalJson } from '../../src/idempotency/idempotency.js';
 import { BrokerError } from '../../src/errors.js';
-import { buildTestApp, mintToken, randomSuffix, type TestApp } from '../helpers/app.js';
+import { mintToken, randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
 /**
  * Caller JSON is never walked recursively, and params nested deeper than MAX_JSON_DEPTH levels are
@@ -79,11 +80,7 @@ describe('canonicalJson', () => {
 });
 
 describe('3,000-deep params at the doors', () => {
-  let testApp: TestApp;
-  beforeAll(async () => {
-    testApp = await buildTestApp();
-  });
-  afterAll(async () => testApp?.close());
+  const testApp = useTestApp();
 
   const body = (levels: number) => `{"capability":"listings.update","provider":"amazon","params":{"sku":"SS-MUG-001","deep":${nestedText(levels)}}}`;
   const deepField = `params.deep.a${'.0'.repeat(MAX_JSON_DEPTH - 2)}`;

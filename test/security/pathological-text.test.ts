@@ -1,8 +1,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX } from '../../src/capabilities/examples.js';
-import { startSimulator, SEED, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { connectCaller, useBroker } from '../helpers/harness.js';
+import { adversarialTexts } from '../helpers/adversarial-texts.js';
 
 /**
  * One request must not freeze the broker. Texts built to make backtracking patterns re-read the rest
@@ -18,40 +18,16 @@ const BODY_LIMIT = 16 * 1024 * 1024;
 const HEALTHZ_BOUND_MS = 250;
 
 /** Pathological texts of about `n` characters. */
-const SHAPES: Record<string, (n: number) => string> = {
-  'a.': (n) => 'a.'.repeat(n / 2),
-  'a@': (n) => 'a@'.repeat(n / 2),
-  '1-': (n) => '1-'.repeat(n / 2),
-  'www.': (n) => 'www.'.repeat(n / 4),
-  'letters then !': (n) => `${'a'.repeat(n - 1)}!`,
-  'a.co': (n) => 'a.co'.repeat(n / 4),
-  '<a ': (n) => '<a '.repeat(n / 3),
-};
+const SHAPES = adversarialTexts('a.', 'a@', '1-', 'www.', 'letters then !', 'a.co', '<a ');
 
-let sim: RunningSimulator;
-let testApp: TestApp;
+const broker = useBroker({ simulator: { rateLimits: false }, config: { bodyLimitBytes: BODY_LIMIT } }, 60_000);
 let base: string;
 let jobToken: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ rateLimits: false });
-  testApp = await buildTestApp({ ...simulatorConfig(sim), bodyLimitBytes: BODY_LIMIT });
-  const buyerId = `buyer-${randomSuffix()}`;
-  const connected = await testApp.app.inject({
-    method: 'POST',
-    url: `/internal/buyers/${buyerId}/amazon/connections`,
-    headers: internalHeaders(testApp.config),
-    payload: { selling_partner_id: SEED.sellers.NA.sellingPartnerId, refresh_token: SEED.sellers.NA.refreshToken, region: 'NA' },
-  });
-  expect(connected.statusCode, connected.body).toBe(201);
-  ({ jobToken } = await mintToken(testApp, { buyerId, capabilities: ['listings.update', 'listings.a_plus_generate', 'listings.upload_feed', 'catalog.search'] }));
-  base = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  ({ jobToken } = await connectCaller(broker, ['listings.update', 'listings.a_plus_generate', 'listings.upload_feed', 'catalog.search']));
+  base = await broker.app.listen({ port: 0, host: '127.0.0.1' });
 }, 60_000);
-
-afterAll(async () => {
-  await testApp?.close();
-  await sim?.close();
-});
 
 interface Measured {
   status: number;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { client, contentDocumentWith, SEED, sleep, start, uploadAplusImage } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useSimulatorClient } from '../helpers/harness.js';
+import { contentDocumentWith, SEED, sleep, uploadAplusImage, useFastSimulator } from './helpers.js';
 
 const NA = SEED.sellers.NA;
 const US = 'ATVPDKIKX0DER';
@@ -10,15 +10,12 @@ const US = 'ATVPDKIKX0DER';
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 
 describe('A+ Content API', () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
+  const sim = useFastSimulator({ rateLimits: false, reportTimings: { inQueueMs: 10, inProgressMs: 10 } });
+  const c = useSimulatorClient(sim);
   let CONTENT_DOCUMENT: ReturnType<typeof contentDocumentWith>;
   beforeAll(async () => {
-    sim = await start({ rateLimits: false, reportTimings: { inQueueMs: 10, inProgressMs: 10 } });
-    c = await client(sim);
     CONTENT_DOCUMENT = contentDocumentWith(await uploadAplusImage(c, PNG));
   });
-  afterAll(() => sim.close());
 
   it('accepts only image ids the Uploads API issued and that were uploaded, with the declared MD5', async () => {
     for (const id of ['sc/abc.jpg', 'aplus-media/sc/not-issued']) {
@@ -92,13 +89,8 @@ describe('A+ Content API', () => {
 });
 
 describe('Solicitations API', () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false });
-    c = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false });
+  const c = useSimulatorClient(sim);
 
   const actions = (id: string) => c.get(`/solicitations/v1/orders/${id}?marketplaceIds=${US}`);
   const solicit = (id: string) => c.post(`/solicitations/v1/orders/${id}/solicitations/productReviewAndSellerFeedback?marketplaceIds=${US}`);

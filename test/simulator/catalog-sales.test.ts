@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { client, SEED, start } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useSimulatorClient } from '../helpers/harness.js';
+import { client, SEED, useFastSimulator } from './helpers.js';
 
 const NA = SEED.sellers.NA;
 const US = 'ATVPDKIKX0DER';
 const DAY = 86_400_000;
 
 describe('Catalog Items API', () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false });
-    c = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false });
+  const c = useSimulatorClient(sim);
 
   it('getCatalogItem returns summaries, images, attributes and sales ranks', async () => {
     const asin = NA.asins[0]!;
@@ -60,13 +55,8 @@ describe('Catalog Items API', () => {
 });
 
 describe('Sales API getOrderMetrics', () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false });
-    c = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false });
+  const c = useSimulatorClient(sim);
 
   const today = () => {
     const d = new Date();

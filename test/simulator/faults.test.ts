@@ -1,18 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { accessToken, call, client, lwa, start } from './helpers.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { accessToken, call, client, lwa, start, useFastSimulator } from './helpers.js';
 
 const PARTICIPATIONS = '/sellers/v1/marketplaceParticipations';
 
 describe('fault injection', () => {
-  let sim: RunningSimulator;
+  const sim = useFastSimulator();
   let token: string;
   beforeAll(async () => {
-    sim = await start();
     token = await accessToken(sim);
   });
   afterEach(() => sim.faults.reset());
-  afterAll(() => sim.close());
 
   const listing = () => call(sim.baseUrl, token, 'GET', '/listings/2021-08-01/items/A1SANDBOXNA0001/SS-MUG-001?marketplaceIds=ATVPDKIKX0DER');
 
@@ -84,11 +81,7 @@ describe('fault injection', () => {
 });
 
 describe('control API (/_sim)', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await start();
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator();
 
   const post = (path: string, body: unknown) =>
     fetch(sim.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ROLES } from '../../src/simulator/feed-roles.js';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { client, SEED, start, waitTerminal } from './helpers.js';
+import { useSimulatorClient } from '../helpers/harness.js';
+import { SEED, useFastSimulator, waitTerminal } from './helpers.js';
 
 const US = SEED.marketplaces.US;
 
@@ -18,13 +18,8 @@ const OTHER_ROLES: [string, string][] = [
 ];
 
 describe("createFeed and the application's roles", () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false });
-    c = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false });
+  const c = useSimulatorClient(sim);
 
   async function uploaded(contentType = 'text/xml; charset=UTF-8', content = '<?xml version="1.0"?><AmazonEnvelope/>') {
     const doc = await c.post('/feeds/2021-06-30/documents', { contentType });

@@ -1,20 +1,15 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ROLES } from '../../src/simulator/feed-roles.js';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { client, download, gunzipJson, SEED, start, waitTerminal } from './helpers.js';
+import { useSimulatorClient } from '../helpers/harness.js';
+import { client, download, gunzipJson, SEED, useFastSimulator, waitTerminal } from './helpers.js';
 
 const NA = SEED.sellers.NA;
 const US = 'ATVPDKIKX0DER';
 
 describe('Feeds API', () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false });
-    c = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false });
+  const c = useSimulatorClient(sim);
 
   async function upload(contentType: string, content: string | Buffer, putType = contentType) {
     const doc = await c.post('/feeds/2021-06-30/documents', { contentType });

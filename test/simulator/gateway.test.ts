@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { accessToken, call, client, SEED, start } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { accessToken, call, client, SEED, start, useFastSimulator } from './helpers.js';
 
 const QUOTA = { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.', details: '' }] };
 
 describe('SP-API gateway: auth, headers, rate limits, stats', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await start();
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator();
 
   it('403 Unauthorized without, or with an unknown, access token', async () => {
     const missing = await call(sim.baseUrl, undefined, 'GET', '/sellers/v1/marketplaceParticipations');
@@ -99,11 +94,7 @@ describe('SP-API gateway: auth, headers, rate limits, stats', () => {
 });
 
 describe('regional hosts', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await start({ regional: true });
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ regional: true });
 
   it('serves three hosts and rejects marketplaces of another region', async () => {
     expect(new Set(Object.values(sim.endpoints)).size).toBe(3);
@@ -130,11 +121,7 @@ describe('regional hosts', () => {
 });
 
 describe('request bodies', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false });
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false });
 
   it('415 for a body that is not application/json, 400 for malformed JSON', async () => {
     const token = await accessToken(sim);

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 /** Shared helpers of the simulator tests. */
 import { gunzipSync } from 'node:zlib';
 import { SEED, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/harness.js';
+import type { SimAnswer as Answer } from '../helpers/simulator-client.js';
 
 export { SEED };
 
@@ -23,45 +25,10 @@ export async function lwa(sim: RunningSimulator, form: Record<string, string>, a
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-export async function accessToken(sim: RunningSimulator, refreshToken = 'Atzr|sandbox-na'): Promise<string> {
-  const { status, body } = await lwa(sim, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'sandbox-client', client_secret: 'sandbox-secret' });
-  if (status !== 200) throw new Error(`LWA failed: ${status} ${JSON.stringify(body)}`);
-  return body.access_token as string;
-}
+export { accessToken, call, simulatorClient as client, type SimAnswer as Answer } from '../helpers/simulator-client.js';
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-export async function call(base: string, token: string | undefined, method: string, pathAndQuery: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (token !== undefined) headers['x-amz-access-token'] = token;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + pathAndQuery, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // keep text
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
-}
-
-/** A client bound to one seller. */
-export async function client(sim: RunningSimulator, refreshToken = 'Atzr|sandbox-na', base = sim.baseUrl) {
-  const token = await accessToken(sim, refreshToken);
-  return {
-    token,
-    get: (p: string) => call(base, token, 'GET', p),
-    post: (p: string, body?: unknown) => call(base, token, 'POST', p, body),
-    patch: (p: string, body?: unknown) => call(base, token, 'PATCH', p, body),
-    del: (p: string) => call(base, token, 'DELETE', p),
-  };
-}
+/** A simulator with quick reports for the enclosing describe (see test/helpers/harness.ts). */
+export const useFastSimulator = (options: SimulatorOptions = {}): RunningSimulator => useSimulator({ ...FAST, ...options });
 
 export async function download(url: string): Promise<{ status: number; bytes: Buffer; text: string; headers: Headers }> {
   const res = await fetch(url);

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { client, SEED, start } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useSimulatorClient } from '../helpers/harness.js';
+import { SEED, useFastSimulator } from './helpers.js';
 
 const NA = SEED.sellers.NA;
 const US = 'ATVPDKIKX0DER';
 const item = (sku: string, query = '') => `/listings/2021-08-01/items/${NA.sellingPartnerId}/${encodeURIComponent(sku)}?marketplaceIds=${US}${query}`;
 
 describe('Listings Items API', () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false });
-    c = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false });
+  const c = useSimulatorClient(sim);
 
   it('seeds ≥ 25 listings per seller, deterministic', async () => {
     expect(NA.skus.length).toBeGreaterThanOrEqual(25);

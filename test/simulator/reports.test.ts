@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { client, download, gunzipJson, isoDay, lastFullMonth, lastFullWeek, SEED, sleep, start, waitTerminal } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useSimulatorClient } from '../helpers/harness.js';
+import { client, download, gunzipJson, isoDay, lastFullMonth, lastFullWeek, SEED, sleep, start, useFastSimulator, waitTerminal } from './helpers.js';
 
 const US = 'ATVPDKIKX0DER';
 
 describe('Reports API', () => {
-  let sim: RunningSimulator;
-  let c: Awaited<ReturnType<typeof client>>;
-  beforeAll(async () => {
-    sim = await start({ rateLimits: false, reportTimings: { inQueueMs: 20, inProgressMs: 30 } });
-    c = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useFastSimulator({ rateLimits: false, reportTimings: { inQueueMs: 20, inProgressMs: 30 } });
+  const c = useSimulatorClient(sim);
 
   const create = (body: Record<string, unknown>) => c.post('/reports/2021-06-30/reports', body);
   const finish = (reportId: string) => waitTerminal(() => c.get(`/reports/2021-06-30/reports/${reportId}`));

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../src/connections/repository.js';
-import type { BrokerError } from '../../src/errors.js';
 import type { QuotaKey, QuotaLimiter } from '../../src/quota/types.js';
 import { createAmazonApiFactory, type AmazonApiFactory } from '../../src/spapi/client.js';
 import type { SellerContext } from '../../src/spapi/types.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { buildTestApp, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { useBroker } from '../helpers/harness.js';
+import { rejectionOf } from '../helpers/envelope.js';
 import { importConnection, newBuyer, newSeller } from '../connections/support.js';
 
 /** Records what the client asks of the quota limiter (the real limiter is tested in test/quota). */
@@ -28,33 +27,17 @@ function countingQuota(penaltyMs = 60_000) {
   return { quota, calls };
 }
 
-const caught = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as BrokerError,
-  );
-
 const PARTICIPATIONS = { operation: 'getMarketplaceParticipations', method: 'GET', path: '/sellers/v1/marketplaceParticipations' } as const;
 
 describe('SP-API client against the simulator', () => {
-  let sim: RunningSimulator;
-  let t: TestApp;
+  const t = useBroker({ config: { spapiTimeoutMs: 600 } });
   let factories: AmazonApiFactory[] = [];
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await buildTestApp({ ...simulatorConfig(sim), spapiTimeoutMs: 600 });
-  });
   afterAll(async () => {
     await Promise.all(factories.map((f) => f.close()));
-    await t?.close();
-    await sim?.close();
   });
 
   async function setup(options: { penaltyMs?: number; marketplaceIds?: string[] } = {}) {
-    const seller = newSeller(sim, options.marketplaceIds ?? ['ATVPDKIKX0DER']);
+    const seller = newSeller(t.sim, options.marketplaceIds ?? ['ATVPDKIKX0DER']);
     const buyer = newBuyer();
     const imported = await importConnection(t, buyer, { selling_partner_id: seller.sellingPartnerId, refresh_token: seller.refreshToken, region: 'NA' });
     expect(imported.statusCode).toBe(201);
@@ -63,8 +46,8 @@ describe('SP-API client against the simulator', () => {
     const { quota, calls } = countingQuota(options.penaltyMs);
     const factory = createAmazonApiFactory({ ...t.app.services, quota, accessTokens: t.app.services.amazon.accessTokens, retryBaseMs: 10 });
     factories.push(factory);
-    sim.stats.reset();
-    sim.faults.reset();
+    t.sim.stats.reset();
+    t.sim.faults.reset();
     return { seller, context, factory, calls, api: factory.forSeller(context) };
   }
 
@@ -76,7 +59,7 @@ describe('SP-API client against the simulator', () => {
     expect(response.body.payload).toHaveLength(4);
     expect(response.requestId).toBeTruthy();
     expect(api.requestIds).toEqual([response.requestId]);
-    const recorded = sim.stats.requests.at(-1)!;
+    const recorded = t.sim.stats.requests.at(-1)!;
     expect(recorded.headers['x-amz-access-token']).toMatch(/^Atza\|/);
     expect(recorded.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(recorded.headers['user-agent']).toBe('SellerShortsBroker/0.1 (Language=TypeScript; Platform=Node.js)');
@@ -84,16 +67,16 @@ describe('SP-API client against the simulator', () => {
     expect(calls.acquire).toEqual([{ sellingPartnerId: seller.sellingPartnerId, region: 'NA', operation: 'getMarketplaceParticipations' }]);
     expect(calls.observed).toEqual([['getMarketplaceParticipations', 0.016]]);
 
-    await caught(
+    await rejectionOf(
       api.call({ operation: 'createReport', method: 'POST', path: '/reports/2021-06-30/reports', body: { reportType: 'NOPE', marketplaceIds: ['ATVPDKIKX0DER'] } }),
     ).catch(() => undefined);
-    const post = sim.stats.requests.at(-1)!;
+    const post = t.sim.stats.requests.at(-1)!;
     expect(post.headers['content-type']).toBe('application/json');
   });
 
   it('turns Amazon’s error answers into SP_API_ERROR with status, errors and request id', async () => {
     const { api, seller } = await setup();
-    const error = await caught(
+    const error = await rejectionOf(
       api.call({
         operation: 'getListingsItem',
         method: 'GET',
@@ -110,25 +93,25 @@ describe('SP-API client against the simulator', () => {
 
   it('retries a GET after a 5xx and after a reset connection', async () => {
     const { api, calls } = await setup();
-    sim.faults.failNext(1, { status: 503, operation: 'getMarketplaceParticipations' });
+    t.sim.faults.failNext(1, { status: 503, operation: 'getMarketplaceParticipations' });
     expect((await api.call(PARTICIPATIONS)).status).toBe(200);
-    expect(sim.stats.calls.getMarketplaceParticipations).toBe(2);
+    expect(t.sim.stats.calls.getMarketplaceParticipations).toBe(2);
     expect(calls.acquire).toHaveLength(2);
 
-    sim.faults.resetNext(1, { operation: 'getMarketplaceParticipations' });
+    t.sim.faults.resetNext(1, { operation: 'getMarketplaceParticipations' });
     expect((await api.call(PARTICIPATIONS)).status).toBe(200);
-    expect(sim.stats.calls.getMarketplaceParticipations).toBe(4);
+    expect(t.sim.stats.calls.getMarketplaceParticipations).toBe(4);
     expect(calls.acquire).toHaveLength(4);
   });
 
   it('gives up on a GET after 3 attempts', async () => {
     const { api } = await setup();
-    sim.faults.failNext(5, { status: 500, operation: 'getMarketplaceParticipations' });
-    const error = await caught(api.call(PARTICIPATIONS));
+    t.sim.faults.failNext(5, { status: 500, operation: 'getMarketplaceParticipations' });
+    const error = await rejectionOf(api.call(PARTICIPATIONS));
     expect(error.code).toBe('SP_API_ERROR');
     expect(error.retryable).toBe(true);
     expect(error.details).toMatchObject({ status: 500, errors: [{ code: 'InternalFailure', message: expect.any(String) }] });
-    expect(sim.stats.calls.getMarketplaceParticipations).toBe(3);
+    expect(t.sim.stats.calls.getMarketplaceParticipations).toBe(3);
   });
 
   it('never retries a PATCH or POST that may have reached Amazon', async () => {
@@ -140,25 +123,25 @@ describe('SP-API client against the simulator', () => {
       query: { marketplaceIds: ['ATVPDKIKX0DER'] },
       body: { productType: 'PRODUCT', patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'x' }] }] },
     } as const;
-    sim.faults.failNext(1, { status: 500, operation: 'patchListingsItem' });
-    const failed = await caught(api.call(patch));
+    t.sim.faults.failNext(1, { status: 500, operation: 'patchListingsItem' });
+    const failed = await rejectionOf(api.call(patch));
     expect(failed.code).toBe('SP_API_ERROR');
     expect(failed.details?.status).toBe(500);
     expect(failed.retryable).toBe(false);
-    expect(sim.stats.calls.patchListingsItem).toBe(1);
+    expect(t.sim.stats.calls.patchListingsItem).toBe(1);
 
-    sim.faults.resetNext(1, { operation: 'patchListingsItem' });
-    const reset = await caught(api.call(patch));
+    t.sim.faults.resetNext(1, { operation: 'patchListingsItem' });
+    const reset = await rejectionOf(api.call(patch));
     expect(reset.code).toBe('SP_API_ERROR');
     expect(reset.retryable).toBe(false);
-    expect(sim.stats.calls.patchListingsItem).toBe(2);
+    expect(t.sim.stats.calls.patchListingsItem).toBe(2);
 
-    sim.faults.resetNext(1, { operation: 'createReport' });
-    const post = await caught(
+    t.sim.faults.resetNext(1, { operation: 'createReport' });
+    const post = await rejectionOf(
       api.call({ operation: 'createReport', method: 'POST', path: '/reports/2021-06-30/reports', body: { reportType: 'GET_SALES_AND_TRAFFIC_REPORT', marketplaceIds: ['ATVPDKIKX0DER'] } }),
     );
     expect(post.code).toBe('SP_API_ERROR');
-    expect(sim.stats.calls.createReport).toBe(1);
+    expect(t.sim.stats.calls.createReport).toBe(1);
   });
 
   it('retries even a POST when the connection was refused (it never left)', async () => {
@@ -171,7 +154,7 @@ describe('SP-API client against the simulator', () => {
     });
     factories.push(factory);
     const api = factory.forSeller({ authorizationId: 'x', buyerId: 'b', sellingPartnerId: 'AX', region: 'NA' }, { accessToken: 'Atza|test' });
-    const error = await caught(api.call({ operation: 'createReport', method: 'POST', path: '/reports/2021-06-30/reports', body: {} }));
+    const error = await rejectionOf(api.call({ operation: 'createReport', method: 'POST', path: '/reports/2021-06-30/reports', body: {} }));
     expect(error.code).toBe('SP_API_ERROR');
     expect(error.details).toMatchObject({ status: 0, reason: 'ECONNREFUSED' });
     expect(calls.acquire).toHaveLength(3);
@@ -179,46 +162,46 @@ describe('SP-API client against the simulator', () => {
 
   it('a stalled Amazon becomes SP_API_ERROR within the time limit, not retried', async () => {
     const { api } = await setup();
-    sim.faults.stall('getMarketplaceParticipations');
+    t.sim.faults.stall('getMarketplaceParticipations');
     const started = Date.now();
-    const error = await caught(api.call(PARTICIPATIONS));
+    const error = await rejectionOf(api.call(PARTICIPATIONS));
     const elapsed = Date.now() - started;
-    sim.faults.reset();
+    t.sim.faults.reset();
     expect(error.code).toBe('SP_API_ERROR');
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/within 600 ms/);
     expect(elapsed).toBeGreaterThanOrEqual(550);
     expect(elapsed).toBeLessThan(1500);
-    expect(sim.stats.calls.getMarketplaceParticipations).toBe(1);
+    expect(t.sim.stats.calls.getMarketplaceParticipations).toBe(1);
     // The pool is still usable.
     expect((await api.call(PARTICIPATIONS)).status).toBe(200);
   });
 
   it('a 429 penalizes the bucket; a GET waits within budget, else RATE_LIMIT; a write is never retried', async () => {
     const long = await setup({ penaltyMs: 60_000 });
-    sim.faults.throttle('getMarketplaceParticipations', { rate: 0.0001, burst: 1 });
+    t.sim.faults.throttle('getMarketplaceParticipations', { rate: 0.0001, burst: 1 });
     expect((await long.api.call(PARTICIPATIONS)).status).toBe(200);
-    const limited = await caught(long.api.call(PARTICIPATIONS));
+    const limited = await rejectionOf(long.api.call(PARTICIPATIONS));
     expect(limited.code).toBe('RATE_LIMIT');
     expect(limited.retryAfterS).toBe(60);
     expect(limited.details).toMatchObject({ status: 429, errors: [{ code: 'QuotaExceeded' }] });
     expect(long.calls.penalized).toBe(1);
-    expect(sim.stats.calls.getMarketplaceParticipations).toBe(2);
+    expect(t.sim.stats.calls.getMarketplaceParticipations).toBe(2);
 
-    sim.faults.reset();
+    t.sim.faults.reset();
     const short = await setup({ penaltyMs: 20 });
-    sim.faults.throttle('getMarketplaceParticipations', { rate: 0.0001, burst: 1 });
+    t.sim.faults.throttle('getMarketplaceParticipations', { rate: 0.0001, burst: 1 });
     await short.api.call(PARTICIPATIONS);
-    expect((await caught(short.api.call(PARTICIPATIONS))).code).toBe('RATE_LIMIT');
+    expect((await rejectionOf(short.api.call(PARTICIPATIONS))).code).toBe('RATE_LIMIT');
     expect(short.calls.penalized).toBe(3);
-    expect(sim.stats.calls.getMarketplaceParticipations).toBe(4);
+    expect(t.sim.stats.calls.getMarketplaceParticipations).toBe(4);
 
-    sim.faults.throttle('createReport', { rate: 0.0001, burst: 1 });
+    t.sim.faults.throttle('createReport', { rate: 0.0001, burst: 1 });
     const report = { operation: 'createReport', method: 'POST', path: '/reports/2021-06-30/reports', body: { reportType: 'GET_V2_SELLER_PERFORMANCE_REPORT', marketplaceIds: ['ATVPDKIKX0DER'] } } as const;
     await short.api.call(report).catch(() => undefined);
-    const write = await caught(short.api.call(report));
+    const write = await rejectionOf(short.api.call(report));
     expect(write.code).toBe('RATE_LIMIT');
-    expect(sim.stats.calls.createReport).toBe(2);
-    sim.faults.reset();
+    expect(t.sim.stats.calls.createReport).toBe(2);
+    t.sim.faults.reset();
   });
 });

@@ -4,19 +4,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerError } from '../../src/errors.js';
 import { Metrics } from '../../src/metrics.js';
 import { DocumentTransfer } from '../../src/spapi/documents.js';
 import type { AmazonApi } from '../../src/spapi/types.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-
-const caught = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as BrokerError,
-  );
+import { rejectionOf } from '../helpers/envelope.js';
 
 describe('document download and upload', () => {
   let server: Server;
@@ -91,30 +83,30 @@ describe('document download and upload', () => {
 
   it('gunzips GZIP documents', async () => {
     expect(JSON.parse((await api.download(`${base}/gzip`, { compression: 'GZIP' })).body.toString())).toEqual({ rows: [1, 2, 3] });
-    expect((await caught(api.download(`${base}/not-gzip`, { compression: 'GZIP' }))).message).toMatch(/not valid GZIP/);
+    expect((await rejectionOf(api.download(`${base}/not-gzip`, { compression: 'GZIP' }))).message).toMatch(/not valid GZIP/);
   });
 
   it('refuses non-https URLs outside the configured endpoints, and URLs with credentials', async () => {
     for (const url of ['http://example.com/report', 'ftp://example.com/x', 'http://127.0.0.1:1/x', 'not a url', 'https://user:pw@example.com/x']) {
-      const error = await caught(api.download(url));
+      const error = await rejectionOf(api.download(url));
       expect(error.code, url).toBe('SP_API_ERROR');
     }
-    expect((await caught(api.upload('http://example.com/up', 'text/plain', Buffer.from('x')))).code).toBe('SP_API_ERROR');
+    expect((await rejectionOf(api.upload('http://example.com/up', 'text/plain', Buffer.from('x')))).code).toBe('SP_API_ERROR');
   });
 
   it('never follows a redirect', async () => {
     seen.length = 0;
-    const error = await caught(api.download(`${base}/redirect`));
+    const error = await rejectionOf(api.download(`${base}/redirect`));
     expect(error.code).toBe('SP_API_ERROR');
     expect(error.message).toMatch(/redirect/);
     expect(seen.map((s) => s.url)).toEqual(['/redirect']);
   });
 
   it('caps the size: declared, streamed, and after gunzip', async () => {
-    expect((await caught(api.download(`${base}/big`, { maxBytes: 1024 }))).message).toMatch(/larger than the 1024-byte size cap/);
-    expect((await caught(api.download(`${base}/chunked`, { maxBytes: 1024 }))).message).toMatch(/size cap/);
+    expect((await rejectionOf(api.download(`${base}/big`, { maxBytes: 1024 }))).message).toMatch(/larger than the 1024-byte size cap/);
+    expect((await rejectionOf(api.download(`${base}/chunked`, { maxBytes: 1024 }))).message).toMatch(/size cap/);
     expect((await api.download(`${base}/chunked`, { maxBytes: 4096 })).body.length).toBe(4096);
-    const bomb = await caught(api.download(`${base}/bomb`, { compression: 'GZIP', maxBytes: 64 * 1024 }));
+    const bomb = await rejectionOf(api.download(`${base}/bomb`, { compression: 'GZIP', maxBytes: 64 * 1024 }));
     expect(bomb.message).toMatch(/size cap/);
   });
 
@@ -132,7 +124,7 @@ describe('document download and upload', () => {
     expect(seen[0]!.body.toString()).toBe('sku\tprice\n');
 
     seen.length = 0;
-    const error = await caught(api.upload(`${base}/upload-fail`, 'text/plain', Buffer.from('x')));
+    const error = await rejectionOf(api.upload(`${base}/upload-fail`, 'text/plain', Buffer.from('x')));
     expect(error.details?.status).toBe(500);
     expect(seen).toHaveLength(1);
   });

@@ -1,11 +1,12 @@
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { parseClusterUrl } from '../../src/store/redis-client.js';
-import { newBuyer, newSeller } from '../connections/support.js';
-import { buildTestApp, callCapability, createTestDatabase, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp, type TestDatabase } from '../helpers/app.js';
+import { newSeller } from '../connections/support.js';
+import { buildTestApp, callCapability, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { connectBuyer } from '../helpers/buyers.js';
 import { type RedisCluster, redisClusterTools, startRedisCluster } from '../helpers/redis-cluster.js';
 import { missing } from '../helpers/services.js';
+import { useSimulator, useTestDatabase } from '../helpers/harness.js';
 
 /**
  * Scale-out on Redis Cluster: two brokers on one 3-master cluster share the seller's quota, the
@@ -30,14 +31,12 @@ async function cachedAccessTokens(t: TestApp): Promise<string[]> {
 
 describe.skipIf(skipReason)('two brokers on a 3-master Redis Cluster', () => {
   let cluster: RedisCluster;
-  let sim: RunningSimulator;
-  let database: TestDatabase;
+  const sim = useSimulator({ rateLimits: false });
+  const database = useTestDatabase();
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
     cluster = await startRedisCluster();
-    sim = await startSimulator({ rateLimits: false });
-    database = await createTestDatabase();
     const shared = { redisUrl: cluster.url, redisKeyPrefix: `cluster:${randomSuffix()}:`, ...simulatorConfig(sim) };
     first = await buildTestApp(shared, { database, captureLogs: true });
     second = await buildTestApp({ ...shared, internalApiKey: first.config.internalApiKey, vaultKeys: first.config.vaultKeys }, { database, captureLogs: true });
@@ -45,8 +44,6 @@ describe.skipIf(skipReason)('two brokers on a 3-master Redis Cluster', () => {
   afterAll(async () => {
     await first?.close();
     await second?.close();
-    await sim?.close();
-    await database?.drop();
     await cluster?.stop();
   });
 
@@ -72,14 +69,7 @@ describe.skipIf(skipReason)('two brokers on a 3-master Redis Cluster', () => {
 
   it('refresh the LWA token once for concurrent calls on both, then serve it from the shared cache', async () => {
     const seller = newSeller(sim);
-    const buyerId = newBuyer();
-    const connected = await first.app.inject({
-      method: 'POST',
-      url: `/internal/buyers/${buyerId}/amazon/connections`,
-      headers: internalHeaders(first.config),
-      payload: { selling_partner_id: seller.sellingPartnerId, refresh_token: seller.refreshToken, region: 'NA' },
-    });
-    expect(connected.statusCode).toBe(201);
+    const buyerId = await connectBuyer(first, seller);
     const { jobToken } = await mintToken(first, { buyerId, capabilities: ['products.list'] });
     // Connecting cached an access token; drop it so the calls below race to refresh.
     const cachedTokens = await cachedAccessTokens(first);

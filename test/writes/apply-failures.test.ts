@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { internalHeaders } from '../helpers/app.js';
-import { expectError, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { isLiveWrite, MUG_SKU, NA, stagedData, US, useWriteEnv } from './helpers.js';
 
 describe('confirmations: failures, connection changes and interrupted applies', () => {
-  let env: WriteEnv;
-  const SKU = 'SS-MUG-001';
-  let productType: string;
-
-  beforeAll(async () => {
-    env = await startWriteEnv();
-    productType = (await env.listing(SKU)).summaries[0]!.productType;
-  });
-  afterAll(async () => env?.close());
+  const env = useWriteEnv();
+  const SKU = MUG_SKU;
 
   const db = () => env.app.services.db;
-  const stageTitle = async (title: string, jobToken?: string) => {
-    const token = jobToken ?? (await env.mint()).jobToken;
-    return stagedData(await env.call(token, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: title }] }] }));
-  };
-  const status = async (id: string) => (await db().selectFrom('confirmations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
   it('Amazon refusing the write is SP_API_ERROR; the confirmation fails with the error stored and is never re-sent', async () => {
     const { jobToken, orderId } = await env.mint();
-    const staged = await stageTitle('Refused Mug', jobToken);
+    const staged = await env.stageTitle('Refused Mug', jobToken);
     env.sim.faults.failNext(1, { status: 500, operation: 'patchListingsItem' });
     const mark = env.mark();
     const first = await env.apply(staged.confirmation_id);
@@ -35,14 +24,14 @@ describe('confirmations: failures, connection changes and interrupted applies', 
   });
 
   it("Amazon's 429 on the write (it did not act) is RATE_LIMIT and leaves the confirmation pending; a later apply writes once", async () => {
-    const staged = await stageTitle('Throttled Mug');
+    const staged = await env.stageTitle('Throttled Mug');
     env.sim.faults.throttle('patchListingsItem', { rate: 0.001, burst: 0 });
     const mark = env.mark();
     try {
       const throttled = await env.apply(staged.confirmation_id);
       expectError(throttled, 429, 'RATE_LIMIT');
       expect(throttled.headers['retry-after']).toBeDefined();
-      expect(await status(staged.confirmation_id)).toBe('pending');
+      expect(await env.confirmationStatus(staged.confirmation_id)).toBe('pending');
     } finally {
       env.sim.faults.reset();
     }
@@ -57,7 +46,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
     env.sim.faults.throttle('patchListingsItem', { rate: 0.001, burst: 0 });
     const mark = env.mark();
     try {
-      const answer = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Preview Mug' }] }] });
+      const answer = await env.call(jobToken, 'listings.update', env.titleUpdate('Preview Mug'));
       expectError(answer, 429, 'RATE_LIMIT');
     } finally {
       env.sim.faults.reset();
@@ -80,18 +69,18 @@ describe('confirmations: failures, connection changes and interrupted applies', 
   });
 
   it('re-resolves the connection: a revoked authorization is TOKEN_EXPIRED and leaves it pending; reconnected, it applies', async () => {
-    const staged = await stageTitle('Revoked Mug');
+    const staged = await env.stageTitle('Revoked Mug');
     await db().updateTable('amazon_authorizations').set({ status: 'revoked' }).where('buyer_id', '=', env.buyerId).execute();
     const mark = env.mark();
     expectError(await env.apply(staged.confirmation_id), 409, 'TOKEN_EXPIRED');
     expect(env.requestsSince(mark)).toEqual([]);
-    expect(await status(staged.confirmation_id)).toBe('pending');
+    expect(await env.confirmationStatus(staged.confirmation_id)).toBe('pending');
     await db().updateTable('amazon_authorizations').set({ status: 'active' }).where('buyer_id', '=', env.buyerId).execute();
     expect((await env.apply(staged.confirmation_id)).statusCode).toBe(200);
   });
 
   it('a disconnected buyer gets NO_CONNECTION; a buyer now connected as another seller is refused', async () => {
-    const staged = await stageTitle('Disconnected Mug');
+    const staged = await env.stageTitle('Disconnected Mug');
     const connections = `/internal/buyers/${env.buyerId}/amazon/connections`;
     expect((await env.app.inject({ method: 'DELETE', url: connections, headers: internalHeaders(env.config) })).statusCode).toBe(204);
     expectError(await env.apply(staged.confirmation_id), 409, 'NO_CONNECTION');
@@ -104,7 +93,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
     });
     expect(other.statusCode, other.body).toBe(201);
     const mark = env.mark();
-    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST')).toMatch(/staged for Amazon seller A1SANDBOXNA0001/);
+    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST').message).toMatch(/staged for Amazon seller A1SANDBOXNA0001/);
     expect(env.requestsSince(mark)).toEqual([]);
     const back = await env.app.inject({
       method: 'POST',
@@ -118,7 +107,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
 
   it('a deleted order: ORDER_NOT_FOUND, nothing sent', async () => {
     const { jobToken, orderId } = await env.mint();
-    const staged = await stageTitle('Deleted Order Mug', jobToken);
+    const staged = await env.stageTitle('Deleted Order Mug', jobToken);
     expect((await env.app.inject({ method: 'DELETE', url: `/internal/orders/${orderId}`, headers: internalHeaders(env.config) })).statusCode).toBe(204);
     const mark = env.mark();
     expectError(await env.apply(staged.confirmation_id), 404, 'ORDER_NOT_FOUND');
@@ -126,7 +115,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
   });
 
   it('an interrupted listings apply (lease expired) whose change Amazon does not show is sent once', async () => {
-    const staged = await stageTitle('Interrupted Mug');
+    const staged = await env.stageTitle('Interrupted Mug');
     await db().updateTable('confirmations').set({ status: 'applying', updated_at: new Date(Date.now() - 10 * 60_000) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();
     const answer = await env.apply(staged.confirmation_id);
@@ -141,7 +130,7 @@ describe('confirmations: failures, connection changes and interrupted applies', 
     await db().updateTable('confirmations').set({ status: 'applying', updated_at: new Date(Date.now() - 10 * 60_000) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();
     const first = await env.apply(staged.confirmation_id);
-    expect(expectError(first, 409, 'INVALID_REQUEST')).toMatch(/interrupted.*will not re-send.*Seller Central/);
+    expect(expectError(first, 409, 'INVALID_REQUEST').message).toMatch(/interrupted.*will not re-send.*Seller Central/);
     expect((await env.apply(staged.confirmation_id)).json()).toEqual(first.json());
     expect(env.requestsSince(mark)).toEqual([]);
     expect((await env.list(orderId))[0]?.status).toBe('failed');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomId } from '../../src/auth/secrets.js';
 import {
   claimPending,
@@ -11,16 +11,13 @@ import {
   rejectPending,
   takeOverClaim,
 } from '../../src/confirmations/repository.js';
-import { buildTestApp, randomSuffix, type TestApp } from '../helpers/app.js';
+import { randomSuffix } from '../helpers/app.js';
+import { useTestApp } from '../helpers/harness.js';
 
 describe('confirmation store', () => {
-  let testApp: TestApp;
+  const testApp = useTestApp();
   const db = () => testApp.app.services.db;
 
-  beforeAll(async () => {
-    testApp = await buildTestApp();
-  });
-  afterAll(async () => testApp?.close());
 
   async function insert(overrides: { orderId?: string; capability?: string; params?: Record<string, unknown>; expiresInMs?: number; buyerId?: string } = {}) {
     const id = randomId('cnf');

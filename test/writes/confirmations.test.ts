@@ -1,40 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { internalHeaders, randomSuffix } from '../helpers/app.js';
-import { expectError, isLiveWrite, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { isLiveWrite, MUG_SKU, US, useWriteEnv } from './helpers.js';
 
 describe('confirmations: apply exactly once, reject, expiry', () => {
-  let env: WriteEnv;
-  const SKU = 'SS-MUG-001';
-  let productType: string;
-
-  beforeAll(async () => {
-    env = await startWriteEnv();
-    productType = (await env.listing(SKU)).summaries[0]!.productType;
-  });
-  afterAll(async () => env?.close());
+  const env = useWriteEnv();
+  const SKU = MUG_SKU;
 
   const db = () => env.app.services.db;
-  const stageTitle = async (title: string, jobToken?: string) => {
-    const token = jobToken ?? (await env.mint()).jobToken;
-    return stagedData(await env.call(token, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: title }] }] }));
-  };
-  const status = async (id: string) => (await db().selectFrom('confirmations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
   it('10 concurrent applies: one PATCH at Amazon, ten equal answers', async () => {
-    const staged = await stageTitle('Concurrent Mug');
+    const staged = await env.stageTitle('Concurrent Mug');
     const mark = env.mark();
     const answers = await Promise.all(Array.from({ length: 10 }, () => env.apply(staged.confirmation_id)));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(200));
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
-    expect(await status(staged.confirmation_id)).toBe('applied');
+    expect(await env.confirmationStatus(staged.confirmation_id)).toBe('applied');
   });
 
   it('lists the staged writes of an order with their preview, status and result', async () => {
     const { jobToken, orderId } = await env.mint();
-    const a = await stageTitle('Listed Mug A', jobToken);
-    const b = await stageTitle('Listed Mug B', jobToken);
+    const a = await env.stageTitle('Listed Mug A', jobToken);
+    const b = await env.stageTitle('Listed Mug B', jobToken);
     await env.apply(a.confirmation_id);
     const listed = await env.list(orderId);
     expect(listed.map((c) => [c.id, c.status])).toEqual([
@@ -58,17 +47,17 @@ describe('confirmations: apply exactly once, reject, expiry', () => {
   });
 
   it('reject closes a confirmation: 204, then apply is 409 INVALID_REQUEST and nothing is sent', async () => {
-    const staged = await stageTitle('Rejected Mug');
+    const staged = await env.stageTitle('Rejected Mug');
     expect((await env.reject(staged.confirmation_id)).statusCode).toBe(204);
     expect((await env.reject(staged.confirmation_id)).statusCode).toBe(204);
     const mark = env.mark();
-    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST')).toMatch(/rejected/);
+    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST').message).toMatch(/rejected/);
     expect(env.requestsSince(mark)).toEqual([]);
-    expect(await status(staged.confirmation_id)).toBe('rejected');
+    expect(await env.confirmationStatus(staged.confirmation_id)).toBe('rejected');
   });
 
   it('an applied confirmation cannot be rejected; unknown ids are 404', async () => {
-    const staged = await stageTitle('Applied Then Rejected Mug');
+    const staged = await env.stageTitle('Applied Then Rejected Mug');
     expect((await env.apply(staged.confirmation_id)).statusCode).toBe(200);
     expectError(await env.reject(staged.confirmation_id), 409, 'INVALID_REQUEST');
     expectError(await env.apply('cnf_doesnotexist000000'), 404, 'INVALID_REQUEST');
@@ -78,17 +67,17 @@ describe('confirmations: apply exactly once, reject, expiry', () => {
 
   it('expiry closes a confirmation: apply is 409 and the list says expired', async () => {
     const { jobToken, orderId } = await env.mint();
-    const staged = await stageTitle('Expired Mug', jobToken);
+    const staged = await env.stageTitle('Expired Mug', jobToken);
     await db().updateTable('confirmations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();
-    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST')).toMatch(/expired/);
+    expect(expectError(await env.apply(staged.confirmation_id), 409, 'INVALID_REQUEST').message).toMatch(/expired/);
     expect(env.requestsSince(mark)).toEqual([]);
     expect((await env.list(orderId))[0]?.status).toBe('expired');
     expect((await env.reject(staged.confirmation_id)).statusCode).toBe(204);
   });
 
   it('a second apply while one is running waits for its outcome', async () => {
-    const staged = await stageTitle('Waiting Mug');
+    const staged = await env.stageTitle('Waiting Mug');
     await db().updateTable('confirmations').set({ status: 'applying', updated_at: new Date() }).where('id', '=', staged.confirmation_id).execute();
     const waiting = env.apply(staged.confirmation_id);
     await sleep(300);
@@ -104,12 +93,12 @@ describe('confirmations: apply exactly once, reject, expiry', () => {
   });
 
   it('confirmation ids are unguessable and internal routes need the internal key', async () => {
-    const staged = await stageTitle(`Keyed Mug ${randomSuffix()}`);
+    const staged = await env.stageTitle(`Keyed Mug ${randomSuffix()}`);
     expect(staged.confirmation_id.length).toBeGreaterThanOrEqual(26);
     const noKey = await env.app.inject({ method: 'POST', url: `/internal/confirmations/${staged.confirmation_id}/apply` });
     expectError(noKey, 401, 'INVALID_TOKEN');
     const wrongKey = await env.app.inject({ method: 'GET', url: '/internal/confirmations?order_id=x', headers: { authorization: 'Bearer nope' } });
     expectError(wrongKey, 401, 'INVALID_TOKEN');
-    expect(await status(staged.confirmation_id)).toBe('pending');
+    expect(await env.confirmationStatus(staged.confirmation_id)).toBe('pending');
   });
 });

@@ -1,12 +1,21 @@
 import { expect } from 'vitest';
-import { startSimulator, SEED, type RecordedRequest } from '../../src/simulator/index.js';
+import { SEED, type RecordedRequest } from '../../src/simulator/index.js';
 import type { Config } from '../../src/config.js';
 import type { ImageSourceOverrides } from '../../src/writes/image-fetch.js';
-import { buildTestApp, callCapability, internalHeaders, mintToken, randomSuffix, simulatorConfig, type TestApp } from '../helpers/app.js';
+import { callCapability, internalHeaders, mintToken, randomSuffix } from '../helpers/app.js';
+import { connectBuyer } from '../helpers/buyers.js';
+import { setUpForAll, startBroker } from '../helpers/harness.js';
+import { simulatorClient, type SimulatorClient } from '../helpers/simulator-client.js';
 
 export { SEED };
 export const NA = SEED.sellers.NA;
 export const US = SEED.marketplaces.US;
+
+/** The seeded listing most write tests change. */
+export const MUG_SKU = 'SS-MUG-001';
+
+/** A listings.update patch that replaces the title. */
+export const titlePatch = (value: string) => [{ op: 'replace', path: '/attributes/item_name', value: [{ value }] }];
 
 export const WRITE_CAPABILITIES = ['listings.update', 'listings.update_images', 'listings.upload_feed', 'listings.a_plus_generate', 'messaging.request_review'];
 
@@ -18,31 +27,53 @@ export function isLiveWrite(r: RecordedRequest): boolean {
   return LIVE.has(r.operation);
 }
 
-/** A simulator, the real app pointed at it, and a buyer connected to the NA sandbox seller. */
-export async function startWriteEnv(options: { imageSources?: ImageSourceOverrides; config?: Partial<Config>; captureLogs?: boolean } = {}) {
+export interface WriteEnvOptions {
+  imageSources?: ImageSourceOverrides;
+  config?: Partial<Config>;
+  captureLogs?: boolean;
+}
+
+/** A listing as the seller reads it from Amazon (the parts the tests look at). */
+export interface ListingState {
+  attributes: Record<string, unknown[]>;
+  summaries: { productType: string; itemName?: string }[];
+}
+
+/**
+ * A simulator, the real app pointed at it, a buyer connected to the NA sandbox seller, and the
+ * seller's own client of Amazon (to read its live state, bypassing the broker).
+ */
+export async function startWriteEnv(options: WriteEnvOptions = {}) {
+  const { config, ...app } = options;
   // The simulator's per-seller buckets are off here: these tests burst many PATCHes, and the broker's
   // limiter paces to Amazon's bucket edge, so arrival jitter gives occasional 429s (test/quota covers
   // throttling). A 429 on a write is never retried, which would make these tests flaky, not wrong.
-  const sim = await startSimulator({ rateLimits: false });
-  const { config: configOverrides, ...buildOptions } = options;
-  const testApp: TestApp = await buildTestApp({ ...simulatorConfig(sim), ...configOverrides }, buildOptions);
-  const { app, config } = testApp;
-  const buyerId = `buyer-${randomSuffix()}`;
-  const connected = await app.inject({
-    method: 'POST',
-    url: `/internal/buyers/${buyerId}/amazon/connections`,
-    headers: internalHeaders(config),
-    payload: { selling_partner_id: NA.sellingPartnerId, refresh_token: NA.refreshToken, region: 'NA' },
-  });
-  if (connected.statusCode !== 201) throw new Error(`connect failed: ${connected.statusCode} ${connected.body}`);
-
-  let accessToken: string | undefined;
+  const broker = await startBroker({ simulator: { rateLimits: false }, ...(config ? { config } : {}), app });
+  const { sim, testApp } = broker;
+  let buyerId: string;
+  let seller: SimulatorClient;
+  let mugProductType: string;
+  const listing = async (sku: string) =>
+    (await seller.get(`/listings/2021-08-01/items/${NA.sellingPartnerId}/${encodeURIComponent(sku)}?marketplaceIds=${US}&includedData=attributes,summaries`)).body as ListingState;
+  try {
+    buyerId = await connectBuyer(testApp);
+    seller = await simulatorClient(sim);
+    mugProductType = (await listing(MUG_SKU)).summaries[0]!.productType;
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+  const internal = (method: 'GET' | 'POST', url: string) => testApp.app.inject({ method, url, headers: internalHeaders(testApp.config) });
   const env = {
     sim,
     testApp,
-    app,
-    config,
+    app: testApp.app,
+    config: testApp.config,
     buyerId,
+    seller,
+    listing,
+    /** Amazon's product type of the mug, as a listings.update of it names it. */
+    mugProductType,
     async mint(options: { capabilities?: string[]; autoApply?: string[]; orderId?: string } = {}) {
       const orderId = options.orderId ?? `order-${randomSuffix()}`;
       const minted = await mintToken(testApp, {
@@ -54,41 +85,34 @@ export async function startWriteEnv(options: { imageSources?: ImageSourceOverrid
       return { ...minted, orderId };
     },
     call: (jobToken: string, capability: string, params: Record<string, unknown>, headers: Record<string, string> = {}) =>
-      callCapability(app, jobToken, capability, params, headers),
-    apply: (id: string) => app.inject({ method: 'POST', url: `/internal/confirmations/${id}/apply`, headers: internalHeaders(config) }),
-    reject: (id: string) => app.inject({ method: 'POST', url: `/internal/confirmations/${id}/reject`, headers: internalHeaders(config) }),
+      callCapability(testApp.app, jobToken, capability, params, headers),
+    apply: (id: string) => internal('POST', `/internal/confirmations/${id}/apply`),
+    reject: (id: string) => internal('POST', `/internal/confirmations/${id}/reject`),
     async list(orderId: string) {
-      const response = await app.inject({ method: 'GET', url: `/internal/confirmations?order_id=${orderId}`, headers: internalHeaders(config) });
+      const response = await internal('GET', `/internal/confirmations?order_id=${orderId}`);
       expect(response.statusCode).toBe(200);
       return (response.json() as { data: { confirmations: Record<string, unknown>[] } }).data.confirmations;
     },
+    confirmationStatus: async (id: string) => (await testApp.app.services.db.selectFrom('confirmations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status,
     /** What Amazon received from `mark` on (LWA token calls left out). */
     requestsSince(mark: number): RecordedRequest[] {
       return sim.stats.requests.slice(mark).filter((r) => r.operation !== 'lwaToken');
     },
     mark: () => sim.stats.requests.length,
-    /** Reads Amazon's live state directly, as the seller, bypassing the broker. */
-    async amazonGet<T = Record<string, unknown>>(path: string): Promise<T> {
-      if (!accessToken) {
-        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: NA.refreshToken, client_id: SEED.lwa.clientId, client_secret: SEED.lwa.clientSecret });
-        const token = await fetch(sim.lwaTokenUrl, { method: 'POST', body: form });
-        accessToken = ((await token.json()) as { access_token: string }).access_token;
-      }
-      const response = await fetch(`${sim.baseUrl}${path}`, { headers: { 'x-amz-access-token': accessToken } });
-      return (await response.json()) as T;
+    /** listings.update params that retitle the mug. */
+    titleUpdate: (title: string) => ({ sku: MUG_SKU, product_type: mugProductType, patches: titlePatch(title) }),
+    /** Stages a retitle of the mug (with a new token unless given one). */
+    async stageTitle(title: string, jobToken?: string): Promise<StagedData> {
+      const token = jobToken ?? (await env.mint()).jobToken;
+      return stagedData(await env.call(token, 'listings.update', env.titleUpdate(title)));
     },
-    async listing(sku: string) {
-      return env.amazonGet<{ attributes: Record<string, unknown[]>; summaries: { productType: string; itemName?: string }[] }>(
-        `/listings/2021-08-01/items/${NA.sellingPartnerId}/${encodeURIComponent(sku)}?marketplaceIds=${US}&includedData=attributes,summaries`,
-      );
-    },
-    async close() {
-      await testApp.close();
-      await sim.close();
-    },
+    close: () => broker.close(),
   };
   return env;
 }
+
+/** startWriteEnv in the enclosing describe's beforeAll, closed in its afterAll (see harness.ts setUpForAll). */
+export const useWriteEnv = (options: WriteEnvOptions = {}): WriteEnv => setUpForAll(() => startWriteEnv(options), (env) => env.close());
 
 export type WriteEnv = Awaited<ReturnType<typeof startWriteEnv>>;
 
@@ -114,12 +138,4 @@ export function expectStagedShape(data: StagedData) {
   expect(Array.isArray(data.confirm.diff_preview)).toBe(true);
   for (const entry of data.confirm.diff_preview) expect(Object.keys(entry).sort()).toEqual(['after', 'before', 'path']);
   for (const issue of data.validation.issues) expect(Object.keys(issue).sort()).toEqual(['code', 'message', 'severity']);
-}
-
-export function expectError(response: { statusCode: number; body: string; json(): unknown }, status: number, code: string): string {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = response.json() as { ok: boolean; error: { code: string; message: string } };
-  expect(body.ok).toBe(false);
-  expect(body.error.code).toBe(code);
-  return body.error.message;
 }

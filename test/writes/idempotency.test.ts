@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomSuffix } from '../helpers/app.js';
-import { expectError, isLiveWrite, stagedData, startWriteEnv, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { isLiveWrite, MUG_SKU, stagedData, useWriteEnv } from './helpers.js';
 
 describe('Idempotency-Key on capability calls', () => {
-  let env: WriteEnv;
-  const SKU = 'SS-MUG-001';
-  let productType: string;
+  const env = useWriteEnv();
+  const SKU = MUG_SKU;
 
-  beforeAll(async () => {
-    env = await startWriteEnv();
-    productType = (await env.listing(SKU)).summaries[0]!.productType;
-  });
-  afterAll(async () => env?.close());
-
-  const params = (title: string) => ({ sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: title }] }] });
+  const params = (title: string) => ({ sku: SKU, product_type: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: title }] }] });
   const key = () => ({ 'idempotency-key': `key-${randomSuffix()}` });
 
   it('the same key and body replays the first answer and calls Amazon once', async () => {
@@ -65,7 +59,7 @@ describe('Idempotency-Key on capability calls', () => {
     stagedData(await env.call(jobToken, 'listings.update', params('First Body Mug'), headers));
     const mark = env.mark();
     const other = await env.call(jobToken, 'listings.update', params('Second Body Mug'), headers);
-    expect(expectError(other, 422, 'INVALID_REQUEST')).toMatch(/Idempotency-Key/);
+    expect(expectError(other, 422, 'INVALID_REQUEST').message).toMatch(/Idempotency-Key/);
     expect(env.requestsSince(mark)).toEqual([]);
   });
 

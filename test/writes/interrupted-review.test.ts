@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPLY_LEASE_MS } from '../../src/confirmations/types.js';
-import { expectError, NA, stagedData, startWriteEnv, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { NA, stagedData, useWriteEnv } from './helpers.js';
 
 /**
  * Issue 11: a review request whose apply was interrupted (the owner died, its lease ran out) is
@@ -8,12 +9,8 @@ import { expectError, NA, stagedData, startWriteEnv, type WriteEnv } from './hel
  * Offered → it was never sent: sent once now. Not offered → most likely sent: failed, not sent again.
  */
 describe('messaging.request_review interrupted mid-apply', () => {
-  let env: WriteEnv;
+  const env = useWriteEnv();
   const eligible = [...NA.orders.eligible];
-  beforeAll(async () => {
-    env = await startWriteEnv();
-  });
-  afterAll(async () => env?.close());
 
   const stage = async () => {
     const { jobToken } = await env.mint({ capabilities: ['messaging.request_review'] });
@@ -42,7 +39,7 @@ describe('messaging.request_review interrupted mid-apply', () => {
     await interrupted(id);
     const mark = env.mark();
     const first = await env.apply(id);
-    expect(expectError(first, 409, 'INVALID_REQUEST')).toMatch(/interrupted.*no longer offers.*not sent again/);
+    expect(expectError(first, 409, 'INVALID_REQUEST').message).toMatch(/interrupted.*no longer offers.*not sent again/);
     expect(posts(mark)).toEqual([]);
     expect((await env.apply(id)).json()).toEqual(first.json());
   });

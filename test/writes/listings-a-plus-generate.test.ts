@@ -1,13 +1,14 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
-import type { TestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/envelope.js';
+import { setUpForAll } from '../helpers/harness.js';
 import { loadConfig } from '../../src/config.js';
 import { APPLY_LEASE_MS } from '../../src/confirmations/types.js';
 import { ImageFetcher, publicOnlyLookup, type Resolve } from '../../src/writes/image-fetch.js';
-import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US } from './helpers.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(256, 9)]);
 
@@ -101,27 +102,28 @@ const document = (text = 'Hand-glazed stoneware that keeps coffee warm.', image:
 const textOnly = () => ({ ...document(), content_module_list: document().content_module_list.slice(1) });
 
 describe('listings.a_plus_generate', () => {
-  let env: WriteEnv;
-  const ctx: { testApp?: TestApp } = {};
   const ASIN = NA.asinBySku['SS-MUG-001']!;
 
-  let images: Server;
-
-  beforeAll(async () => {
-    images = await startImageServer();
-    origin = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
-    closedOrigin = `http://127.0.0.1:${await closedPort()}`;
-    env = await startWriteEnv({
-      imageSources: { trustedTestOrigins: [origin, closedOrigin], resolve: fakeDns },
-      config: { imageFetchTimeoutMs: PER_IMAGE_MS, imageFetchTotalMs: PER_APPLY_MS },
-      captureLogs: true,
-    });
-    ctx.testApp = env.testApp;
-  });
-  afterAll(async () => {
-    await env?.close();
-    await new Promise((resolve) => images?.close(resolve));
-  });
+  const env = setUpForAll(
+    async () => {
+      const images = await startImageServer();
+      origin = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+      closedOrigin = `http://127.0.0.1:${await closedPort()}`;
+      const started = await startWriteEnv({
+        imageSources: { trustedTestOrigins: [origin, closedOrigin], resolve: fakeDns },
+        config: { imageFetchTimeoutMs: PER_IMAGE_MS, imageFetchTotalMs: PER_APPLY_MS },
+        captureLogs: true,
+      }).catch(async (error: unknown) => {
+        await new Promise((resolve) => images.close(resolve));
+        throw error;
+      });
+      return { ...started, images };
+    },
+    async ({ images, close }) => {
+      await close();
+      await new Promise((resolve) => images.close(resolve));
+    },
+  );
 
   it("stages, then at apply uploads the image through Amazon's Uploads API and sends the issued id, once", async () => {
     const { jobToken } = await env.mint();
@@ -178,7 +180,7 @@ describe('listings.a_plus_generate', () => {
   it("refuses to stage what Amazon's validation refuses, with Amazon's errors in details", async () => {
     const { jobToken, orderId } = await env.mint();
     const response = await env.call(jobToken, 'listings.a_plus_generate', { content_document: textOnly(), asins: [NA.unknownAsin] });
-    expect(expectError(response, 400, 'INVALID_REQUEST')).toMatch(/params\.content_document\.content_module_list Amazon's validation refused the A\+ document: Amazon: /);
+    expect(expectError(response, 400, 'INVALID_REQUEST').message).toMatch(/params\.content_document\.content_module_list Amazon's validation refused the A\+ document: Amazon: /);
     expect(response.json().error.details).toMatchObject({ field: 'params.content_document.content_module_list', issues: [expect.objectContaining({ message: expect.any(String) })] });
     expect(await env.list(orderId)).toEqual([]);
   });
@@ -207,7 +209,7 @@ describe('listings.a_plus_generate', () => {
       [{ ...imageAt('/x.png'), image_url: 'https://10.1.2.3/mug.png' }, /IMAGE_URL_PRIVATE_HOST/],
     ];
     for (const [image, message] of cases) {
-      expect(expectError(await env.call(jobToken, 'listings.a_plus_generate', { content_document: document(undefined, image) }), 400, 'INVALID_REQUEST')).toMatch(message);
+      expect(expectError(await env.call(jobToken, 'listings.a_plus_generate', { content_document: document(undefined, image) }), 400, 'INVALID_REQUEST').message).toMatch(message);
     }
     expect(env.requestsSince(mark)).toEqual([]);
   });
@@ -222,7 +224,7 @@ describe('listings.a_plus_generate', () => {
       const { jobToken } = await env.mint();
       const data = stagedData(await env.call(jobToken, 'listings.a_plus_generate', { content_document: document(undefined, imageAt(path)) }));
       const mark = env.mark();
-      expect(expectError(await env.apply(data.confirmation_id), 400, 'INVALID_REQUEST')).toMatch(message);
+      expect(expectError(await env.apply(data.confirmation_id), 400, 'INVALID_REQUEST').message).toMatch(message);
       expect(env.requestsSince(mark)).toEqual([]);
     }
     // A redirect within the rules is followed.
@@ -257,7 +259,7 @@ describe('listings.a_plus_generate', () => {
       [{ ...document(), locale: 'en_US' }, /params\.content_document\.locale/],
     ];
     for (const [content_document, message] of cases) {
-      expect(expectError(await env.call(jobToken, 'listings.a_plus_generate', { content_document, asins: [ASIN] }), 400, 'INVALID_REQUEST')).toMatch(message);
+      expect(expectError(await env.call(jobToken, 'listings.a_plus_generate', { content_document, asins: [ASIN] }), 400, 'INVALID_REQUEST').message).toMatch(message);
     }
     expect(env.requestsSince(mark)).toEqual([]);
   });
@@ -281,7 +283,7 @@ describe('listings.a_plus_generate', () => {
     const data = stagedData(await env.call(jobToken, 'listings.a_plus_generate', { content_document: document(undefined, imageAt('/drip.png')), asins: [ASIN] }));
     const mark = env.mark();
     const { value: first, tookMs } = await timed(() => env.apply(data.confirmation_id));
-    expect(expectError(first, 400, 'INVALID_REQUEST')).toBe(
+    expect(expectError(first, 400, 'INVALID_REQUEST').message).toBe(
       `${IMAGE_FIELD(0)} could not be downloaded within 2 s, the limit for one image; use a smaller image or a faster image host [rule IMAGE_FETCH_TIMEOUT]`,
     );
     expect(first.json().error.details).toEqual({ field: IMAGE_FIELD(0), rule: 'IMAGE_FETCH_TIMEOUT' });
@@ -304,7 +306,7 @@ describe('listings.a_plus_generate', () => {
     const data = stagedData(await env.call(jobToken, 'listings.a_plus_generate', { content_document: three, asins: [ASIN] }));
     const mark = env.mark();
     const answer = await env.apply(data.confirmation_id);
-    expect(expectError(answer, 400, 'INVALID_REQUEST')).toBe(
+    expect(expectError(answer, 400, 'INVALID_REQUEST').message).toBe(
       `${IMAGE_FIELD(2)} could not be downloaded in time: the images of one A+ document get 3 s to download together, and that time ran out; use fewer or smaller images, or a faster image host [rule IMAGE_FETCH_BUDGET]`,
     );
     // The first two arrived whole (about 1.2 s each); the third was cut with the ~0.6 s left of the 3 s,
@@ -322,7 +324,7 @@ describe('listings.a_plus_generate', () => {
     const image = { ...imageAt('/x.png'), image_url: 'https://stalled-dns.images-test.com/mug.png' };
     const data = stagedData(await env.call(jobToken, 'listings.a_plus_generate', { content_document: document(undefined, image) }));
     const { value: answer, tookMs } = await timed(() => env.apply(data.confirmation_id));
-    expect(expectError(answer, 400, 'INVALID_REQUEST')).toMatch(/could not be downloaded within 2 s, the limit for one image.*IMAGE_FETCH_TIMEOUT/);
+    expect(expectError(answer, 400, 'INVALID_REQUEST').message).toMatch(/could not be downloaded within 2 s, the limit for one image.*IMAGE_FETCH_TIMEOUT/);
     expect(tookMs).toBeLessThan(PER_IMAGE_MS + 1_500);
   });
 
@@ -343,7 +345,7 @@ describe('listings.a_plus_generate', () => {
       const { jobToken, orderId } = await env.mint({ autoApply: ['listings.a_plus_generate'] });
       const mark = env.mark();
       const auto = await env.call(jobToken, 'listings.a_plus_generate', { content_document: document(undefined, image) });
-      expect(expectError(auto, 400, 'INVALID_REQUEST'), url).toBe(`${IMAGE_FIELD(0)} ${message}`);
+      expect(expectError(auto, 400, 'INVALID_REQUEST').message, url).toBe(`${IMAGE_FIELD(0)} ${message}`);
       expect(auto.body, url).not.toMatch(INTERNALS);
       // The confirmation's stored failure, which the buyer reads.
       const [stored] = await env.list(orderId);
@@ -352,7 +354,7 @@ describe('listings.a_plus_generate', () => {
       // The buyer's apply of a staged one answers the same.
       const staged = stagedData(await env.call((await env.mint()).jobToken, 'listings.a_plus_generate', { content_document: document(undefined, image) }));
       const applied = await env.apply(staged.confirmation_id);
-      expect(expectError(applied, 400, 'INVALID_REQUEST'), url).toBe(`${IMAGE_FIELD(0)} ${message}`);
+      expect(expectError(applied, 400, 'INVALID_REQUEST').message, url).toBe(`${IMAGE_FIELD(0)} ${message}`);
       expect(applied.body, url).not.toMatch(INTERNALS);
       expect(env.requestsSince(mark), url).toEqual([]);
       // The operator still sees why.
@@ -370,5 +372,5 @@ describe('listings.a_plus_generate', () => {
     expect(() => loadConfig({ IMAGE_FETCH_TIMEOUT_MS: 'soon' })).toThrow(/imageFetchTimeoutMs/);
   });
 
-  securityCases('listings.a_plus_generate', { content_document: textOnly() }, ctx);
+  securityCases('listings.a_plus_generate', { content_document: textOnly() }, env);
 });

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
-import type { TestApp } from '../helpers/app.js';
-import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { expectStagedShape, isLiveWrite, NA, stagedData, useWriteEnv, US } from './helpers.js';
 
 describe('listings.update_images', () => {
-  let env: WriteEnv;
-  const ctx: { testApp?: TestApp } = {};
+  const env = useWriteEnv();
   const SKU = 'SS-MUG-001';
-
-  beforeAll(async () => {
-    env = await startWriteEnv();
-    ctx.testApp = env.testApp;
-  });
-  afterAll(async () => env?.close());
 
   it("stages main and other images as locator attributes, reading the product type from Amazon's listing", async () => {
     const { jobToken } = await env.mint();
@@ -71,7 +64,7 @@ describe('listings.update_images', () => {
       [{}, /params\.main_image_url or params\.other_image_urls is required/],
     ];
     for (const [params, message] of cases) {
-      expect(expectError(await env.call(jobToken, 'listings.update_images', { sku: SKU, ...params }), 400, 'INVALID_REQUEST'), JSON.stringify(params)).toMatch(message);
+      expect(expectError(await env.call(jobToken, 'listings.update_images', { sku: SKU, ...params }), 400, 'INVALID_REQUEST').message, JSON.stringify(params)).toMatch(message);
     }
     expect(env.requestsSince(mark)).toEqual([]);
   });
@@ -94,5 +87,5 @@ describe('listings.update_images', () => {
     expect(data.result).toMatchObject({ sku: SKU, status: 'ACCEPTED' });
   });
 
-  securityCases('listings.update_images', { sku: SKU, main_image_url: 'https://cdn.example.com/x.jpg' }, ctx);
+  securityCases('listings.update_images', { sku: SKU, main_image_url: 'https://cdn.example.com/x.jpg' }, env);
 });

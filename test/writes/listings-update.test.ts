@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
-import { internalHeaders, type TestApp } from '../helpers/app.js';
-import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { internalHeaders } from '../helpers/app.js';
+import { expectError } from '../helpers/envelope.js';
+import { expectStagedShape, isLiveWrite, MUG_SKU, NA, stagedData, titlePatch, US, useWriteEnv } from './helpers.js';
 
 describe('listings.update', () => {
-  let env: WriteEnv;
-  const ctx: { testApp?: TestApp } = {};
-  const SKU = 'SS-MUG-001';
-  let productType: string;
-
-  beforeAll(async () => {
-    env = await startWriteEnv();
-    ctx.testApp = env.testApp;
-    productType = (await env.listing(SKU)).summaries[0]!.productType;
-  });
-  afterAll(async () => env?.close());
-
-  const titlePatch = (value: string) => [{ op: 'replace', path: '/attributes/item_name', value: [{ value }] }];
+  const env = useWriteEnv();
+  const SKU = MUG_SKU;
 
   it("stages with a diff computed from Amazon's listing, and nothing reaches Amazon's live state", async () => {
     const { jobToken, orderId } = await env.mint();
     const before = await env.listing(SKU);
     const mark = env.mark();
-    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Stoneware Coffee Mug, 12 oz') }));
+    const data = stagedData(await env.call(jobToken, 'listings.update', env.titleUpdate('Stoneware Coffee Mug, 12 oz')));
     expectStagedShape(data);
     expect(data.confirm.diff_preview).toEqual([
       {
@@ -48,7 +38,7 @@ describe('listings.update', () => {
 
   it('applies exactly once: one PATCH with the previewed patch, and the same answer on every later apply', async () => {
     const { jobToken } = await env.mint();
-    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Glazed Stoneware Mug, 12 oz') }));
+    const data = stagedData(await env.call(jobToken, 'listings.update', env.titleUpdate('Glazed Stoneware Mug, 12 oz')));
     const mark = env.mark();
     const first = await env.apply(data.confirmation_id);
     expect(first.statusCode, first.body).toBe(200);
@@ -60,7 +50,7 @@ describe('listings.update', () => {
     expect(writes).toHaveLength(1);
     expect(writes[0]?.path).toBe(`/listings/2021-08-01/items/${NA.sellingPartnerId}/${SKU}`);
     expect(writes[0]?.query).toEqual({ marketplaceIds: US, includedData: 'issues' });
-    expect(writes[0]?.body).toEqual({ productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Glazed Stoneware Mug, 12 oz', language_tag: 'en_US', marketplace_id: US }] }] });
+    expect(writes[0]?.body).toEqual({ productType: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Glazed Stoneware Mug, 12 oz', language_tag: 'en_US', marketplace_id: US }] }] });
     expect((await env.listing(SKU)).summaries[0]?.itemName).toBe('Glazed Stoneware Mug, 12 oz');
 
     const again = await env.apply(data.confirmation_id);
@@ -71,18 +61,18 @@ describe('listings.update', () => {
   it("takes the 'before' from Amazon each time, whatever the caller believes", async () => {
     const { jobToken } = await env.mint();
     const current = (await env.listing(SKU)).attributes.item_name;
-    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Another Mug Title') }));
+    const data = stagedData(await env.call(jobToken, 'listings.update', env.titleUpdate('Another Mug Title')));
     expect(data.confirm.diff_preview[0]?.before).toEqual(current);
     // A caller cannot hand in its own "before": unknown fields are refused by name.
-    const forged = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ ...titlePatch('X')[0], before: [{ value: 'fake' }] }] });
-    expect(expectError(forged, 400, 'INVALID_REQUEST')).toMatch(/params\.patches\.0\.before/);
+    const forged = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: env.mugProductType, patches: [{ ...titlePatch('X')[0], before: [{ value: 'fake' }] }] });
+    expect(expectError(forged, 400, 'INVALID_REQUEST').message).toMatch(/params\.patches\.0\.before/);
   });
 
   it("refuses to stage a patch Amazon's validation preview answers INVALID, with Amazon's issues in details", async () => {
     const { jobToken, orderId } = await env.mint();
     const mark = env.mark();
-    const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: [{ op: 'replace', path: '/attributes/fake_attribute', value: [{ value: 'x' }] }] });
-    expect(expectError(response, 400, 'INVALID_REQUEST')).toMatch(/params\.patches Amazon's validation preview refused the patch: Amazon: The attributes are invalid/);
+    const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/fake_attribute', value: [{ value: 'x' }] }] });
+    expect(expectError(response, 400, 'INVALID_REQUEST').message).toMatch(/params\.patches Amazon's validation preview refused the patch: Amazon: The attributes are invalid/);
     expect(response.json().error.details).toMatchObject({ field: 'params.patches', issues: [{ code: '90000900', severity: 'ERROR', attributeNames: ['fake_attribute'] }] });
     expect(env.requestsSince(mark).some(isLiveWrite)).toBe(false);
     expect(await env.list(orderId)).toEqual([]);
@@ -138,7 +128,7 @@ describe('listings.update', () => {
     // Nothing left to name: refused on the value field, nothing sent.
     const mark2 = env.mark();
     const again = await env.call(jobToken, 'listings.update', { sku, product_type: type, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] });
-    expect(expectError(again, 400, 'INVALID_REQUEST')).toMatch(/^params\.patches\.0\.value is required: the listing has no bullet_point in marketplace ATVPDKIKX0DER.*DELETE_SELECTORS_REQUIRED/);
+    expect(expectError(again, 400, 'INVALID_REQUEST').message).toMatch(/^params\.patches\.0\.value is required: the listing has no bullet_point in marketplace ATVPDKIKX0DER.*DELETE_SELECTORS_REQUIRED/);
     expect(env.requestsSince(mark2).map((r) => r.operation)).toEqual(['getListingsItem']);
   });
 
@@ -156,8 +146,8 @@ describe('listings.update', () => {
       [[{ op: 'replace', path: '/attributes/main_product_image_locator', value: [{ media_location: 'https://127.0.0.1/a.jpg' }] }], /IMAGE_URL_PRIVATE_HOST/],
     ];
     for (const [patches, message] of cases) {
-      const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches });
-      expect(expectError(response, 400, 'INVALID_REQUEST'), JSON.stringify(patches).slice(0, 60)).toMatch(message);
+      const response = await env.call(jobToken, 'listings.update', { sku: SKU, product_type: env.mugProductType, patches });
+      expect(expectError(response, 400, 'INVALID_REQUEST').message, JSON.stringify(patches).slice(0, 60)).toMatch(message);
     }
     expect(env.requestsSince(mark)).toEqual([]);
     expect(await env.list(orderId)).toEqual([]);
@@ -165,14 +155,14 @@ describe('listings.update', () => {
 
   it('stages warnings with the write', async () => {
     const { jobToken } = await env.mint();
-    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('STONEWARE COFFEE MUG WHITE') }));
+    const data = stagedData(await env.call(jobToken, 'listings.update', env.titleUpdate('STONEWARE COFFEE MUG WHITE')));
     expect(data.validation.issues.map((i) => [i.code, i.severity])).toContainEqual(['TITLE_ALL_CAPS', 'WARNING']);
   });
 
   it("answers SP_API_ERROR with Amazon's 404 and names the field for a SKU Amazon does not know", async () => {
     const { jobToken } = await env.mint();
-    const response = await env.call(jobToken, 'listings.update', { sku: NA.unknownSku, product_type: productType, patches: titlePatch('x') });
-    expect(expectError(response, 502, 'SP_API_ERROR')).toMatch(/params\.sku/);
+    const response = await env.call(jobToken, 'listings.update', { sku: NA.unknownSku, product_type: env.mugProductType, patches: titlePatch('x') });
+    expect(expectError(response, 502, 'SP_API_ERROR').message).toMatch(/params\.sku/);
     expect(response.json().error.details).toMatchObject({ status: 404, errors: [{ code: expect.any(String) }], field: 'params.sku' });
   });
 
@@ -187,14 +177,14 @@ describe('listings.update', () => {
 
   it("reaches SKUs named '.' and '..', which a URL parser would drop as path segments", async () => {
     const { jobToken } = await env.mint({ autoApply: ['listings.upload_feed'] });
-    const create = (sku: string, messageId: number) => ({ messageId, sku, operationType: 'UPDATE', productType, requirements: 'LISTING', attributes: { item_name: [{ value: `Dot mug ${messageId}` }] } });
+    const create = (sku: string, messageId: number) => ({ messageId, sku, operationType: 'UPDATE', productType: env.mugProductType, requirements: 'LISTING', attributes: { item_name: [{ value: `Dot mug ${messageId}` }] } });
     const feed = stagedData(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: { header: { version: '2.0' }, messages: [create('.', 1), create('..', 2)] } }));
     expect(feed.status).toBe('APPLIED');
     await new Promise((resolve) => setTimeout(resolve, 1200)); // Amazon processes the feed
     for (const sku of ['.', '..']) {
       const { jobToken: token } = await env.mint();
       const mark = env.mark();
-      const data = stagedData(await env.call(token, 'listings.update', { sku, product_type: productType, patches: titlePatch('Dotted Stoneware Mug') }));
+      const data = stagedData(await env.call(token, 'listings.update', { sku, product_type: env.mugProductType, patches: titlePatch('Dotted Stoneware Mug') }));
       expect(data.confirm.diff_preview[0]?.before).toEqual([expect.objectContaining({ value: `Dot mug ${sku.length}` })]);
       const encoded = sku === '.' ? '%2E' : '%2E%2E';
       expect(env.requestsSince(mark).map((r) => r.path)).toEqual([`/listings/2021-08-01/items/${NA.sellingPartnerId}/${encoded}`, `/listings/2021-08-01/items/${NA.sellingPartnerId}/${encoded}`]);
@@ -210,7 +200,7 @@ describe('listings.update', () => {
   it("applies at once when the token's auto_apply names the capability", async () => {
     const { jobToken, orderId } = await env.mint({ autoApply: ['listings.update'] });
     const mark = env.mark();
-    const data = stagedData(await env.call(jobToken, 'listings.update', { sku: SKU, product_type: productType, patches: titlePatch('Auto Applied Mug') }));
+    const data = stagedData(await env.call(jobToken, 'listings.update', env.titleUpdate('Auto Applied Mug')));
     expect(data.status).toBe('APPLIED');
     expect(data.confirmation_id).toMatch(/^cnf_/);
     expect(new Date(data.expires_at).getTime()).toBeGreaterThan(Date.now());
@@ -221,5 +211,5 @@ describe('listings.update', () => {
     expect(env.requestsSince(mark).filter(isLiveWrite)).toHaveLength(1);
   });
 
-  securityCases('listings.update', { sku: SKU, product_type: 'DRINKING_CUP', patches: titlePatch('Mug') }, ctx);
+  securityCases('listings.update', { sku: SKU, product_type: 'DRINKING_CUP', patches: titlePatch('Mug') }, env);
 });

@@ -1,21 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { securityCases } from '../helpers/security-cases.js';
-import type { TestApp } from '../helpers/app.js';
-import { expectError, expectStagedShape, isLiveWrite, NA, stagedData, startWriteEnv, US, type WriteEnv } from './helpers.js';
+import { expectError } from '../helpers/envelope.js';
+import { expectStagedShape, isLiveWrite, MUG_SKU, NA, stagedData, US, useWriteEnv } from './helpers.js';
 
 describe('listings.upload_feed', () => {
-  let env: WriteEnv;
-  const ctx: { testApp?: TestApp } = {};
-  const SKU = 'SS-MUG-001';
-  let productType: string;
-
-  beforeAll(async () => {
-    env = await startWriteEnv();
-    ctx.testApp = env.testApp;
-    productType = (await env.listing(SKU)).summaries[0]!.productType;
-  });
-  afterAll(async () => env?.close());
+  const env = useWriteEnv();
+  const SKU = MUG_SKU;
 
   const quantityFeed = (quantity: number, sellerId = 'AOTHERSELLER0') => ({
     header: { sellerId, version: '2.0' },
@@ -24,10 +15,10 @@ describe('listings.upload_feed', () => {
         messageId: 1,
         sku: SKU,
         operationType: 'PATCH',
-        productType,
+        productType: env.mugProductType,
         patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity }] }],
       },
-      { messageId: 2, sku: 'BRAND-NEW-SKU-1', operationType: 'PARTIAL_UPDATE', productType, attributes: { item_name: [{ value: 'Enamel Camping Mug' }] } },
+      { messageId: 2, sku: 'BRAND-NEW-SKU-1', operationType: 'PARTIAL_UPDATE', productType: env.mugProductType, attributes: { item_name: [{ value: 'Enamel Camping Mug' }] } },
     ],
   });
 
@@ -70,7 +61,7 @@ describe('listings.upload_feed', () => {
 
     // Amazon processes it: the quantity changes only now.
     for (let i = 0; i < 50; i += 1) {
-      const feed = await env.amazonGet<{ processingStatus: string }>(`/feeds/2021-06-30/feeds/${result.feed_id}`);
+      const feed = (await env.seller.get(`/feeds/2021-06-30/feeds/${result.feed_id}`)).body as { processingStatus: string };
       if (feed.processingStatus === 'DONE') break;
       await sleep(100);
     }
@@ -81,28 +72,28 @@ describe('listings.upload_feed', () => {
     const { jobToken, orderId } = await env.mint();
     const mark = env.mark();
     const retired = await env.call(jobToken, 'listings.upload_feed', { feed_type: 'POST_INVENTORY_AVAILABILITY_DATA', content: '<AmazonEnvelope/>' });
-    expect(expectError(retired, 400, 'INVALID_REQUEST')).toMatch(/retired by Amazon on July 31, 2025.*JSON_LISTINGS_FEED/);
+    expect(expectError(retired, 400, 'INVALID_REQUEST').message).toMatch(/retired by Amazon on July 31, 2025.*JSON_LISTINGS_FEED/);
     const flat = await env.call(jobToken, 'listings.upload_feed', { feed_type: 'POST_FLAT_FILE_LISTINGS_DATA', content: 'sku\tprice\n', content_type: 'text/tab-separated-values' });
-    expect(expectError(flat, 400, 'INVALID_REQUEST')).toMatch(/FEED_TYPE_RETIRED/);
+    expect(expectError(flat, 400, 'INVALID_REQUEST').message).toMatch(/FEED_TYPE_RETIRED/);
     const wrongType = await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: JSON.stringify(quantityFeed(1)), content_type: 'text/xml' });
-    expect(expectError(wrongType, 400, 'INVALID_REQUEST')).toMatch(/params\.content_type must be application\/json/);
+    expect(expectError(wrongType, 400, 'INVALID_REQUEST').message).toMatch(/params\.content_type must be application\/json/);
     const duplicate = quantityFeed(1);
     duplicate.messages[1]!.messageId = 1;
-    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: duplicate }), 400, 'INVALID_REQUEST')).toMatch(
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: duplicate }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.content\.messages\.1\.messageId .*FEED_MESSAGE_ID_DUPLICATE/,
     );
-    const missing = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType }] };
-    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: missing }), 400, 'INVALID_REQUEST')).toMatch(
+    const missing = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType: env.mugProductType }] };
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: missing }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.content\.messages\.0\.patches is required for operationType PATCH/,
     );
     // Amazon deletes attributes only by their selector values, in feeds as in the Listings Items API.
-    const byName = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] }] };
-    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: byName }), 400, 'INVALID_REQUEST')).toMatch(
+    const byName = { header: { version: '2.0' }, messages: [{ messageId: 1, sku: SKU, operationType: 'PATCH', productType: env.mugProductType, patches: [{ op: 'delete', path: '/attributes/bullet_point' }] }] };
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: byName }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.content\.messages\.0\.patches\.0\.value is required for delete: Amazon deletes attributes only by the selector values.*DELETE_SELECTORS_REQUIRED/,
     );
     const noMarketplace = structuredClone(byName);
     noMarketplace.messages[0]!.patches[0] = { op: 'delete', path: '/attributes/bullet_point', value: [{ language_tag: 'en_US' }] } as never;
-    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: noMarketplace }), 400, 'INVALID_REQUEST')).toMatch(
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: noMarketplace }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.content\.messages\.0\.patches\.0\.value\.0\.marketplace_id is required/,
     );
     expect(env.requestsSince(mark)).toEqual([]);
@@ -124,7 +115,7 @@ describe('listings.upload_feed', () => {
     const created = { createFeedDocument: env.sim.stats.calls.createFeedDocument ?? 0, createFeed: env.sim.stats.calls.createFeed ?? 0 };
     for (const [feedType, role] of OUTSIDE_ROLES) {
       const answer = await env.call(jobToken, 'listings.upload_feed', { feed_type: feedType, content: '<?xml version="1.0"?><AmazonEnvelope/>' });
-      const message = expectError(answer, 400, 'INVALID_REQUEST');
+      const message = expectError(answer, 400, 'INVALID_REQUEST').message;
       expect(message, feedType).toMatch(role);
       expect(message).toContain(feedType);
       expect(message).toMatch(/JSON_LISTINGS_FEED/);
@@ -138,11 +129,11 @@ describe('listings.upload_feed', () => {
   it('refuses a feed type Amazon does not list as unknown, and says which it takes', async () => {
     const { jobToken } = await env.mint();
     const mark = env.mark();
-    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'POST_NOT_A_FEED', content: '{}' }), 400, 'INVALID_REQUEST')).toMatch(
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'POST_NOT_A_FEED', content: '{}' }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.feed_type POST_NOT_A_FEED is not a feed type Amazon lists.*takes JSON_LISTINGS_FEED.*FEED_TYPE_UNKNOWN/,
     );
     // Not spelt as a feed type: schema validation names the field and the one value it takes.
-    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'json listings', content: '{}' }), 400, 'INVALID_REQUEST')).toMatch(
+    expect(expectError(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'json listings', content: '{}' }), 400, 'INVALID_REQUEST').message).toMatch(
       /params\.feed_type.*JSON_LISTINGS_FEED/,
     );
     expect(env.requestsSince(mark)).toEqual([]);
@@ -156,7 +147,7 @@ describe('listings.upload_feed', () => {
     await env.app.services.db.updateTable('confirmations').set({ params: JSON.stringify(params) }).where('id', '=', staged.confirmation_id).execute();
     const mark = env.mark();
     const answer = await env.apply(staged.confirmation_id);
-    expect(expectError(answer, 400, 'INVALID_REQUEST')).toMatch(/POST_PAYMENT_ADJUSTMENT_DATA is an Amazon Order feed.*Inventory and Order Tracking.*FEED_TYPE_ROLE_NOT_HELD/);
+    expect(expectError(answer, 400, 'INVALID_REQUEST').message).toMatch(/POST_PAYMENT_ADJUSTMENT_DATA is an Amazon Order feed.*Inventory and Order Tracking.*FEED_TYPE_ROLE_NOT_HELD/);
     expect(env.requestsSince(mark).filter((r) => r.operation !== 'getListingsItem')).toEqual([]);
     expect((await env.list(orderId))[0]).toMatchObject({ status: 'failed', error: { code: 'INVALID_REQUEST' } });
   });
@@ -167,11 +158,11 @@ describe('listings.upload_feed', () => {
     let id = 0;
     const messages: Record<string, unknown>[] = [];
     // The first SKU is a real listing, patched twice; every new SKU gets a PARTIAL_UPDATE, some an UPDATE or a DELETE.
-    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType, patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 3 }] }] });
-    for (const sku of skus) messages.push({ messageId: ++id, sku, operationType: 'PARTIAL_UPDATE', productType, attributes: { item_name: [{ value: `Mug ${sku}` }] } });
-    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Stoneware Mug, Blue' }] }] });
+    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 3 }] }] });
+    for (const sku of skus) messages.push({ messageId: ++id, sku, operationType: 'PARTIAL_UPDATE', productType: env.mugProductType, attributes: { item_name: [{ value: `Mug ${sku}` }] } });
+    messages.push({ messageId: ++id, sku: SKU, operationType: 'PATCH', productType: env.mugProductType, patches: [{ op: 'replace', path: '/attributes/item_name', value: [{ value: 'Stoneware Mug, Blue' }] }] });
     for (const sku of skus.slice(8)) messages.push({ messageId: ++id, sku, operationType: 'DELETE' });
-    messages.push({ messageId: ++id, sku: skus[2], operationType: 'UPDATE', productType, attributes: { item_name: [{ value: 'Glass Mug' }] } });
+    messages.push({ messageId: ++id, sku: skus[2], operationType: 'UPDATE', productType: env.mugProductType, attributes: { item_name: [{ value: 'Glass Mug' }] } });
     const before = await env.listing(SKU);
     const mark = env.mark();
     const data = stagedData(await env.call(jobToken, 'listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: { header: { version: '2.0' }, messages } }));
@@ -212,5 +203,5 @@ describe('listings.upload_feed', () => {
     expect(feed?.params_schema.properties.feed_type?.enum).toEqual(['JSON_LISTINGS_FEED']);
   });
 
-  securityCases('listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: { header: { version: '2.0' }, messages: [{ messageId: 1, sku: 'SS-MUG-001', operationType: 'DELETE' }] } }, ctx);
+  securityCases('listings.upload_feed', { feed_type: 'JSON_LISTINGS_FEED', content: { header: { version: '2.0' }, messages: [{ messageId: 1, sku: 'SS-MUG-001', operationType: 'DELETE' }] } }, env);
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX } from '../../src/capabilities/examples.js';
-import { startWriteEnv, type WriteEnv } from './helpers.js';
+import { useWriteEnv } from './helpers.js';
 
 /**
  * U+0000 is valid JSON but Postgres stores it in neither text nor jsonb: a NUL in params is refused
@@ -8,11 +8,7 @@ import { startWriteEnv, type WriteEnv } from './helpers.js';
  * row would fail its whole batch, retried until the queue overflows).
  */
 describe('NUL characters from callers', () => {
-  let env: WriteEnv;
-  beforeAll(async () => {
-    env = await startWriteEnv();
-  });
-  afterAll(async () => env?.close());
+  const env = useWriteEnv();
 
   it('a staged write with a NUL in a value: INVALID_REQUEST naming the field, nothing staged, nothing sent', async () => {
     const { jobToken, orderId } = await env.mint();

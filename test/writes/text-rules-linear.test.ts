@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAplusText } from '../../src/writes/aplus-rules.js';
 import { checkListingText, checkTitle, TEXT_LIMITS } from '../../src/writes/listing-rules.js';
 import { findContact, findHtml, findPhrase, words } from '../../src/writes/text-rules.js';
+import { ADVERSARIAL_TEXTS } from '../helpers/adversarial-texts.js';
 
 /**
  * The text rules read an agent's text in time linear in its length (a quadratic pattern held a
@@ -85,27 +86,6 @@ describe('the scanners find what the old patterns found', () => {
 
 const MB = 1 << 20;
 
-/** Texts built to make a backtracking pattern re-read the rest of the text from every position. */
-const ADVERSARIAL: Record<string, (n: number) => string> = {
-  'a.': (n) => 'a.'.repeat(n / 2),
-  'a@': (n) => 'a@'.repeat(n / 2),
-  'x@a.a.': (n) => `x@${'a.'.repeat(n / 2)}`,
-  '1-': (n) => '1-'.repeat(n / 2),
-  '1 ': (n) => '1 '.repeat(n / 2),
-  '12345-': (n) => '12345-'.repeat(n / 6),
-  '+1 ': (n) => '+1 '.repeat(n / 3),
-  '(1)': (n) => '(1)'.repeat(n / 3),
-  'www.': (n) => 'www.'.repeat(n / 4),
-  'a.co': (n) => 'a.co'.repeat(n / 4),
-  'a-': (n) => 'a-'.repeat(n / 2),
-  'letters then !': (n) => `${'a'.repeat(n - 1)}!`,
-  '<a ': (n) => '<a '.repeat(n / 3),
-  '<a then spaces': (n) => `<a${' '.repeat(n - 3)}<`,
-  'free-': (n) => 'free-'.repeat(n / 5),
-  'free then spaces': (n) => `free${' '.repeat(n - 5)}x`,
-  'é.': (n) => 'é.'.repeat(n / 2),
-};
-
 const RULES: Record<string, (text: string) => unknown> = {
   findContact,
   findHtml: (text) => findHtml(text, true),
@@ -135,7 +115,7 @@ describe('the rules take time linear in the text', () => {
 
   for (const [name, rule] of Object.entries(RULES)) {
     it(`${name} on adversarial texts of 64 KB, 256 KB and 1 MB`, () => {
-      for (const [shape, make] of Object.entries(ADVERSARIAL)) {
+      for (const [shape, make] of Object.entries(ADVERSARIAL_TEXTS)) {
         for (const size of [64 * 1024, 256 * 1024, MB]) {
           const text = make(size);
           const ms = fastest(() => rule(text));
@@ -147,7 +127,7 @@ describe('the rules take time linear in the text', () => {
 
   it('listing texts at their length limits are read in full, quickly', () => {
     for (const [attribute, { max }] of Object.entries(TEXT_LIMITS)) {
-      for (const make of Object.values(ADVERSARIAL)) {
+      for (const make of Object.values(ADVERSARIAL_TEXTS)) {
         const text = make(max * 2).slice(0, max);
         expect(fastest(() => checkListingText(attribute, text, 'f'))).toBeLessThan(bound(max));
       }

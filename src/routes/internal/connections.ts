@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
 import { confirmAuthorization, connectSeller } from '../../connections/service.js';
 import { disconnectBuyer, listConnections } from '../../connections/repository.js';
@@ -21,7 +22,8 @@ export { connectionView } from '../../connections/view.js';
 
 const PATH = '/internal/buyers/:buyer_id/amazon/connections';
 
-export default async function connectionRoutes(app: FastifyInstance) {
+export default async function connectionRoutes(untyped: FastifyInstance) {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     PATH,
     {
@@ -38,8 +40,8 @@ export default async function connectionRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { buyer_id } = request.params as Static<typeof BuyerParams>;
-      const body = request.body as Static<typeof ImportConnectionBody>;
+      const { buyer_id } = request.params;
+      const { body } = request;
       const connections = await connectSeller(request.server.services, {
         buyerId: buyer_id,
         region: body.region,
@@ -65,9 +67,9 @@ export default async function connectionRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { buyer_id } = request.params as Static<typeof BuyerParams>;
+      const { buyer_id } = request.params;
       const connections = await listConnections(request.server.services.db, buyer_id);
-      return { ok: true, data: { connections: connections.map(connectionView) } };
+      return { ok: true as const, data: { connections: connections.map(connectionView) } };
     },
   );
 
@@ -85,10 +87,10 @@ export default async function connectionRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { buyer_id } = request.params as Static<typeof BuyerParams>;
+      const { buyer_id } = request.params;
       const { db, amazon } = request.server.services;
       await disconnectBuyer(db, buyer_id, amazon.accessTokens);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -108,8 +110,9 @@ export default async function connectionRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { buyer_id } = request.params as Static<typeof BuyerParams>;
-      const body = (request.body ?? {}) as Static<typeof AuthorizeBody>;
+      const { buyer_id } = request.params;
+      // The body is optional: a POST without one asks for the NA region's consent URL.
+      const body: Static<typeof AuthorizeBody> = request.body ?? {};
       const { config, db, vault } = request.server.services;
       if (!config.spapiAppId) throw new BrokerError('INTERNAL_ERROR', 'SPAPI_APP_ID is not configured: the consent URL needs it');
       // The callback appends amazon_authorization to it: refused now rather than after the seller consented.
@@ -119,7 +122,7 @@ export default async function connectionRoutes(app: FastifyInstance) {
       const target = consentTarget({ region: body.region, marketplaceId: body.marketplace_id });
       const { state, expiresAt } = await createOAuthState(db, vault, { buyerId: buyer_id, region: target.region, returnTo: body.return_to });
       return {
-        ok: true,
+        ok: true as const,
         data: { authorize_url: consentUrl(config, target, state), state, expires_at: expiresAt.toISOString() },
       };
     },
@@ -140,7 +143,7 @@ export default async function connectionRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { buyer_id, authorization_id } = request.params as Static<typeof AuthorizationIdParams>;
+      const { buyer_id, authorization_id } = request.params;
       const confirmed = await confirmAuthorization(request.server.services, { buyerId: buyer_id, authorizationId: authorization_id });
       if (confirmed.first) {
         request.log.info(
@@ -148,7 +151,7 @@ export default async function connectionRoutes(app: FastifyInstance) {
           'Amazon authorization confirmed',
         );
       }
-      return { ok: true, data: { connections: confirmed.connections } };
+      return { ok: true as const, data: { connections: confirmed.connections } };
     },
   );
 }

@@ -1,8 +1,5 @@
-import type { ApplyContext, ValidationIssue } from '../capabilities/types.js';
-import { BrokerError, isBrokerError } from '../errors.js';
-
-/** What the write helpers need, at stage and at apply alike: the seller context (no agent's job). */
-export type WriteContext<P> = ApplyContext<P>;
+import type { ValidationIssue } from '../capabilities/types.js';
+import { BrokerError } from '../errors.js';
 
 /** Amazon's `issues[]` / `errors[]` / `warnings[]` entries as staged validation issues. */
 export function amazonIssues(entries: unknown, fallbackSeverity: ValidationIssue['severity']): ValidationIssue[] {
@@ -29,21 +26,3 @@ export function refuseAmazonErrors(field: string, what: string, entries: readonl
     details: { field, rule: 'AMAZON_VALIDATION', issues: errors },
   });
 }
-
-/**
- * Amazon's 404 for what the caller named (SKU, order) stays SP_API_ERROR with Amazon's status and
- * errors (docs/api.md#errors), but says in words which param Amazon does not know, and names the
- * field.
- */
-export async function orNotFound<T>(call: () => Promise<T>, field: string, message: string): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isBrokerError(error) && error.code === 'SP_API_ERROR' && (error.details as { status?: unknown } | undefined)?.status === 404) {
-      throw new BrokerError('SP_API_ERROR', `${field} ${message}`, { details: { ...error.details, field } });
-    }
-    throw error;
-  }
-}
-
-export const countryOf = (ctx: WriteContext<unknown>) => `${ctx.marketplace.country} (${ctx.marketplace.id})`;

@@ -81,7 +81,8 @@ for (const [name, makeStore, skipped] of [
     for (let i = 0; i < 5; i += 1) expect((await call(app, undefined, '/healthz')).statusCode).toBe(200);
   });
 
-  it.runIf(name === 'Redis')('counts in Redis under the prefix, by token hash, never the raw token', async () => {
+  // Only the Redis store has keys to look at (defined for it alone, so no run reports a skip).
+  if (name === 'Redis') it('counts in Redis under the prefix, by token hash, never the raw token', async () => {
     const keys = await store.redis!.keys(`${prefix}front-door:*`);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.some((k) => k.includes('job-token'))).toBe(false);

@@ -43,8 +43,8 @@ export interface HotPathFixture {
   listingsCalls: Call[];
   statusCalls: Call[];
   resetQuotas(): Promise<void>;
-  /** Another broker process on the same database and Redis (e.g. with BENCH_ABLATE), stopped by close(). */
-  startBroker(extraEnv: Record<string, string>): Promise<BrokerProcess>;
+  /** Another broker process on the same database and Redis (e.g. with BENCH_ABLATE, or another checkout's build in `cwd`), stopped by close(). */
+  startBroker(extraEnv: Record<string, string>, options?: { cwd?: string }): Promise<BrokerProcess>;
   close(): Promise<void>;
 }
 
@@ -108,8 +108,8 @@ export async function startHotPath(options: { sellers: number; workers: string; 
       listingsCalls: sellers.map((s, i) => ({ token: jobTokens[i] as string, body: JSON.stringify({ capability: 'listings.get', provider: 'amazon', params: { sku: s.sku } }) })),
       statusCalls: sellers.map((_, i) => ({ token: jobTokens[i] as string, body: JSON.stringify({ capability: 'connect.status', provider: 'amazon', params: {} }) })),
       resetQuotas: () => resetQuotas(sim.url),
-      startBroker: async (extraEnv) => {
-        const extra = await startBrokerProcess({ ...env, ...extraEnv }, { compiled: true, nodeOptions: options.brokerNodeOptions ?? [] });
+      startBroker: async (extraEnv, extraOptions = {}) => {
+        const extra = await startBrokerProcess({ ...env, ...extraEnv }, { compiled: true, nodeOptions: options.brokerNodeOptions ?? [], ...extraOptions });
         extraBrokers.push(extra);
         return extra;
       },

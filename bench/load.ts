@@ -56,6 +56,7 @@ export async function closedLoop(url: string, calls: Call[], connections: number
  * The first `leadInSeconds` run at the same rate on the same connections but are not counted: the
  * generator starts with no connection open, and the calls that open them (TCP handshakes; for a
  * cluster, the primary handing each one to a worker) would otherwise make up the 1 % that set p99.
+ * A `pool` passed in (openPool) keeps its connections open from one run to the next.
  */
 export async function openLoop(
   url: string,
@@ -64,8 +65,9 @@ export async function openLoop(
   seconds: number,
   onSamples?: (samples: Sample[], measuredFromEpochMs: number) => void,
   leadInSeconds = 1,
+  given?: Pool,
 ): Promise<LoadResult> {
-  const pool = new Pool(url, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
+  const pool = given ?? openPool(url);
   const stats = new Collector();
   const leadIn = new Collector();
   const started = performance.now();
@@ -86,11 +88,14 @@ export async function openLoop(
     }
     await Promise.all(inflight);
   } finally {
-    await pool.close();
+    if (!given) await pool.close();
   }
   onSamples?.([...leadIn.samples, ...stats.samples], Math.round(performance.timeOrigin + measuredFrom));
   return { ...stats.result(seconds), p99_by_second_ms: stats.p99BySecond(seconds) };
 }
+
+/** The open loop's connections: one per call in flight (no pipelining), opened as needed. */
+export const openPool = (url: string) => new Pool(url, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
 
 async function send(pool: Pool, call: Call, stats: Collector, origin = 0) {
   const t0 = performance.now();

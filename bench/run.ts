@@ -1,5 +1,6 @@
 import { runAblationBench } from './ablation.js';
 import { runColdStartBench } from './cold-start.js';
+import { runCompareBench } from './compare.js';
 import { runHotPathBench } from './hot-path.js';
 import { runProfile } from './profile.js';
 import { runQuotaBench } from './quota.js';
@@ -16,6 +17,7 @@ const BENCHES: [name: string, title: string, run: () => Promise<unknown>, byDefa
   ['cold-start', 'bench/cold-start — a new instance: spawn to ready, first call, idle RSS', runColdStartBench, true],
   ['reports', 'bench/reports — one broker streams a 200 MB search terms report; its RSS sampled throughout', runReportsBench, true],
   ['profile', 'bench/profile — Postgres statements and Redis round trips per call; CPU profile of one worker', runProfile, false],
+  ['compare', 'bench/compare — this checkout against BENCH_BASELINE (default HEAD): listings.get calls/s and CPU per call, alternated', runCompareBench, false],
 ];
 
 const only = process.argv[2];

@@ -62,13 +62,15 @@ export interface BrokerProcess {
 /**
  * Starts `src/server.ts` as its own process (a real broker instance) and waits until it is ready;
  * `compiled` runs `dist/server.js` as production does (`npm run build` first); `nodeOptions` go
- * before the script (e.g. --cpu-prof); `logFile` receives its log lines (discarded otherwise).
+ * before the script (e.g. --cpu-prof); `logFile` receives its log lines (discarded otherwise);
+ * `cwd` runs another checkout's build (bench/compare.ts: a baseline commit's dist/).
  */
-export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean; nodeOptions?: string[]; logFile?: string } = {}): Promise<BrokerProcess> {
+export async function startBrokerProcess(env: Record<string, string>, options: { compiled?: boolean; nodeOptions?: string[]; logFile?: string; cwd?: string } = {}): Promise<BrokerProcess> {
   const port = await freePort();
   // Compiled, it starts as `npm start` does, with the broker's node flags (nodeOptions come after: they win).
   const [flags, script] = options.compiled ? [BROKER_NODE_FLAGS, ['dist/server.js']] : [[], ['--import', 'tsx', 'src/server.ts']];
   const child = spawn(process.execPath, [...flags, ...(options.nodeOptions ?? []), ...script], {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', options.logFile ? openSync(options.logFile, 'a') : 'ignore', 'inherit'],
   });

@@ -3,13 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startHotPath } from './hot-path-fixture.js';
-import { closedLoop, openLoop } from './load.js';
+import { closedLoop, openLoop, openPool } from './load.js';
 
 /**
  * bench/syscalls (issue 22): system calls per `listings.get` of the bare floor, the Fastify floor and
  * the broker under the same open-loop load (BENCH_SYSCALL_RATE calls/s for BENCH_SYSCALL_SECONDS),
  * counted by `strace -c -f` attached to every thread of each process in turn. strace slows the
  * traced process a lot, hence a fixed rate well under every target's maximum, not a closed loop.
+ * The generator's connections are opened by an untraced lead-in at the same rate, traced, and kept
+ * for the traced run: a target slowed by strace has more calls in flight, and each new one would
+ * otherwise open a connection (an accept4, getpeername and setsockopt in the target) inside the count.
  */
 const SELLERS = Number(process.env.BENCH_SELLERS ?? 3000);
 const RATE = Number(process.env.BENCH_SYSCALL_RATE ?? 500);
@@ -25,13 +28,26 @@ interface Counted {
 
 async function traced(pid: number, url: string, calls: Parameters<typeof openLoop>[1], name: string): Promise<Counted> {
   const out = path.join(tmpdir(), `strace-${name}-${pid}.txt`);
+  const pool = openPool(url);
   const threads = readdirSync(`/proc/${pid}/task`).flatMap((tid) => ['-p', tid]);
-  const strace = spawn('strace', ['-c', '-f', '-o', out, ...threads], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 500)); // attached
-  const load = await openLoop(url, calls, RATE, SECONDS, undefined, 0);
-  const exited = new Promise((r) => strace.once('exit', r));
-  strace.kill('SIGINT');
-  await exited;
+  let load;
+  try {
+    // Connections for a traced target's calls in flight: strace attached and discarded.
+    const leadIn = spawn('strace', ['-c', '-f', '-o', '/dev/null', ...threads], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500)); // attached
+    await openLoop(url, calls, RATE, 2, undefined, 0, pool);
+    const leadInExited = new Promise((r) => leadIn.once('exit', r));
+    leadIn.kill('SIGINT');
+    await leadInExited;
+    const strace = spawn('strace', ['-c', '-f', '-o', out, ...threads], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500)); // attached
+    load = await openLoop(url, calls, RATE, SECONDS, undefined, 0, pool);
+    const exited = new Promise((r) => strace.once('exit', r));
+    strace.kill('SIGINT');
+    await exited;
+  } finally {
+    await pool.close();
+  }
   const counts: Record<string, number> = {};
   for (const line of readFileSync(out, 'utf8').split('\n')) {
     // % time  seconds  usecs/call  calls  [errors]  syscall

@@ -57,7 +57,6 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   // Set per request on the hot path; declared here so every request object has one shape.
   app.decorateRequest('bearer', undefined);
   app.decorateRequest('job', undefined);
-  app.decorateRequest('frontDoor', undefined);
   app.addHook('onClose', async () => services.close());
 
   installErrorHandler(app);

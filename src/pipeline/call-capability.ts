@@ -2,11 +2,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Capability, JobContext } from '../capabilities/types.js';
 import { findCapability } from '../capabilities/index.js';
 import { ablate } from '../bench-ablation.js';
-import { BrokerError, errorBody, type ErrorBody, isBrokerError } from '../errors.js';
+import { errorBody, type ErrorBody, isBrokerError } from '../errors.js';
 import { unexpectedError } from '../http/error-handler.js';
 import { refuseDeepJson } from '../http/json-depth.js';
 import { executeIdempotently, type IdempotentResult } from '../idempotency/idempotency.js';
-import type { FrontDoorTicket } from '../quota/front-door-counter.js';
+import type { CallQuota } from '../quota/call-quota.js';
+import { callQuota } from '../quota/front-door.js';
 import type { BrokerServices } from '../services.js';
 import { authorizeCall, type CallTrace, type CapabilityCall, runCapability } from './run-capability.js';
 
@@ -36,37 +37,25 @@ export interface CallScope {
   job: JobContext;
   requestId: string;
   log: FastifyBaseLogger;
-  /**
-   * This call's front-door unit. Every call takes exactly one, whatever it comes to: with its first
-   * quota reservation (one Redis round trip for both), before a write stages anything, or here at
-   * the end. Over the limit the answer is RATE_LIMIT instead of whatever the call came to.
-   */
-  frontDoor: FrontDoorTicket;
+  /** Whom the call counts against at the front door (src/quota/front-door.ts frontDoorKey). */
+  frontDoorKey: string;
 }
 
 /** A write's answer status is its audit outcome (an auto-applied write Amazon refused included). */
 const WRITE_OUTCOMES = new Set(['PENDING_CONFIRMATION', 'APPLIED', 'REJECTED_BY_AMAZON']);
 
-/** The front-door count taken now if it was not yet; over the limit, the RATE_LIMIT error. */
-export async function frontDoorRefusal(ticket: FrontDoorTicket): Promise<BrokerError | undefined> {
-  try {
-    await ticket.count();
-    return undefined;
-  } catch (limited) {
-    if (isBrokerError(limited)) return limited;
-    throw limited;
-  }
-}
-
 /**
  * The one call path of a capability call, every door alike. Gates in order: grant (the token
  * holds this capability now), then the Idempotency-Key (a stored answer is replayed only past the
- * grant), then params, connection, quota and Amazon (runCapability). Every call is counted at the
- * front door, audited and measured, replays included.
+ * grant), then params, connection, quota and Amazon (runCapability). Every call takes one
+ * front-door unit, whatever it comes to (CallQuota: with its first reservation, before a write
+ * stages, else at the end); over the limit the answer is RATE_LIMIT, and nothing was reserved or
+ * staged. Every call is audited and measured, replays included.
  */
 export async function callCapability(scope: CallScope, call: CapabilityCall, options: { idempotencyKey?: string } = {}): Promise<CallOutcome> {
   const started = performance.now();
   const trace: CallTrace = { amazonRequestIds: [] };
+  const quota = callQuota(scope.services, scope.frontDoorKey);
   let result: IdempotentResult;
   try {
     // The grant first: neither a replay nor a wait on another call's key may answer a token that
@@ -74,16 +63,14 @@ export async function callCapability(scope: CallScope, call: CapabilityCall, opt
     const capability = authorizeCall(scope.job, call);
     // Too deep is refused before the key is claimed (or its fingerprint computed): nothing to pin.
     refuseDeepJson(call.params, 'params');
-    const run = () => runAndRender(scope, capability, call, trace);
+    const run = () => runAndRender(scope, capability, call, trace, quota);
     result = options.idempotencyKey === undefined ? await run() : await executeIdempotently(scope.services.db, scope.job.orderId, options.idempotencyKey, call, run);
   } catch (error) {
     result = render(scope, call, error);
   }
-  // A replay, or a call refused before it ran, was not counted yet: it counts now.
-  if (scope.frontDoor.pending) {
-    const refusal = await frontDoorRefusal(scope.frontDoor);
-    if (refusal) result = render(scope, call, refusal);
-  }
+  // A replay, or a call refused before it ran, counts now; over the limit, RATE_LIMIT.
+  const refusal = await quota.refusal();
+  if (refusal) result = render(scope, call, refusal);
   const body = result.body as SuccessBody | ErrorBody;
   record(scope, call, trace, result, body, performance.now() - started);
   return {
@@ -95,18 +82,19 @@ export async function callCapability(scope: CallScope, call: CapabilityCall, opt
 }
 
 /** Runs the call and renders what it came to; the front door is settled before the answer is final. */
-async function runAndRender(scope: CallScope, capability: Capability, call: CapabilityCall, trace: CallTrace): Promise<IdempotentResult> {
+async function runAndRender(scope: CallScope, capability: Capability, call: CapabilityCall, trace: CallTrace, quota: CallQuota): Promise<IdempotentResult> {
   try {
-    const data = await runCapability(scope.services, scope.job, capability, call.params, scope.log, trace, scope.frontDoor);
-    const refusal = await frontDoorRefusal(scope.frontDoor);
+    const data = await runCapability(scope.services, scope.job, capability, call.params, scope.log, trace, quota);
+    // Over the front-door limit the answer is RATE_LIMIT, whatever the call came to (and so is
+    // the answer an Idempotency-Key keeps: a RATE_LIMIT is never stored).
+    const refusal = await quota.refusal();
     if (refusal) return render(scope, call, refusal);
     return {
       statusCode: 200,
       body: { ok: true, data, meta: { request_id: scope.requestId, capability: call.capability, marketplace_id: trace.marketplaceId, region: trace.region } } satisfies SuccessBody,
     };
   } catch (error) {
-    // Over the front-door limit the answer is RATE_LIMIT, whatever the call came to.
-    return render(scope, call, (await frontDoorRefusal(scope.frontDoor)) ?? error);
+    return render(scope, call, (await quota.refusal()) ?? error);
   }
 }
 

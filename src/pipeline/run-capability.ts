@@ -5,6 +5,7 @@ import { CAPABILITIES, CAPABILITY_NAMES, findCapability } from '../capabilities/
 import type { Capability, CapabilityContext, JobContext } from '../capabilities/types.js';
 import { lookupConnection } from '../connections/lookup.js';
 import type { Connection } from '../connections/types.js';
+import type { CallQuota } from '../quota/call-quota.js';
 import { ablate, memoized } from '../bench-ablation.js';
 
 const ablatedConnections = new Map<string, Promise<Connection | null>>();
@@ -15,7 +16,6 @@ import { describeValidation } from '../http/error-handler.js';
 import { refuseDeepJson, walkJson } from '../http/json-depth.js';
 import { findMarketplace, type Region } from '../marketplaces/marketplaces.js';
 import type { BrokerServices } from '../services.js';
-import type { FrontDoorTicket } from '../quota/front-door-counter.js';
 
 export interface CapabilityCall {
   capability: string;
@@ -117,7 +117,8 @@ export async function runCapability(
   rawParams: unknown,
   log: FastifyBaseLogger,
   trace: CallTrace,
-  frontDoor?: FrontDoorTicket,
+  /** The call's quota with its front-door unit (src/quota/call-quota.ts). */
+  quota: CallQuota,
 ): Promise<unknown> {
   const params = ablate.validation ? ((rawParams ?? {}) as Record<string, unknown>) : validateParams(capability, rawParams);
   const requestedMarketplace = typeof params.marketplace_id === 'string' ? params.marketplace_id : undefined;
@@ -145,10 +146,9 @@ export async function runCapability(
   }
 
   // A connection is the seller context: authorization, buyer, selling partner and region.
-  // A read counts at the front door with its first quota reservation (one Redis round trip); a
-  // write counts before it stages anything, so a refused call leaves nothing behind.
-  if (capability.access === 'write') await frontDoor?.count();
-  const amazon = services.amazon.forSeller(connection, { log, ...(frontDoor ? { frontDoor } : {}) });
+  // A write counts at the front door before it stages anything: a refused call leaves nothing behind.
+  if (capability.access === 'write') await quota.admitted();
+  const amazon = services.amazon.forSeller(connection, { log, quota });
   trace.amazonRequestIds = amazon.requestIds;
   const ctx: CapabilityContext<Record<string, unknown>> = { params, job, marketplace, connection, amazon, services, log };
   return capability.access === 'read' ? capability.run(ctx) : stageOrApplyWrite(services, ctx, capability);

@@ -1,31 +1,13 @@
 import type { RedisClient } from '../store/redis-client.js';
 import { BrokerError } from '../errors.js';
+import { RedisScripts } from './redis-scripts.js';
 
 /**
  * The front door's fixed-window counters: in Redis (shared by every instance) while Redis answers
  * within `timeoutMs`, else a per-instance window in memory — an outage keeps the limit (per
- * instance) and the latency, never locks callers out and never waits on reconnects.
- *
- * Capability calls count at their quota step instead of a round trip of their own: a
- * FrontDoorTicket rides along with the call's first quota reservation, and the quota script counts
- * it in the same Redis round trip (src/quota/redis-limiter.ts). A call that takes no quota counts
- * the ticket on its own before it answers.
+ * instance) and the latency, never locks callers out and never waits on reconnects. The counts go
+ * with the quota's reservations, one script run per turn of the event loop (src/quota/redis-scripts.ts).
  */
-
-/** Lua: `frontDoor(key, windowMs)` → {count, ttlMs}, the same window as @fastify/rate-limit's Redis store. */
-export const FRONT_DOOR_LUA_FUNCTION = `
-local function frontDoor(key, windowMs)
-  local current = redis.call('INCR', key)
-  local ttl = redis.call('PTTL', key)
-  if current == 1 or ttl < 0 then
-    redis.call('PEXPIRE', key, windowMs)
-    ttl = tonumber(windowMs)
-  end
-  return {current, ttl}
-end
-`;
-
-const COUNT_LUA = `${FRONT_DOOR_LUA_FUNCTION}return frontDoor(KEYS[1], ARGV[1])`;
 
 export interface WindowCount {
   /** Requests counted in the current window, this one included. */
@@ -34,11 +16,10 @@ export interface WindowCount {
   ttl: number;
 }
 
-type CounterRedis = RedisClient & { brokerFrontDoorCount(key: string, windowMs: number): Promise<[number, number]> };
-
 export class FrontDoorCounter {
   private readonly local = new Map<string, { current: number; resetAt: number }>();
   private lastSweep = Date.now();
+  private readonly scripts: RedisScripts | undefined;
 
   constructor(
     readonly redis: RedisClient | undefined,
@@ -46,44 +27,29 @@ export class FrontDoorCounter {
     readonly nameSpace: string,
     readonly timeoutMs = 200,
   ) {
-    redis?.defineCommand('brokerFrontDoorCount', { numberOfKeys: 1, lua: COUNT_LUA });
+    this.scripts = redis ? RedisScripts.of(redis) : undefined;
   }
 
-  /** The Redis key of a counter (the quota script counts tickets under the same key). */
-  redisKey(key: string) {
-    return this.nameSpace + key;
-  }
-
+  /** Counts one request against `key`'s window. Never rejects: without Redis it counts per instance. */
   count(key: string, windowMs: number): Promise<WindowCount> {
-    const redis = this.redis as CounterRedis | undefined;
+    const { redis, scripts } = this;
     // Only a connected (or not yet lazily connected) client can answer; a reconnecting one would queue.
-    if (!redis || (redis.status !== 'ready' && redis.status !== 'wait')) return Promise.resolve(this.countLocally(key, windowMs));
-    return new Promise((resolve) => {
-      let settled = false;
-      const fallback = () => {
-        if (settled) return;
-        settled = true;
-        resolve(this.countLocally(key, windowMs));
-      };
-      const timer = setTimeout(fallback, this.timeoutMs);
-      redis.brokerFrontDoorCount(this.redisKey(key), windowMs).then(
-        ([current, ttl]) => {
-          clearTimeout(timer);
-          if (settled) return;
-          settled = true;
-          resolve({ current: Number(current), ttl: Number(ttl) });
-        },
-        () => {
-          clearTimeout(timer);
-          fallback();
-        },
-      );
-    });
+    if (!redis || !scripts || (redis.status !== 'ready' && redis.status !== 'wait')) return Promise.resolve(this.countLocally(key, windowMs));
+    return scripts.count(this.nameSpace + key, windowMs, this.timeoutMs).then(
+      ([current, ttl]) => ({ current: Number(current), ttl: Number(ttl) }),
+      () => this.countLocally(key, windowMs),
+    );
   }
 
-  /** One capability call's pending count against `max` per `windowMs`. */
-  ticket(key: string, max: number, windowMs = 60_000): FrontDoorTicket {
-    return new FrontDoorTicket(this, key, max, windowMs);
+  /** Counts one request; over `max` in the window, throws RATE_LIMIT with the window's remaining time. */
+  async admit(key: string, max: number, windowMs = 60_000): Promise<void> {
+    const { current, ttl } = await this.count(key, windowMs);
+    if (current > max) throw frontDoorLimited(ttl);
+  }
+
+  /** One capability call's pending count against `max` per `windowMs` (see CallQuota). */
+  unit(key: string, max: number, windowMs = 60_000): FrontDoorUnit {
+    return new FrontDoorUnit(this, key, max, windowMs);
   }
 
   countLocally(key: string, windowMs: number): WindowCount {
@@ -108,10 +74,10 @@ export function frontDoorLimited(ttlMs: number): BrokerError {
 }
 
 /**
- * A request's front-door count, taken exactly once: by the quota script of the call's first
- * reservation (`countBy`), else on its own (`count`). Over the limit, both throw RATE_LIMIT.
+ * One capability call's front-door count, taken exactly once: by the script of the call's first
+ * quota reservation (`countBy`), else on its own (`count`). Over the limit both throw RATE_LIMIT.
  */
-export class FrontDoorTicket {
+export class FrontDoorUnit {
   private counted: Promise<WindowCount> | undefined;
 
   constructor(
@@ -126,7 +92,12 @@ export class FrontDoorTicket {
     return this.counted === undefined;
   }
 
-  /** Takes the count from elsewhere (the quota script); call only while pending. */
+  /** The counter's Redis key (the reservation script counts under it). */
+  get redisKey(): string {
+    return this.counter.nameSpace + this.key;
+  }
+
+  /** Takes the count from elsewhere (a reservation's script); call only while pending. */
   countBy(source: Promise<WindowCount>): Promise<void> {
     this.counted = source;
     return this.count();

@@ -3,7 +3,11 @@ import { sha256Hex } from '../auth/secrets.js';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { frontDoorLimited, type FrontDoorCounter, type FrontDoorTicket } from './front-door-counter.js';
+import { ablate } from '../bench-ablation.js';
+import { type BrokerError, isBrokerError } from '../errors.js';
+import { CallQuota } from './call-quota.js';
+import { frontDoorLimited, type FrontDoorCounter } from './front-door-counter.js';
+import type { QuotaLimiter } from './types.js';
 import { FrontDoorStore } from './front-door-store.js';
 
 /**
@@ -17,13 +21,35 @@ export function frontDoorKey(request: FastifyRequest): string {
   return hash ? bearerKey(hash) : `ip:${request.ip}`;
 }
 
+/** What a call's count needs (the broker's services have them). */
+export interface FrontDoor {
+  frontDoor: FrontDoorCounter;
+  quota: QuotaLimiter;
+  config: Pick<Config, 'frontDoorPerMinute'>;
+}
+
 /**
- * The front-door count of one capability call (POST /api/capabilities), against the job token's
- * `frontDoorPerMinute`: taken with the call's first quota reservation (one Redis round trip for
- * both), or on its own when the call takes no quota. The route opts out of the plugin below.
+ * One capability call's quota with its front-door unit (POST /api/capabilities, each MCP
+ * tools/call, replays included) against the job token's `frontDoorPerMinute`: see CallQuota. Those
+ * routes opt out of the plugin below; their calls count in the pipeline, their refusals where
+ * they are made (frontDoorRefusal).
  */
-export function frontDoorTicket(request: FastifyRequest, counter: FrontDoorCounter, config: Pick<Config, 'frontDoorPerMinute'>): FrontDoorTicket {
-  return counter.ticket(frontDoorKey(request), config.frontDoorPerMinute);
+export function callQuota(services: FrontDoor, key: string): CallQuota {
+  const unit = services.frontDoor.unit(key, services.config.frontDoorPerMinute);
+  // Bench-only: the quota stage short-circuited takes the front door with it (src/bench-ablation.ts).
+  if (ablate.quota) void unit.countBy(Promise.resolve({ current: 1, ttl: 60_000 }));
+  return new CallQuota(services.quota, unit);
+}
+
+/** One front-door unit for a request a door refuses itself: the RATE_LIMIT over the limit, else undefined. */
+export async function frontDoorRefusal(services: Pick<FrontDoor, 'frontDoor' | 'config'>, key: string): Promise<BrokerError | undefined> {
+  try {
+    await services.frontDoor.admit(key, services.config.frontDoorPerMinute);
+    return undefined;
+  } catch (limited) {
+    if (isBrokerError(limited)) return limited;
+    throw limited;
+  }
 }
 
 export interface FrontDoorOptions {

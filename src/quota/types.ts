@@ -1,6 +1,6 @@
 import type { Region } from '../marketplaces/marketplaces.js';
 import type { OperationName } from '../spapi/types.js';
-import type { FrontDoorTicket } from './front-door-counter.js';
+import type { FrontDoorUnit } from './front-door-counter.js';
 
 /** One of Amazon's buckets: a selling partner's quota for one operation in one region. */
 export interface QuotaKey {
@@ -12,8 +12,8 @@ export interface QuotaKey {
 export interface AcquireOptions {
   maxWaitMs?: number;
   signal?: AbortSignal;
-  /** A capability call's front-door count, taken with this reservation when still pending (one Redis round trip). */
-  frontDoor?: FrontDoorTicket;
+  /** A call's pending front-door count, taken with this reservation (CallQuota passes it; nobody else). */
+  frontDoor?: FrontDoorUnit;
 }
 
 export interface QuotaLimiter {

@@ -8,18 +8,15 @@ import { requestBearer } from '../auth/bearer.js';
 import { CAPABILITIES } from '../capabilities/index.js';
 import type { JobContext } from '../capabilities/types.js';
 import { BrokerError } from '../errors.js';
-import { type CallScope, callCapability, frontDoorRefusal } from '../pipeline/call-capability.js';
+import { type CallScope, callCapability } from '../pipeline/call-capability.js';
 import { CapabilityCallBody, CapabilityCallResponse, CapabilityListResponse } from '../schemas/capabilities.js';
 import { errorResponses } from '../schemas/envelope.js';
 import { sendError } from '../http/error-handler.js';
-import { frontDoorTicket } from '../quota/front-door.js';
-import type { FrontDoorTicket } from '../quota/front-door-counter.js';
+import { frontDoorKey, frontDoorRefusal } from '../quota/front-door.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     job?: JobContext;
-    /** A capability call's front-door count, taken at its quota step (see src/quota/front-door.ts). */
-    frontDoor?: FrontDoorTicket;
   }
 }
 
@@ -70,23 +67,19 @@ export function requireJob(request: FastifyRequest): JobContext {
   return request.job;
 }
 
-/** The scope of one capability call made by this request (REST: the request's own front-door unit). */
-export function callScope(request: FastifyRequest, frontDoor: FrontDoorTicket): CallScope {
-  return { services: request.server.services, job: requireJob(request), requestId: request.id, log: request.log, frontDoor };
+/** The scope of one capability call made by this request. */
+export function callScope(request: FastifyRequest): CallScope {
+  return { services: request.server.services, job: requireJob(request), requestId: request.id, log: request.log, frontDoorKey: frontDoorKey(request) };
 }
 
 export default async function capabilityRoutes(untyped: FastifyInstance) {
   const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
-  // Capability calls count at the front door with their quota (one Redis round trip, see
-  // src/quota/front-door.ts); the ticket exists before any check, so every call counts once.
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (request.method === 'POST') request.frontDoor = frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
-    done();
-  });
   app.addHook('onRequest', authenticateHook);
-  // A call refused before its handler (token, body) counts too; over the limit the answer is RATE_LIMIT.
+  // A call refused before its handler (token, body) counts at the front door too: the pipeline
+  // counts the rest, and renders every failure, so no call reaches here twice. Over the limit
+  // the answer is RATE_LIMIT.
   app.setErrorHandler(async (error: FastifyError | BrokerError, request, reply) => {
-    const refusal = request.frontDoor ? await frontDoorRefusal(request.frontDoor) : undefined;
+    const refusal = request.method === 'POST' ? await frontDoorRefusal(request.server.services, frontDoorKey(request)) : undefined;
     return sendError(refusal ?? error, request, reply);
   });
 
@@ -121,7 +114,7 @@ export default async function capabilityRoutes(untyped: FastifyInstance) {
   untyped.post<{ Body: Static<typeof CapabilityCallBody> }>(
     '/api/capabilities',
     {
-      // Counted at the quota step instead (the onRequest hook above).
+      // Counted once per call by the pipeline (or by the error handler above, if refused before it).
       config: { rateLimit: false },
       // Every answer is built by this module to its schema (`data` is free-form): a compiled
       // serializer only added string concatenation on top of JSON.stringify of `data`.
@@ -143,8 +136,7 @@ export default async function capabilityRoutes(untyped: FastifyInstance) {
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      const frontDoor = request.frontDoor ?? frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
-      const outcome = await callCapability(callScope(request, frontDoor), request.body, typeof key === 'string' ? { idempotencyKey: key } : {});
+      const outcome = await callCapability(callScope(request), request.body, typeof key === 'string' ? { idempotencyKey: key } : {});
       if (outcome.retryAfterS !== undefined) reply.header('retry-after', String(outcome.retryAfterS));
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       // The status comes from the capability's outcome; the schema lists every one it can be.

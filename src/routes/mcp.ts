@@ -14,11 +14,12 @@ import {
   toolName,
 } from '../mcp/protocol.js';
 import { didYouMean } from '../http/did-you-mean.js';
-import { callCapability, frontDoorRefusal } from '../pipeline/call-capability.js';
-import { frontDoorTicket } from '../quota/front-door.js';
+import { callCapability } from '../pipeline/call-capability.js';
+import { frontDoorKey, frontDoorRefusal } from '../quota/front-door.js';
 import { authenticate, callScope, requireJob } from './capabilities.js';
 
-const newFrontDoorUnit = (request: FastifyRequest) => frontDoorTicket(request, request.server.services.frontDoor, request.server.services.config);
+/** One front-door unit for something this door refuses itself (tools/call that reach the pipeline count there). */
+const frontDoorUnit = (request: FastifyRequest) => frontDoorRefusal(request.server.services, frontDoorKey(request));
 
 /** A tools/call: one capability call through the pipeline, rendered as an MCP tool result. */
 async function callTool(request: FastifyRequest, message: JsonRpcRequest): Promise<JsonRpcResponse> {
@@ -26,23 +27,22 @@ async function callTool(request: FastifyRequest, message: JsonRpcRequest): Promi
   const name = message.params?.name;
   const args = message.params?.arguments;
   // Every tools/call takes a front-door unit of its own, refused or not (a batch is many calls).
-  const frontDoor = newFrontDoorUnit(request);
   const capability = typeof name === 'string' ? capabilityOfTool(name) : undefined;
   const granted = requireJob(request).capabilities;
   if (!capability || !granted.includes(capability)) {
-    const limited = await frontDoorRefusal(frontDoor);
+    const limited = await frontDoorUnit(request);
     if (limited) return toolError(id, errorBody(limited).error);
     const tools = granted.map(toolName);
     const hint = typeof name === 'string' ? didYouMean(name, tools) : '';
     return rpcError(id, RPC.INVALID_PARAMS, `unknown tool ${JSON.stringify(name)};${hint} tools/list names the tools of this token (${tools.join(', ')})`);
   }
   if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-    const limited = await frontDoorRefusal(frontDoor);
+    const limited = await frontDoorUnit(request);
     if (limited) return toolError(id, errorBody(limited).error);
     return rpcError(id, RPC.INVALID_PARAMS, 'params.arguments must be an object (the tool\'s inputSchema)');
   }
   // The same call path as POST /api/capabilities: gates, front door, quota, audit, metrics.
-  const outcome = await callCapability(callScope(request, frontDoor), { capability, provider: 'amazon', params: args as Record<string, unknown> | undefined });
+  const outcome = await callCapability(callScope(request), { capability, provider: 'amazon', params: args as Record<string, unknown> | undefined });
   const { body } = outcome;
   if (body.ok) {
     const structured = body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? body.data : { value: body.data };
@@ -132,7 +132,7 @@ export default async function mcpRoutes(app: FastifyInstance) {
       const classified = messages.map(classifyMessage);
       // A POST that calls no tool still takes one front-door unit (tool calls take theirs each).
       if (!classified.some((m) => m.kind === 'request' && m.request.method === 'tools/call')) {
-        const limited = await frontDoorRefusal(newFrontDoorUnit(request));
+        const limited = await frontDoorUnit(request);
         if (limited) {
           reply.header('retry-after', String(limited.retryAfterS ?? 1));
           return refuse(reply, 429, RPC.RATE_LIMITED, limited.message);

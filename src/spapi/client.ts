@@ -5,7 +5,6 @@ import { AccessTokenProvider } from '../lwa/access-tokens.js';
 import { LwaClient } from '../lwa/client.js';
 import type { Metrics } from '../metrics.js';
 import type { QuotaKey, QuotaLimiter } from '../quota/types.js';
-import type { FrontDoorTicket } from '../quota/front-door-counter.js';
 import type { SharedStore } from '../store/shared-store.js';
 import type { TokenVault } from '../vault/vault.js';
 import { DocumentTransfer } from './documents.js';
@@ -41,8 +40,8 @@ export interface ForSellerOptions {
   log?: ClientLog;
   /** Use this access token instead of the stored authorization's (connecting, before anything is stored). */
   accessToken?: string;
-  /** The capability call's front-door count, taken with its first quota reservation. */
-  frontDoor?: FrontDoorTicket;
+  /** The quota this seller's calls take (a capability call's own, src/quota/call-quota.ts); the shared limiter by default. */
+  quota?: QuotaLimiter;
 }
 
 export interface AmazonApiDeps {
@@ -63,7 +62,7 @@ export interface AmazonApiDeps {
 type AttemptResult<T> = { kind: 'answered'; response: SpApiResponse<T> } | NextStep;
 
 export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
-  const { config, quota, metrics } = deps;
+  const { config, metrics } = deps;
   const lwa = deps.lwa ?? LwaClient.fromConfig(config);
   const accessTokens = deps.accessTokens ?? createAccessTokens(deps, lwa);
   const transport = new RegionalTransport(config, config.aws ? new RequestSigner(config.aws) : undefined);
@@ -72,6 +71,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
 
   function forSeller(seller: SellerContext, options: ForSellerOptions = {}): AmazonApi {
     const log = options.log ?? deps.log;
+    const quota = options.quota ?? deps.quota;
     const requestIds: string[] = [];
     const tokenFor = () =>
       options.accessToken !== undefined
@@ -105,14 +105,11 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
       }
     }
 
-    /** Waits for the seller's quota (the first reservation also counts the front-door ticket). */
+    /** Waits for the seller's quota. */
     async function takeQuota(key: QuotaKey) {
-      if (ablate.quota) {
-        if (options.frontDoor?.pending) await options.frontDoor.countBy(Promise.resolve({ current: 1, ttl: 60_000 }));
-        return;
-      }
+      if (ablate.quota) return;
       const queued = performance.now();
-      await quota.acquire(key, options.frontDoor ? { frontDoor: options.frontDoor } : {});
+      await quota.acquire(key);
       if (!ablate.metrics) metrics.quotaWaits.observe({ operation: key.operation }, (performance.now() - queued) / 1000);
     }
 
@@ -166,7 +163,7 @@ export function createAmazonApiFactory(deps: AmazonApiDeps): AmazonApiFactory {
   async function learnRateLimit(key: QuotaKey, headers: Record<string, string>) {
     const stated = headers['x-amzn-ratelimit-limit'];
     const limit = Number(stated);
-    if (stated !== undefined && Number.isFinite(limit) && limit > 0) await quota.observeRateLimit(key, limit).catch(() => {});
+    if (stated !== undefined && Number.isFinite(limit) && limit > 0) await deps.quota.observeRateLimit(key, limit).catch(() => {});
   }
 
   function observe(operation: string, status: number, started: number) {

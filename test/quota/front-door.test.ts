@@ -7,7 +7,7 @@ import { frontDoorKey, registerFrontDoorRateLimit } from '../../src/quota/front-
 import { FrontDoorCounter } from '../../src/quota/front-door-counter.js';
 import { MemoryStore, RedisStore, type SharedStore } from '../../src/store/shared-store.js';
 import { missing } from '../helpers/services.js';
-import { deleteKeys, redisUrl, uniquePrefix } from './helpers.js';
+import { connectRedis, deleteKeys, recordCommands, redisUrl, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('front-door');
 const config = loadConfig({ BROKER_MODE: 'sandbox', FRONT_DOOR_PER_MINUTE: '3', INTERNAL_PER_MINUTE: '5', REDIS_KEY_PREFIX: prefix });
@@ -86,6 +86,45 @@ for (const [name, makeStore, skipped] of [
     const keys = await store.redis!.keys(`${prefix}front-door:*`);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.some((k) => k.includes('job-token'))).toBe(false);
+  });
+});
+
+describe.skipIf(missing('Redis'))('front-door counter batches (Redis)', () => {
+  it("sends one turn's counts as one script run, each token counted as if alone", async () => {
+    const redis = connectRedis();
+    await redis.connect();
+    const counter = new FrontDoorCounter(redis, `${prefix}batch:`);
+    try {
+      const commands = recordCommands(redis);
+      const keys = ['bearer:a', 'bearer:a', 'bearer:b', 'bearer:a'];
+      const counts = await Promise.all(keys.map((key) => counter.count(key, 60_000)));
+      commands.restore();
+      expect(commands.sent.map((c) => c.name)).toEqual(['evalsha']);
+      expect(counts.map((c) => c.current)).toEqual([1, 2, 1, 3]);
+      for (const { ttl } of counts) expect(ttl).toBeGreaterThan(59_000);
+      await expect(counter.admit('bearer:a', 3)).rejects.toMatchObject({ code: 'RATE_LIMIT' });
+      await expect(counter.admit('bearer:b', 3)).resolves.toBeUndefined();
+    } finally {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('counts here (per instance) what Redis does not answer within its time limit', async () => {
+    const redis = connectRedis();
+    await redis.connect();
+    const counter = new FrontDoorCounter(redis, `${prefix}slow:`, 50);
+    try {
+      const commands = recordCommands(redis, () => 500);
+      const started = performance.now();
+      const counts = await Promise.all([counter.count('bearer:slow', 60_000), counter.count('bearer:slow', 60_000)]);
+      commands.restore();
+      expect(performance.now() - started).toBeLessThan(400);
+      expect(counts.map((c) => c.current)).toEqual([1, 2]);
+    } finally {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
   });
 });
 

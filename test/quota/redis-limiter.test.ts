@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,16 +27,13 @@ function limiterOn(redis: Redis, bucket: BucketRate, extra: Partial<RedisQuotaLi
   return limiter;
 }
 
-/** A limiter on a connection of its own, with the front-door counter its batches count on; `ticket(max)` is a new token's count. */
-async function limiterWithFrontDoor(bucket: BucketRate) {
+/** A limiter on a connection of its own (so its commands can be recorded apart). */
+async function ownLimiter(bucket: BucketRate) {
   const redis = await connection();
-  const limiter = limiterOn(redis, bucket);
-  const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
-  const ticket = (max: number, token = `token-${randomBytes(4).toString('hex')}`) => counter.ticket(token, max);
-  return { redis, limiter, ticket };
+  return { redis, limiter: limiterOn(redis, bucket) };
 }
 
-/** EVALSHA's numkeys: 3 per call of a front-door batch. */
+/** EVALSHA's numkeys: 3 per reservation of a batch (bucket, learned rate, front-door counter). */
 const keysSent = (command: { args: unknown[] }) => Number(command.args[1]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -222,21 +218,53 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
     expect(elapsedSince(abortedAt)).toBeLessThan(250); // at once, not after the 2 s wait (bound loose for a busy CI)
   });
 
-  it('sends the front-door reservations of one event-loop turn as one script run, each answered as if alone', async () => {
-    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 20, burst: 2 });
+  it('sends the reservations of one event-loop turn as one script run, each answered as if alone', async () => {
+    const { redis, limiter } = await ownLimiter({ rate: 20, burst: 2 });
     const commands = recordCommands(redis);
     const key = sellerKey();
     const other = sellerKey();
-    const token = `token-${randomBytes(4).toString('hex')}`;
-    // Token `token` may make 3 calls; 5 of its calls and 2 of another token's reach the quota step together.
+    // Three calls on `key` and two on another seller's bucket reach the quota step together.
+    const keys = [key, key, key, other, other];
+    const start = performance.now();
+    const doneAt = await Promise.all(keys.map((k) => limiter.acquire(k).then(() => elapsedSince(start))));
+    commands.restore();
+    expect(commands.sent.map((c) => c.name)).toEqual(['evalsha']);
+    // Burst 2 at 20/s: the third reservation on `key` waits one interval; the other seller's bucket does not.
+    expect(doneAt[2]).toBeGreaterThanOrEqual(45);
+    expect(Math.max(doneAt[3]!, doneAt[4]!)).toBeLessThan(doneAt[2]!);
+    // Three reservations were taken from `key`: the next one waits two intervals from the start.
+    await limiter.acquire(key);
+    expect(elapsedSince(start)).toBeGreaterThanOrEqual(95);
+  });
+
+  it("sends the front door's counts of the same turn in that script run (one round trip for both)", async () => {
+    const { redis, limiter } = await ownLimiter({ rate: 20, burst: 2 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    const commands = recordCommands(redis);
+    const key = sellerKey();
+    const [counted] = await Promise.all([counter.count('bearer:same-turn', 60_000), limiter.acquire(key), limiter.acquire(key)]);
+    commands.restore();
+    expect(commands.sent.map((c) => c.name)).toEqual(['evalsha']);
+    expect(commands.sent.map(keysSent)).toEqual([7]); // one counter, two reservations of three keys
+    expect(counted.current).toBe(1);
+  });
+
+  it("takes a call's front-door unit with its first reservation: over the limit nothing is reserved", async () => {
+    const { redis, limiter } = await ownLimiter({ rate: 20, burst: 2 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    const commands = recordCommands(redis);
+    const key = sellerKey();
+    const other = sellerKey();
+    const token = `bearer:${sellerKey().sellingPartnerId}`;
+    // The token may make 3 calls; 5 of its calls and 2 of another token's reach the quota step together.
     const calls = [
-      ...Array.from({ length: 5 }, () => ({ key, ticket: ticket(3, token) })),
-      ...Array.from({ length: 2 }, () => ({ key: other, ticket: ticket(3, `${token}-other`) })),
+      ...Array.from({ length: 5 }, () => ({ key, unit: counter.unit(token, 3) })),
+      ...Array.from({ length: 2 }, () => ({ key: other, unit: counter.unit(`${token}-other`, 3) })),
     ];
     const start = performance.now();
     const outcomes = await Promise.all(
-      calls.map(({ key: k, ticket }) =>
-        limiter.acquire(k, { frontDoor: ticket }).then(
+      calls.map(({ key: k, unit }) =>
+        limiter.acquire(k, { frontDoor: unit }).then(
           () => ({ ok: true, at: elapsedSince(start) }),
           (error: unknown) => ({ ok: false, code: (error as BrokerError).code, at: elapsedSince(start) }),
         ),
@@ -244,26 +272,25 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
     );
     commands.restore();
     expect(commands.sent.map((c) => c.name)).toEqual(['evalsha']);
-    // The token's 4th and 5th calls are over its front-door limit and reserve nothing.
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, false, false, true, true]);
     expect(outcomes.slice(3, 5).map((o) => ('code' in o ? o.code : undefined))).toEqual(['RATE_LIMIT', 'RATE_LIMIT']);
+    // Every unit was counted, once, by that run.
+    expect(calls.every(({ unit }) => !unit.pending)).toBe(true);
     // Burst 2 at 20/s: the third reservation on `key` waits one interval; the other seller's bucket does not.
     expect(outcomes[2]!.at).toBeGreaterThanOrEqual(45);
-    expect(Math.max(outcomes[5]!.at, outcomes[6]!.at)).toBeLessThan(outcomes[2]!.at);
     // Only three reservations were taken from `key`: the next one waits two intervals from the start.
     await limiter.acquire(key);
     expect(elapsedSince(start)).toBeGreaterThanOrEqual(95);
   });
 
   it('holds the next batch while one is on its way, then sends everything that queued as one script run', async () => {
-    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 100, burst: 10 });
+    const { redis, limiter } = await ownLimiter({ rate: 100, burst: 10 });
     // The first script run takes 100 ms to leave: the calls made meanwhile must wait for its answer.
     const commands = recordCommands(redis, (_command, index) => (index === 0 ? 100 : 0));
-    const acquire = () => limiter.acquire(sellerKey(), { frontDoor: ticket(5) });
-    const calls = [acquire()];
+    const calls = [limiter.acquire(sellerKey())];
     for (let i = 0; i < 3; i++) {
       await sleep(20); // each in a later turn of the event loop, all while the first is on its way
-      calls.push(acquire());
+      calls.push(limiter.acquire(sellerKey()));
     }
     await Promise.all(calls);
     commands.restore();
@@ -272,10 +299,10 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
   });
 
   it('splits a large batch into script runs of at most 200 calls (a run blocks Redis while it lasts)', async () => {
-    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 100, burst: 10 });
+    const { redis, limiter } = await ownLimiter({ rate: 100, burst: 10 });
     const commands = recordCommands(redis);
     const started = performance.now();
-    await Promise.all(Array.from({ length: 450 }, () => limiter.acquire(sellerKey(), { frontDoor: ticket(5) })));
+    await Promise.all(Array.from({ length: 450 }, () => limiter.acquire(sellerKey())));
     commands.restore();
     expect(commands.sent.map(keysSent)).toEqual([600, 600, 150]);
     expect(limiter.degraded).toBe(false);
@@ -283,11 +310,11 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
   });
 
   it('answers the calls of a batch it cannot send (from the local fallback) instead of leaving them waiting', async () => {
-    const { redis, limiter, ticket } = await limiterWithFrontDoor({ rate: 100, burst: 10 });
-    (redis as unknown as { brokerQuotaAtFrontDoor: () => never }).brokerQuotaAtFrontDoor = () => {
+    const { redis, limiter } = await ownLimiter({ rate: 100, burst: 10 });
+    (redis as unknown as { brokerBatch: () => never }).brokerBatch = () => {
       throw new Error('cannot send');
     };
-    await limiter.acquire(sellerKey(), { frontDoor: ticket(5) });
+    await limiter.acquire(sellerKey());
     expect(limiter.degraded).toBe(true);
   });
 

@@ -8,9 +8,10 @@ import { useBroker } from '../helpers/harness.js';
 import { missing } from '../helpers/services.js';
 
 /**
- * POST /api/capabilities counts at the front door with its first quota reservation: one Redis
- * round trip for both. Every call still counts exactly once, however it ends, and over the limit
- * nothing reaches Amazon and nothing is staged.
+ * POST /api/capabilities counts at the front door once per call (src/quota/call-quota.ts): with
+ * its first quota reservation (one Redis round trip for both), before a write stages, else at the
+ * end. However the call ends, it counts once; over the limit nothing reaches Amazon and nothing is
+ * staged.
  */
 const LIMIT = 4;
 const NA = SEED.sellers.NA;
@@ -24,7 +25,7 @@ function expectFrontDoorLimited(response: { statusCode: number; headers: Record<
   expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 }
 
-describe.skipIf(missing('Redis'))('front door at the quota step (Redis)', () => {
+describe.skipIf(missing('Redis'))('front door of capability calls (Redis)', () => {
   const broker = useBroker({ config: { frontDoorPerMinute: LIMIT } });
   let buyerId: string;
 
@@ -106,7 +107,7 @@ describe.skipIf(missing('Redis'))('front door at the quota step (Redis)', () => 
   });
 });
 
-describe('front door at the quota step while Redis is down', () => {
+describe('front door of capability calls while Redis is down', () => {
   // Nothing listens on port 1: the counts and the quota fall back to this instance.
   const broker = useBroker({ config: { redisUrl: 'redis://127.0.0.1:1', frontDoorPerMinute: 2 } });
 

@@ -120,14 +120,28 @@ export async function authenticateJobToken(
   return jobOf(row);
 }
 
-/** The contract's token and order checks on a token row: the job, or the error to answer. */
+/** The contract's token and order checks on a token row, in order: what refuses it, if anything. */
+function refusalOf(row: TokenRow | undefined): 'unknown' | 'revoked' | 'expired' | 'order gone' | undefined {
+  if (!row) return 'unknown';
+  if (row.revoked_at) return 'revoked';
+  if (row.expires_at.getTime() <= Date.now()) return 'expired';
+  if (!row.live_order_id || row.order_deleted_at) return 'order gone';
+  return undefined;
+}
+
+type Refusal = NonNullable<ReturnType<typeof refusalOf>>;
+
+const REFUSALS: Record<Refusal, (row: TokenRow | undefined) => BrokerError> = {
+  unknown: () => invalidToken('unknown job token'),
+  revoked: () => invalidToken('job token was revoked'),
+  expired: () => invalidToken('job token has expired'),
+  'order gone': (row) => new BrokerError('ORDER_NOT_FOUND', `order ${row?.order_id} no longer exists`),
+};
+
+/** The job of a token row, or the error that refuses it. */
 function jobOf(row: TokenRow | undefined): JobContext {
-  if (!row) throw invalidToken('unknown job token');
-  if (row.revoked_at) throw invalidToken('job token was revoked');
-  if (row.expires_at.getTime() <= Date.now()) throw invalidToken('job token has expired');
-  if (!row.live_order_id || row.order_deleted_at) {
-    throw new BrokerError('ORDER_NOT_FOUND', `order ${row.order_id} no longer exists`);
-  }
+  const refusal = refusalOf(row);
+  if (refusal !== undefined || !row) throw REFUSALS[refusal ?? 'unknown'](row);
   return {
     tokenId: row.token_id,
     orderId: row.order_id,
@@ -146,7 +160,7 @@ function jobOf(row: TokenRow | undefined): JobContext {
 export function cachedJob(db: Db, cache: TokenCache, presented: string, tokenHash: string): JobContext | undefined {
   if (!TOKEN_PATTERN.test(presented)) return undefined;
   const row = cache.peek(tokenHash, () => loadTokenRow(db, tokenHash), tokenTags(tokenHash));
-  if (row === MISS || !row || row.revoked_at || row.expires_at.getTime() <= Date.now() || !row.live_order_id || row.order_deleted_at) return undefined;
+  if (row === MISS || refusalOf(row) !== undefined) return undefined;
   return jobOf(row);
 }
 

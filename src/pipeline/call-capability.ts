@@ -69,8 +69,10 @@ export async function callCapability(scope: CallScope, call: CapabilityCall, opt
     result = render(scope, call, error);
   }
   // A replay, or a call refused before it ran, counts now; over the limit, RATE_LIMIT.
-  const refusal = await quota.refusal();
-  if (refusal) result = render(scope, call, refusal);
+  if (quota.uncounted) {
+    const refusal = await quota.refusal();
+    if (refusal) result = render(scope, call, refusal);
+  }
   const body = result.body as SuccessBody | ErrorBody;
   record(scope, call, trace, result, body, performance.now() - started);
   return {

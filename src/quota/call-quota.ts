@@ -35,6 +35,11 @@ export class CallQuota implements QuotaLimiter {
   /** The shared limiter outlives the call. */
   async close(): Promise<void> {}
 
+  /** Not counted yet, nor being counted (no reservation took it, nor did refusal() or admitted()). */
+  get uncounted(): boolean {
+    return this.frontDoor.pending;
+  }
+
   /** The call's front-door count, taken now unless taken already: RATE_LIMIT over the limit, else undefined. */
   async refusal(): Promise<BrokerError | undefined> {
     try {

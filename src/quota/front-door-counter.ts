@@ -1,6 +1,6 @@
 import type { RedisClient } from '../store/redis-client.js';
 import { BrokerError } from '../errors.js';
-import { RedisScripts } from './redis-scripts.js';
+import { RedisScripts, type WindowCount } from './redis-scripts.js';
 
 /**
  * The front door's fixed-window counters: in Redis (shared by every instance) while Redis answers
@@ -8,13 +8,6 @@ import { RedisScripts } from './redis-scripts.js';
  * instance) and the latency, never locks callers out and never waits on reconnects. The counts go
  * with the quota's reservations, one script run per turn of the event loop (src/quota/redis-scripts.ts).
  */
-
-export interface WindowCount {
-  /** Requests counted in the current window, this one included. */
-  current: number;
-  /** Milliseconds until the window ends. */
-  ttl: number;
-}
 
 export class FrontDoorCounter {
   private readonly local = new Map<string, { current: number; resetAt: number }>();
@@ -35,10 +28,7 @@ export class FrontDoorCounter {
     const { redis, scripts } = this;
     // Only a connected (or not yet lazily connected) client can answer; a reconnecting one would queue.
     if (!redis || !scripts || (redis.status !== 'ready' && redis.status !== 'wait')) return Promise.resolve(this.countLocally(key, windowMs));
-    return scripts.count(this.nameSpace + key, windowMs, this.timeoutMs).then(
-      ([current, ttl]) => ({ current: Number(current), ttl: Number(ttl) }),
-      () => this.countLocally(key, windowMs),
-    );
+    return scripts.count(this.nameSpace + key, windowMs, this.timeoutMs).catch(() => this.countLocally(key, windowMs));
   }
 
   /** Counts one request; over `max` in the window, throws RATE_LIMIT with the window's remaining time. */

@@ -4,7 +4,7 @@ import { rateOf, type BucketRate } from './rates.js';
 import type { AcquireOptions, QuotaKey, QuotaLimiter } from './types.js';
 import { acquireWith, isUsableRate, LEARNED_RATE_TTL_MS, type Reservation } from './gcra.js';
 import { MemoryQuotaLimiter } from './memory-limiter.js';
-import { RedisScripts, timed, type ReserveReply } from './redis-scripts.js';
+import { RedisScripts, timed, type Reserved } from './redis-scripts.js';
 import type { FrontDoorUnit } from './front-door-counter.js';
 
 /** Connection states in which a command may get an answer (others wait for ioredis's reconnects). */
@@ -107,12 +107,12 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     // Should the script fail, the unit counts on its own (Redis, or per instance).
     const counted = frontDoor?.countBy(
       script.then(
-        (reply) => ({ current: Number(reply[3]), ttl: Number(reply[4]) }),
+        (reply) => reply.counted ?? { current: 0, ttl: 0 },
         () => frontDoor.counter.count(frontDoor.key, frontDoor.windowMs),
       ),
     );
     counted?.catch(() => {}); // awaited below; a RATE_LIMIT is not an unhandled rejection meanwhile
-    let reply: ReserveReply;
+    let reply: Reserved;
     try {
       reply = await script;
     } catch (error) {
@@ -121,8 +121,8 @@ export class RedisQuotaLimiter implements QuotaLimiter {
       return this.fallback.reserve(key, maxWaitMs);
     }
     await counted; // over the front-door limit: RATE_LIMIT, and the script reserved nothing
-    this.rememberLearned(learnedKey, Number(reply[2]));
-    return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1 };
+    this.rememberLearned(learnedKey, reply.learned);
+    return { waitMs: reply.waitMs, reserved: reply.reserved };
   }
 
   async observeRateLimit(key: QuotaKey, rate: number): Promise<void> {

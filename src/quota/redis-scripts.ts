@@ -120,10 +120,27 @@ interface Question {
   reject(error: unknown): void;
 }
 
-/** A front-door count: {count, ttlMs}. */
-export type CountReply = [count: unknown, ttlMs: unknown];
-/** A reservation: {waitMs, reserved (1 | 0), learned rate ('0': none)}, then its front-door count ({0, 0} without one). */
-export type ReserveReply = [waitMs: unknown, reserved: unknown, learned: unknown, count: unknown, ttlMs: unknown];
+/** A front-door count: requests in the current window, this one included, and the window's time left. */
+export interface WindowCount {
+  current: number;
+  /** Milliseconds until the window ends. */
+  ttl: number;
+}
+
+/** A reservation: the wait, whether it was reserved, the bucket's stored learned rate (0: none), and the count it took along. */
+export interface Reserved {
+  waitMs: number;
+  reserved: boolean;
+  learned: number;
+  counted: WindowCount | undefined;
+}
+
+const countedOf = (values: unknown[], at: number): WindowCount => ({ current: Number(values[at]), ttl: Number(values[at + 1]) });
+
+function arrayOf(reply: unknown, length: number): unknown[] {
+  if (!Array.isArray(reply) || reply.length !== length) throw new Error('unexpected quota script reply');
+  return reply;
+}
 
 /** The front-door count a reservation takes along: nothing is reserved once `counterKey` is over `max`. */
 export interface CountAlong {
@@ -157,30 +174,33 @@ export class RedisScripts {
   }
 
   /** One front-door count; rejects when Redis fails or takes longer than `timeoutMs`. */
-  count(counterKey: string, windowMs: number, timeoutMs: number): Promise<CountReply> {
-    if (this.redis.isCluster) return timed(this.redis.brokerFrontDoorCount(counterKey, windowMs), timeoutMs) as Promise<CountReply>;
-    return this.ask(this.counts, [counterKey], [windowMs], timeoutMs) as Promise<CountReply>;
+  async count(counterKey: string, windowMs: number, timeoutMs: number): Promise<WindowCount> {
+    const reply = this.redis.isCluster
+      ? arrayOf(await timed(this.redis.brokerFrontDoorCount(counterKey, windowMs), timeoutMs), COUNT_FIELDS)
+      : await this.ask(this.counts, [counterKey], [windowMs], timeoutMs);
+    return countedOf(reply, 0);
   }
 
   /**
    * One reservation (GCRA 'reserve'), with a front-door count along if given; rejects when Redis
    * fails or takes longer than `timeoutMs`.
    */
-  reserve(bucketKey: string, learnedKey: string, rate: number, burst: number, maxWaitMs: number, timeoutMs: number, along?: CountAlong): Promise<ReserveReply> {
+  async reserve(bucketKey: string, learnedKey: string, rate: number, burst: number, maxWaitMs: number, timeoutMs: number, along?: CountAlong): Promise<Reserved> {
     if (this.redis.isCluster) return this.reserveOnCluster(bucketKey, learnedKey, rate, burst, maxWaitMs, timeoutMs, along);
     const keys = [bucketKey, learnedKey, along?.counterKey ?? bucketKey];
-    return this.ask(this.reservations, keys, [rate, burst, maxWaitMs, along?.windowMs ?? 0, along?.max ?? -1], timeoutMs) as Promise<ReserveReply>;
+    const reply = await this.ask(this.reservations, keys, [rate, burst, maxWaitMs, along?.windowMs ?? 0, along?.max ?? -1], timeoutMs);
+    return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1, learned: Number(reply[2]), counted: along ? countedOf(reply, 3) : undefined };
   }
 
   /** On a Cluster the counter and the bucket live in different slots: two scripts, the count first. */
-  private async reserveOnCluster(bucketKey: string, learnedKey: string, rate: number, burst: number, maxWaitMs: number, timeoutMs: number, along?: CountAlong): Promise<ReserveReply> {
-    let counted: CountReply = [0, 0];
+  private async reserveOnCluster(bucketKey: string, learnedKey: string, rate: number, burst: number, maxWaitMs: number, timeoutMs: number, along?: CountAlong): Promise<Reserved> {
+    let counted: WindowCount | undefined;
     if (along) {
-      counted = (await timed(this.redis.brokerFrontDoorCount(along.counterKey, along.windowMs), timeoutMs)) as CountReply;
-      if (Number(counted[0]) > along.max) return [0, 0, '0', ...counted];
+      counted = countedOf(arrayOf(await timed(this.redis.brokerFrontDoorCount(along.counterKey, along.windowMs), timeoutMs), COUNT_FIELDS), 0);
+      if (counted.current > along.max) return { waitMs: 0, reserved: false, learned: 0, counted };
     }
-    const reply = (await timed(this.redis.brokerQuota(bucketKey, learnedKey, 'reserve', rate, burst, maxWaitMs), timeoutMs)) as unknown[];
-    return [reply[0], reply[1], reply[2], ...counted];
+    const reply = arrayOf(await timed(this.redis.brokerQuota(bucketKey, learnedKey, 'reserve', rate, burst, maxWaitMs), timeoutMs), 3);
+    return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1, learned: Number(reply[2]), counted };
   }
 
   /** GCRA 'penalize' on its own (rare: Amazon answered 429): waitMs until the bucket's next token. */
@@ -216,8 +236,8 @@ export class RedisScripts {
       run = Promise.reject(error); // a batch that cannot be sent must still answer its questions
     }
     timed(run, Math.min(...all.map((question) => question.timeoutMs)))
-      .then((reply) => {
-        if (!Array.isArray(reply) || reply.length !== counts.length * COUNT_FIELDS + reservations.length * RESERVE_FIELDS) throw new Error('unexpected batch script reply');
+      .then((answer) => {
+        const reply = arrayOf(answer, counts.length * COUNT_FIELDS + reservations.length * RESERVE_FIELDS);
         counts.forEach((question, i) => question.resolve(reply.slice(i * COUNT_FIELDS, (i + 1) * COUNT_FIELDS)));
         const offset = counts.length * COUNT_FIELDS;
         reservations.forEach((question, i) => question.resolve(reply.slice(offset + i * RESERVE_FIELDS, offset + (i + 1) * RESERVE_FIELDS)));

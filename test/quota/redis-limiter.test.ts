@@ -283,6 +283,24 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
     expect(elapsedSince(start)).toBeGreaterThanOrEqual(95);
   });
 
+  it('on a Redis Cluster asks each question in a script of its own: the count first, nothing reserved over the limit', async () => {
+    const redis = await connection();
+    // Single-key scripts run the same on one Redis: only the client's flag says Cluster.
+    Object.defineProperty(redis, 'isCluster', { value: true });
+    const limiter = limiterOn(redis, { rate: 20, burst: 5 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    const token = `bearer:${sellerKey().sellingPartnerId}`;
+    const key = sellerKey();
+    const commands = recordCommands(redis);
+    await limiter.acquire(key, { frontDoor: counter.unit(token, 1) });
+    await expect(limiter.acquire(key, { frontDoor: counter.unit(token, 1) })).rejects.toMatchObject({ code: 'RATE_LIMIT' });
+    await limiter.acquire(key);
+    commands.restore();
+    // count + reserve, count (over the limit: no reservation), reserve: one key each, or two.
+    expect(commands.sent.map(keysSent)).toEqual([1, 2, 1, 2]);
+    expect(limiter.degraded).toBe(false);
+  });
+
   it('holds the next batch while one is on its way, then sends everything that queued as one script run', async () => {
     const { redis, limiter } = await ownLimiter({ rate: 100, burst: 10 });
     // The first script run takes 100 ms to leave: the calls made meanwhile must wait for its answer.

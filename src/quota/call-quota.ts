@@ -1,9 +1,9 @@
-import { isBrokerError, type BrokerError } from '../errors.js';
-import type { FrontDoorUnit } from './front-door-counter.js';
+import type { BrokerError } from '../errors.js';
+import { limitOf, type FrontDoorUnit } from './front-door-counter.js';
 import type { AcquireOptions, QuotaKey, QuotaLimiter } from './types.js';
 
 /**
- * One capability call's quota: the sellers' Amazon quota with the call's front-door unit riding
+ * One capability call's quota: the seller's Amazon quota with the call's front-door unit riding
  * along. The first reservation takes the count with it (one script run for both: see
  * src/quota/redis-scripts.ts for why); `refusal()` takes it on its own when no reservation did (a
  * call that needs no quota, a write before it stages, a replay, a refused call). Either way the
@@ -41,14 +41,8 @@ export class CallQuota implements QuotaLimiter {
   }
 
   /** The call's front-door count, taken now unless taken already: RATE_LIMIT over the limit, else undefined. */
-  async refusal(): Promise<BrokerError | undefined> {
-    try {
-      await this.frontDoor.count();
-      return undefined;
-    } catch (limited) {
-      if (isBrokerError(limited)) return limited;
-      throw limited;
-    }
+  refusal(): Promise<BrokerError | undefined> {
+    return limitOf(this.frontDoor.count());
   }
 
   /** The count taken now unless taken already; throws RATE_LIMIT over the limit. */

@@ -1,5 +1,5 @@
 import type { RedisClient } from '../store/redis-client.js';
-import { BrokerError } from '../errors.js';
+import { BrokerError, isBrokerError } from '../errors.js';
 import { RedisScripts, type WindowCount } from './redis-scripts.js';
 
 /**
@@ -55,6 +55,17 @@ export class FrontDoorCounter {
     }
     entry.current += 1;
     return { current: entry.current, ttl: entry.resetAt - now };
+  }
+}
+
+/** What a front-door count came to: its RATE_LIMIT, or undefined under the limit (for doors that render it their own way). */
+export async function limitOf(counting: Promise<void>): Promise<BrokerError | undefined> {
+  try {
+    await counting;
+    return undefined;
+  } catch (limited) {
+    if (isBrokerError(limited)) return limited;
+    throw limited;
   }
 }
 

@@ -4,9 +4,9 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { ablate } from '../bench-ablation.js';
-import { type BrokerError, isBrokerError } from '../errors.js';
+import type { BrokerError } from '../errors.js';
 import { CallQuota } from './call-quota.js';
-import { frontDoorLimited, type FrontDoorCounter } from './front-door-counter.js';
+import { frontDoorLimited, limitOf, type FrontDoorCounter } from './front-door-counter.js';
 import type { QuotaLimiter } from './types.js';
 import { FrontDoorStore } from './front-door-store.js';
 
@@ -42,14 +42,8 @@ export function callQuota(services: FrontDoor, key: string): CallQuota {
 }
 
 /** One front-door unit for a request a door refuses itself: the RATE_LIMIT over the limit, else undefined. */
-export async function frontDoorRefusal(services: Pick<FrontDoor, 'frontDoor' | 'config'>, key: string): Promise<BrokerError | undefined> {
-  try {
-    await services.frontDoor.admit(key, services.config.frontDoorPerMinute);
-    return undefined;
-  } catch (limited) {
-    if (isBrokerError(limited)) return limited;
-    throw limited;
-  }
+export function frontDoorRefusal(services: Pick<FrontDoor, 'frontDoor' | 'config'>, key: string): Promise<BrokerError | undefined> {
+  return limitOf(services.frontDoor.admit(key, services.config.frontDoorPerMinute));
 }
 
 export interface FrontDoorOptions {

@@ -235,7 +235,28 @@ export class RedisScripts {
     } catch (error) {
       run = Promise.reject(error); // a batch that cannot be sent must still answer its questions
     }
-    timed(run, Math.min(...all.map((question) => question.timeoutMs)))
+    let timers: NodeJS.Timeout[] = [];
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      for (const timer of timers) clearTimeout(timer);
+      this.runsInFlight -= 1;
+      if (this.runsInFlight === 0) this.sendQueued();
+    };
+    // Each question waits as long as it may, no longer (a front-door count less than a
+    // reservation): a batch's shortest wait does not cut the others short. A settled promise
+    // ignores a later answer.
+    const waits = [...new Set(all.map((question) => question.timeoutMs))];
+    const longest = Math.max(...waits);
+    timers = waits.map((ms) =>
+      setTimeout(() => {
+        const late = new Error(`Redis did not answer within ${ms} ms`);
+        for (const question of all) if (question.timeoutMs === ms) question.reject(late);
+        if (ms === longest) finish();
+      }, ms),
+    );
+    run
       .then((answer) => {
         const reply = arrayOf(answer, counts.length * COUNT_FIELDS + reservations.length * RESERVE_FIELDS);
         counts.forEach((question, i) => question.resolve(reply.slice(i * COUNT_FIELDS, (i + 1) * COUNT_FIELDS)));
@@ -245,10 +266,7 @@ export class RedisScripts {
       .catch((error: unknown) => {
         for (const question of all) question.reject(error);
       })
-      .finally(() => {
-        this.runsInFlight -= 1;
-        if (this.runsInFlight === 0) this.sendQueued();
-      });
+      .finally(finish);
   }
 }
 

@@ -249,6 +249,22 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
     expect(counted.current).toBe(1);
   });
 
+  it("lets each question of a run wait its own time: a count's short limit does not cut a reservation's short", async () => {
+    const { redis, limiter } = await ownLimiter({ rate: 20, burst: 2 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`, 50);
+    // Redis answers this run after 150 ms: past the count's 50 ms, within the reservation's 500.
+    const commands = recordCommands(redis, () => 150);
+    const started = performance.now();
+    const [counted] = await Promise.all([
+      counter.count('bearer:patient', 60_000).then((count) => ({ count, at: elapsedSince(started) })),
+      limiter.acquire(sellerKey()),
+    ]);
+    commands.restore();
+    expect(commands.sent.map((c) => c.name)).toEqual(['evalsha']);
+    expect(counted.at).toBeLessThan(140); // counted here, per instance, at its own limit
+    expect(limiter.degraded).toBe(false); // the reservation got Redis's answer
+  });
+
   it("takes a call's front-door unit with its first reservation: over the limit nothing is reserved", async () => {
     const { redis, limiter } = await ownLimiter({ rate: 20, burst: 2 });
     const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);

@@ -7,7 +7,7 @@ import type { RedisClient } from '../store/redis-client.js';
  * its way) leaves as one script run: one write and one read for the broker and one wake-up for
  * Redis per batch, not per call. A capability call's front-door count rides with its first
  * reservation (src/quota/call-quota.ts) instead of a round trip of its own before it, which cost
- * listings.get CPU and calls/s measurably (bench/README.md, "Front door with the quota"). A Redis
+ * listings.get calls/s measurably (bench/README.md, "the front door with the quota"). A Redis
  * Cluster runs each question as its own script: a batch's keys span slots.
  */
 
@@ -100,7 +100,7 @@ end
 return out`;
 
 /** Questions per script run at most: a run blocks Redis while it lasts (~10 µs each). */
-export const MAX_BATCH = 200;
+const MAX_BATCH = 200;
 const COUNT_FIELDS = 2;
 const RESERVE_FIELDS = 5;
 
@@ -114,7 +114,7 @@ type ScriptRedis = RedisClient & {
 interface Question {
   keys: string[];
   args: number[];
-  /** The longest this question may wait for its answer; its batch waits for the shortest of them. */
+  /** The longest this question may wait for its answer (others in its run may wait longer). */
   timeoutMs: number;
   resolve(reply: unknown[]): void;
   reject(error: unknown): void;

@@ -352,6 +352,21 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
     expect(limiter.degraded).toBe(true);
   });
 
+  it("counts a call's unit here when its reservation's run cannot be sent: once, and still refused over the limit", async () => {
+    const { redis, limiter } = await ownLimiter({ rate: 100, burst: 10 });
+    const counter = new FrontDoorCounter(redis, `${prefix}front-door:`);
+    (redis as unknown as { brokerBatch: () => never }).brokerBatch = () => {
+      throw new Error('cannot send');
+    };
+    const token = `bearer:${sellerKey().sellingPartnerId}`;
+    const first = counter.unit(token, 1);
+    await limiter.acquire(sellerKey(), { frontDoor: first });
+    expect(first.pending).toBe(false);
+    expect(limiter.degraded).toBe(true);
+    // Degraded, the next call's unit counts on its own (per instance: Redis's batch is still broken).
+    await expect(limiter.acquire(sellerKey(), { frontDoor: counter.unit(token, 1) })).rejects.toMatchObject({ code: 'RATE_LIMIT' });
+  });
+
   it('reloads its script after SCRIPT FLUSH (EVALSHA → NOSCRIPT → EVAL)', async () => {
     const limiter = limiterOn(admin, { rate: 20, burst: 2 });
     await admin.script('FLUSH');

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { ABLATION_STAGES } from '../src/bench-ablation.js';
 import { startHotPath } from './hot-path-fixture.js';
 import { median } from './hot-path.js';
 import { closedLoop, openLoop } from './load.js';
-import type { BrokerProcess } from './support.js';
+import { cpuMs, type BrokerProcess } from './support.js';
 
 /**
  * bench/ablation (issue 22): what each stage of a `listings.get` costs the broker. Beside the full
@@ -26,14 +25,7 @@ const ROUND_SECONDS = Number(process.env.BENCH_ABLATION_SECONDS ?? 2);
  * stage that way).
  */
 const RATE = Number(process.env.BENCH_ABLATION_RATE ?? 1000);
-const TICK_MS = 10; // USER_HZ 100
 const GROUP_SIZE = 4;
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
 
 export async function runAblationBench() {
   const world = await startHotPath({ sellers: SELLERS, workers: '1' });

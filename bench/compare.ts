@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startHotPath } from './hot-path-fixture.js';
 import { median } from './hot-path.js';
 import { closedLoop, openLoop } from './load.js';
-import type { BrokerProcess } from './support.js';
+import { cpuMs, type BrokerProcess } from './support.js';
 
 /**
  * bench/compare: this checkout's broker against another commit's (BENCH_BASELINE, default HEAD,
@@ -23,13 +23,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
 const RATE = Number(process.env.BENCH_ABLATION_RATE ?? 1000);
-const TICK_MS = 10; // USER_HZ 100
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
 
 /** The baseline commit checked out and built in the temp directory (kept for the next run). */
 function buildBaseline(): { sha: string; dir: string } {

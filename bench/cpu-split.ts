@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { closedLoop, type Call, type LoadResult } from './load.js';
-import { processTree } from './support.js';
+import { cpuMs, processTree } from './support.js';
 
 /**
  * Where the CPU of a saturated run goes, process by process: CPU milliseconds per 2xx call of the
@@ -15,18 +15,6 @@ export interface ProcessGroups {
   floor: number;
 }
 
-const TICKS_PER_MS = 100 / 1000; // USER_HZ is 100 on Linux
-
-/** utime + stime of one process, in clock ticks (0 when it is gone). */
-function ticks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
 
 /** Every process whose command line starts with `name` (redis-server, postgres). */
 function byCommand(name: string): number[] {
@@ -44,14 +32,14 @@ function byCommand(name: string): number[] {
 }
 
 function snapshot(groups: ProcessGroups): Record<string, number> {
-  const sum = (pids: number[]) => pids.reduce((s, pid) => s + ticks(pid), 0);
+  const sum = (pids: number[]) => pids.reduce((s, pid) => s + cpuMs(pid), 0);
   return {
     broker: sum(processTree(groups.broker)),
     simulator: sum(processTree(groups.simulator)),
     floor: sum(processTree(groups.floor)),
     redis: sum(byCommand('redis-server')),
     postgres: sum(byCommand('postgres')),
-    load_generator: ticks(process.pid),
+    load_generator: cpuMs(process.pid),
   };
 }
 
@@ -62,7 +50,7 @@ export async function cpuSplit(groups: ProcessGroups, url: string, calls: Call[]
   const perCall: Record<string, number> = {};
   let total = 0;
   for (const [name, start] of Object.entries(before)) {
-    const ms = ((after[name] as number) - start) / TICKS_PER_MS / Math.max(1, load.ok);
+    const ms = ((after[name] as number) - start) / Math.max(1, load.ok);
     total += ms;
     if (ms > 0) perCall[name] = +ms.toFixed(3);
   }

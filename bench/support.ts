@@ -189,3 +189,17 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   const text = await response.body.text();
   return { status: response.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+/** USER_HZ: /proc reports CPU time in ticks of 10 ms on Linux. */
+const MS_PER_TICK = 10;
+
+/** utime + stime of one process so far, in milliseconds (0 when it is gone). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+  } catch {
+    return 0;
+  }
+}

@@ -142,6 +142,11 @@ const REFUSALS: Record<Refusal, (row: TokenRow | undefined) => BrokerError> = {
 function jobOf(row: TokenRow | undefined): JobContext {
   const refusal = refusalOf(row);
   if (refusal !== undefined || !row) throw REFUSALS[refusal ?? 'unknown'](row);
+  return contextOf(row);
+}
+
+/** The job a token row grants (its checks passed). */
+function contextOf(row: TokenRow): JobContext {
   return {
     tokenId: row.token_id,
     orderId: row.order_id,
@@ -160,8 +165,8 @@ function jobOf(row: TokenRow | undefined): JobContext {
 export function cachedJob(db: Db, cache: TokenCache, presented: string, tokenHash: string): JobContext | undefined {
   if (!TOKEN_PATTERN.test(presented)) return undefined;
   const row = cache.peek(tokenHash, () => loadTokenRow(db, tokenHash), tokenTags(tokenHash));
-  if (row === MISS || refusalOf(row) !== undefined) return undefined;
-  return jobOf(row);
+  if (row === MISS || row === undefined || refusalOf(row) !== undefined) return undefined;
+  return contextOf(row);
 }
 
 const tokenTags = (tokenHash: string) => (r: TokenRow | undefined) => (r ? [`token:${tokenHash}`, `order:${r.order_id}`] : undefined);

@@ -43,17 +43,19 @@ function authenticateHook(request: FastifyRequest, _reply: FastifyReply, done: (
     request.job = ablatedJobs.get(bearer.token);
     return done();
   }
-  const job = bearer.token !== undefined && bearer.hash !== undefined ? cachedJob(db, caches.tokens, bearer.token, bearer.hash) : undefined;
-  if (job && bearer.hash !== undefined) {
-    // The budget check authenticate makes (a blocked address is refused, a valid token and all), once.
-    try {
-      failedAuth.admit(request.ip, bearer.hash);
-    } catch (error) {
-      return done(error as Error);
+  if (bearer.token !== undefined && bearer.hash !== undefined) {
+    const job = cachedJob(db, caches.tokens, bearer.token, bearer.hash);
+    if (job) {
+      // The budget check authenticate makes (a blocked address is refused, a valid token and all), once.
+      try {
+        failedAuth.admit(request.ip, bearer.hash);
+      } catch (error) {
+        return done(error as Error);
+      }
+      failedAuth.succeeded(bearer.hash);
+      request.job = job;
+      return done();
     }
-    failedAuth.succeeded(bearer.hash);
-    request.job = job;
-    return done();
   }
   authenticate(request).then(() => {
     if (ablate.auth && bearer.token && request.job) ablatedJobs.set(bearer.token, request.job);

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { DestinationStream } from 'pino';
+import { ChunkedWriter } from './chunked-writer.js';
 import type { Config } from './config.js';
 import { ablate } from './bench-ablation.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
@@ -57,7 +58,11 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   // Set per request on the hot path; declared here so every request object has one shape.
   app.decorateRequest('bearer', undefined);
   app.decorateRequest('job', undefined);
-  app.addHook('onClose', async () => services.close());
+  app.addHook('onClose', async () => {
+    await services.close();
+    // The last lines before the process ends (a given stream is its owner's to close).
+    if (logStream instanceof ChunkedWriter) await logStream.close();
+  });
 
   installErrorHandler(app);
   // Bodies are JSON only: a text/plain body is refused by its content type instead of reaching a

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { ChunkedWriter } from './chunked-writer.js';
 import type { Config } from './config.js';
 
 /**
@@ -38,24 +39,13 @@ export const REDACT_PATHS = [
 ];
 
 const BASE = { service: 'capability-broker' };
-const LOG_CHUNK_BYTES = 32 * 1024;
-const LOG_FLUSH_MS = 250;
-
 /**
- * stdout, written in chunks of up to 32 KB instead of one system call per line (with a line per
- * request, a system call each is a visible part of a call's cost), flushed at least every 250 ms
- * and at exit.
+ * stdout, written in chunks of ~32 KB instead of one system call per line (with a line per
+ * request, a system call each is a visible part of a call's cost), flushed at least every 250 ms,
+ * when the app closes and at exit (src/chunked-writer.ts).
  */
-export function logDestination(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_CHUNK_BYTES, maxWrite: 4 * LOG_CHUNK_BYTES });
-  const timer = setInterval(() => {
-    try {
-      destination.flush();
-    } catch {
-      clearInterval(timer); // destroyed: nothing left to flush
-    }
-  }, LOG_FLUSH_MS).unref();
-  return destination;
+export function logDestination(): ChunkedWriter {
+  return new ChunkedWriter(1);
 }
 
 function pinoLogger(config: Pick<Config, 'logLevel'>, destination: DestinationStream | undefined, redact?: LoggerOptions['redact']): Logger {

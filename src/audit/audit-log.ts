@@ -17,21 +17,21 @@ const DROP_LOG_INTERVAL_MS = 10_000;
 const NO_PARTITION = '23514';
 
 /**
- * A whole batch in one statement whose text never changes, whatever the batch size: one array per
- * column (13 parameters, not 13 per row), so Postgres parses and plans it once per connection.
- * Each event's Amazon request ids travel as a JSON array (a SQL array of arrays must be
- * rectangular); WITH ORDINALITY keeps their order.
+ * A whole batch in one statement whose text never changes, whatever the batch size: the rows as one
+ * JSON array (one parameter), so Postgres parses and plans it once per connection, and the driver
+ * sends one string that JSON.stringify wrote instead of 13 array literals built value by value
+ * (bench/README.md, "the audit insert"). json_to_recordset turns each row's JSON array of Amazon
+ * request ids into text[] in order.
  */
 const INSERT_AUDIT_EVENTS: PreparedStatement = {
-  name: 'audit_events_insert_batch',
+  name: 'audit_events_insert_json',
   text: `INSERT INTO audit_events (time, event, order_id, buyer_id, token_id, tool_id, confirmation_id, capability,
            marketplace_id, outcome, http_status, latency_ms, amazon_request_ids)
          SELECT time, event, order_id, buyer_id, token_id, tool_id, confirmation_id, capability, marketplace_id, outcome,
-           http_status, latency_ms, ARRAY(SELECT id FROM jsonb_array_elements_text(request_ids) WITH ORDINALITY AS r(id, n) ORDER BY n)
-         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::int[], $12::int[], $13::jsonb[])
-           AS e(time, event, order_id, buyer_id, token_id, tool_id, confirmation_id, capability, marketplace_id, outcome,
-             http_status, latency_ms, request_ids)`,
+           http_status, latency_ms, amazon_request_ids
+         FROM json_to_recordset($1::json) AS e(time timestamptz, event text, order_id text, buyer_id text, token_id text,
+           tool_id text, confirmation_id text, capability text, marketplace_id text, outcome text, http_status int,
+           latency_ms int, amazon_request_ids text[])`,
 };
 
 /**
@@ -155,7 +155,7 @@ export class AuditLog implements AuditSink {
 
   private async write(batch: AuditEvent[], retried = false): Promise<void> {
     try {
-      await preparedQuery(this.db, INSERT_AUDIT_EVENTS, toColumns(batch));
+      await preparedQuery(this.db, INSERT_AUDIT_EVENTS, [toRows(batch)]);
     } catch (error) {
       if (retried || (error as { code?: string }).code !== NO_PARTITION) throw error;
       // The janitor has not created this month yet (or the clock jumped): create it and retry once.
@@ -200,28 +200,32 @@ function confirmationStatus(event: AuditEvent): string | undefined {
 }
 
 /**
- * Postgres text cannot hold NUL, and one refused value would fail its whole batch, retried until
- * the queue overflows: an agent's capability name of "x\u0000" would stop the instance's audit.
- * NUL becomes U+FFFD (a lone surrogate already does, when the driver encodes UTF-8).
+ * Postgres text cannot hold NUL, nor JSON text a lone surrogate, and one refused value would fail
+ * its whole batch, retried until the queue overflows: an agent's capability name of "x\u0000" would
+ * stop the instance's audit. Both become U+FFFD.
  */
 function storable<T extends string | null>(value: T): T {
-  return (value?.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value) as T;
+  if (value === null) return value;
+  const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
+  return (wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\ufffd') : wellFormed) as T;
 }
 
-/** The batch as one array per column, in the order of INSERT_AUDIT_EVENTS's parameters. */
-const toColumns = (batch: AuditEvent[]): unknown[][] => [
-  // ISO strings: exact to the millisecond, whatever the process's time zone.
-  batch.map((e) => e.time.toISOString()),
-  batch.map((e) => e.event),
-  batch.map((e) => storable(e.orderId)),
-  batch.map((e) => storable(e.buyerId)),
-  batch.map((e) => storable(e.tokenId)),
-  batch.map((e) => storable(e.toolId)),
-  batch.map((e) => storable(e.confirmationId)),
-  batch.map((e) => storable(e.capability.slice(0, 100))),
-  batch.map((e) => storable(e.marketplaceId)),
-  batch.map((e) => storable(e.outcome)),
-  batch.map((e) => e.httpStatus),
-  batch.map((e) => Math.round(e.latencyMs)),
-  batch.map((e) => JSON.stringify(e.amazonRequestIds.map(storable))),
-];
+/** The batch as the JSON rows of INSERT_AUDIT_EVENTS (ISO times: exact to the millisecond, whatever the time zone). */
+const toRows = (batch: AuditEvent[]): string =>
+  JSON.stringify(
+    batch.map((e) => ({
+      time: e.time.toISOString(),
+      event: e.event,
+      order_id: storable(e.orderId),
+      buyer_id: storable(e.buyerId),
+      token_id: storable(e.tokenId),
+      tool_id: storable(e.toolId),
+      confirmation_id: storable(e.confirmationId),
+      capability: storable(e.capability.slice(0, 100)),
+      marketplace_id: storable(e.marketplaceId),
+      outcome: storable(e.outcome),
+      http_status: e.httpStatus,
+      latency_ms: Math.round(e.latencyMs),
+      amazon_request_ids: e.amazonRequestIds.map(storable),
+    })),
+  );

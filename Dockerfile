@@ -27,4 +27,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # Node flags: BROKER_NODE_FLAGS in src/cluster.ts (heap sizing, one V8 helper thread, no idle shrinking).
-CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=256", "--v8-pool-size=1", "--no-memory-reducer", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=256", "--v8-pool-size=1", "--no-memory-reducer", "--no-allocation-site-pretenuring", "dist/server.js"]

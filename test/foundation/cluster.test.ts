@@ -60,9 +60,11 @@ describe('the workers\' node flags', () => {
   it('size the V8 heap and its helper threads for a worker unless the operator set the same flag, before the primary\'s own flags', () => {
     expect(workerExecArgv([], '')).toEqual([...BROKER_NODE_FLAGS]);
     expect(workerExecArgv(['--import', 'x.mjs'], undefined)).toEqual([...BROKER_NODE_FLAGS, '--import', 'x.mjs']);
-    expect(workerExecArgv(['--max_old_space_size=1024'], '')).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1', '--no-memory-reducer', '--max_old_space_size=1024']);
-    expect(workerExecArgv([], '--enable-source-maps --max-semi-space-size=8')).toEqual(['--max-old-space-size=256', '--v8-pool-size=1', '--no-memory-reducer']);
-    expect(workerExecArgv(['--v8-pool-size=4'], '')).toEqual(['--max-semi-space-size=16', '--max-old-space-size=256', '--no-memory-reducer', '--v8-pool-size=4']);
+    expect(workerExecArgv(['--max_old_space_size=1024'], '')).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1', '--no-memory-reducer', '--no-allocation-site-pretenuring', '--max_old_space_size=1024']);
+    expect(workerExecArgv([], '--enable-source-maps --max-semi-space-size=8')).toEqual(['--max-old-space-size=256', '--v8-pool-size=1', '--no-memory-reducer', '--no-allocation-site-pretenuring']);
+    expect(workerExecArgv(['--v8-pool-size=4'], '')).toEqual(['--max-semi-space-size=16', '--max-old-space-size=256', '--no-memory-reducer', '--no-allocation-site-pretenuring', '--v8-pool-size=4']);
+    // The positive form of one of our --no- flags is the same flag: the operator's wins.
+    expect(workerExecArgv(['--allocation-site-pretenuring'], '--memory_reducer')).toEqual(['--max-semi-space-size=16', '--max-old-space-size=256', '--v8-pool-size=1', '--allocation-site-pretenuring']);
   });
 });
 

@@ -99,6 +99,12 @@ for j = 0, (#KEYS - n) / 3 - 1 do
 end
 return out`;
 
+/**
+ * The batch's command name. ioredis's auto-pipeline leaves it alone (src/store/redis-client.ts
+ * names it): a batch is already one write per turn.
+ */
+export const BATCH_COMMAND = 'brokerBatch';
+
 /** Questions per script run at most: a run blocks Redis while it lasts (~10 µs each). */
 const MAX_BATCH = 200;
 const COUNT_FIELDS = 2;
@@ -170,7 +176,7 @@ export class RedisScripts {
     // EVALSHA under the hood; ioredis reloads a script on NOSCRIPT (e.g. after a Redis restart).
     redis.defineCommand('brokerQuota', { numberOfKeys: 2, lua: QUOTA_LUA });
     redis.defineCommand('brokerFrontDoorCount', { numberOfKeys: 1, lua: FRONT_DOOR_COUNT_LUA });
-    redis.defineCommand('brokerBatch', { lua: BATCH_LUA });
+    redis.defineCommand(BATCH_COMMAND, { lua: BATCH_LUA });
   }
 
   /** One front-door count; rejects when Redis fails or takes longer than `timeoutMs`. */

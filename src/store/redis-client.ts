@@ -21,6 +21,9 @@ const COMMON: RedisOptions = {
   // Commands issued while one batch of I/O events is handled go out in one write (ioredis flushes
   // on setImmediate): under load, many calls' quota scripts share a system call and a Redis wake-up.
   enableAutoPipelining: true,
+  // The quota scripts' batch (BATCH_COMMAND of src/quota/redis-scripts.ts) is already one write per
+  // turn: another turn's wait and a pipeline per batch on top only cost time.
+  autoPipeliningIgnoredCommands: ['brokerBatch'],
 };
 const retry = (times: number) => Math.min(times * 200, 2_000);
 

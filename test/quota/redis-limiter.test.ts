@@ -6,7 +6,9 @@ import { learnedRateRedisKey, quotaRedisKey, RedisQuotaLimiter, type RedisQuotaL
 import type { BucketRate } from '../../src/quota/rates.js';
 import { FrontDoorCounter } from '../../src/quota/front-door-counter.js';
 import { missing } from '../helpers/services.js';
-import { captureLog, connectRedis, deleteKeys, elapsedSince, eventually, recordCommands, sellerKey, uniquePrefix } from './helpers.js';
+import { BATCH_COMMAND, RedisScripts } from '../../src/quota/redis-scripts.js';
+import { createRedisClient } from '../../src/store/redis-client.js';
+import { captureLog, connectRedis, deleteKeys, elapsedSince, eventually, recordCommands, redisUrl, sellerKey, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('redis-limiter');
 const redisMissing = missing('Redis');
@@ -315,6 +317,21 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
     // count + reserve, count (over the limit: no reservation), reserve: one key each, or two.
     expect(commands.sent.map(keysSent)).toEqual([1, 2, 1, 2]);
     expect(limiter.degraded).toBe(false);
+  });
+
+  it("leaves the broker's client at once when its turn ends, not through ioredis's auto-pipeline a turn later", async () => {
+    const client = createRedisClient(redisUrl());
+    try {
+      await client.connect();
+      const bucketKey = `${prefix}{sp:auto}:NA:getListingsItem`;
+      const reserved = RedisScripts.of(client).reserve(bucketKey, `${bucketKey}:rate`, 5, 5, 0, 500);
+      await new Promise((resolve) => setImmediate(resolve)); // the batch's turn
+      expect(client.autoPipelineQueueSize).toBe(0);
+      expect((client as Redis).options.autoPipeliningIgnoredCommands).toContain(BATCH_COMMAND);
+      expect((await reserved).reserved).toBe(true);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('holds the next batch while one is on its way, then sends everything that queued as one script run', async () => {

@@ -4,9 +4,12 @@ import type { Dispatcher } from 'undici';
 
 export const USER_AGENT = 'SellerShortsBroker/0.1 (Language=TypeScript; Platform=Node.js)';
 
+/** Only RFC 3986's unreserved characters: such a value is its own encoding (most ids, locales, names). */
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 /** RFC 3986 encoding (what SigV4's canonical query uses): encodeURIComponent plus !'()*. */
 export const encodeRfc3986 = (value: string) =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  UNRESERVED.test(value) ? value : encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function buildQuery(query: Record<string, string | number | boolean | readonly string[] | undefined> | undefined): string {
   if (!query) return '';

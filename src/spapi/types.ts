@@ -1,4 +1,5 @@
 import type { Region } from '../marketplaces/marketplaces.js';
+import { encodeRfc3986 } from './http.js';
 
 /** Amazon's operationIds the broker calls; they key the quota table and the metrics. */
 export type OperationName =
@@ -88,6 +89,6 @@ export function encodePathSegment(segment: string): string {
   // encodeURIComponent leaves dots alone, so they are written %2E. The client keeps paths out of
   // the WHATWG URL parser, which removes even "%2E%2E" segments.
   if (segment === '.' || segment === '..') return '%2E'.repeat(segment.length);
-  // encodeURIComponent leaves !'()* alone; Amazon's SKU rules want every reserved character encoded.
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  // Amazon's SKU rules want every reserved character encoded, !'()* included.
+  return encodeRfc3986(segment);
 }

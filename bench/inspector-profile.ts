@@ -6,18 +6,32 @@ import { request, WebSocket } from 'undici';
  * the start-up and the benchmark's own set-up calls).
  */
 export async function profileWhile<T>(pid: number, inspectorPort: number, work: () => Promise<T>): Promise<{ result: T; profile: unknown }> {
+  const inspector = await openInspector(pid, inspectorPort);
+  try {
+    await inspector.send('Profiler.enable');
+    await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
+    await inspector.send('Profiler.start');
+    const result = await work();
+    const { profile } = (await inspector.send('Profiler.stop')) as { profile: unknown };
+    return { result, profile };
+  } finally {
+    inspector.close();
+  }
+}
+
+/** The inspector of a running process (SIGUSR1 opens it), as request/response over its WebSocket. */
+export async function openInspector(pid: number, port: number) {
   process.kill(pid, 'SIGUSR1');
   let targets: { webSocketDebuggerUrl: string }[] = [];
   for (let attempt = 0; attempt < 50 && targets.length === 0; attempt++) {
     try {
-      const response = await request(`http://127.0.0.1:${inspectorPort}/json/list`);
-      targets = (await response.body.json()) as typeof targets;
+      targets = (await (await request(`http://127.0.0.1:${port}/json/list`)).body.json()) as typeof targets;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
   const target = targets[0];
-  if (!target) throw new Error(`no inspector on port ${inspectorPort}`);
+  if (!target) throw new Error(`no inspector on port ${port}`);
   const socket = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
     socket.addEventListener('open', resolve, { once: true });
@@ -29,20 +43,13 @@ export async function profileWhile<T>(pid: number, inspectorPort: number, work: 
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
     if (message.id !== undefined) pending.get(message.id)?.(message.result);
   });
-  const send = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<unknown>((resolve) => {
-      const id = nextId++;
-      pending.set(id, resolve);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  try {
-    await send('Profiler.enable');
-    await send('Profiler.setSamplingInterval', { interval: 200 });
-    await send('Profiler.start');
-    const result = await work();
-    const { profile } = (await send('Profiler.stop')) as { profile: unknown };
-    return { result, profile };
-  } finally {
-    socket.close();
-  }
+  return {
+    send: (method: string, params: Record<string, unknown> = {}) =>
+      new Promise<unknown>((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => socket.close(),
+  };
 }

@@ -1,4 +1,5 @@
 import { runAblationBench } from './ablation.js';
+import { runAllocationsBench } from './allocations.js';
 import { runColdStartBench } from './cold-start.js';
 import { runCompareBench } from './compare.js';
 import { runHotPathBench } from './hot-path.js';
@@ -17,6 +18,7 @@ const BENCHES: [name: string, title: string, run: () => Promise<unknown>, byDefa
   ['cold-start', 'bench/cold-start — a new instance: spawn to ready, first call, idle RSS', runColdStartBench, true],
   ['reports', 'bench/reports — one broker streams a 200 MB search terms report; its RSS sampled throughout', runReportsBench, true],
   ['profile', 'bench/profile — Postgres statements and Redis round trips per call; CPU profile of one worker', runProfile, false],
+  ['allocations', 'bench/allocations — bytes allocated per listings.get call, by allocating function (sampling heap profiler)', runAllocationsBench, false],
   ['compare', 'bench/compare — this checkout against BENCH_BASELINE (default HEAD): listings.get calls/s and CPU per call, alternated', runCompareBench, false],
 ];
 

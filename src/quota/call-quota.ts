@@ -20,8 +20,9 @@ export class CallQuota implements QuotaLimiter {
     return this.limiter.degraded;
   }
 
-  acquire(key: QuotaKey, options: AcquireOptions = {}): Promise<void> {
-    return this.limiter.acquire(key, this.frontDoor.pending ? { ...options, frontDoor: this.frontDoor } : options);
+  acquire(key: QuotaKey, options?: AcquireOptions): Promise<void> {
+    if (!this.frontDoor.pending) return this.limiter.acquire(key, options);
+    return this.limiter.acquire(key, options ? { ...options, frontDoor: this.frontDoor } : { frontDoor: this.frontDoor });
   }
 
   observeRateLimit(key: QuotaKey, rate: number): Promise<void> {

@@ -62,10 +62,14 @@ export class MemoryQuotaLimiter implements QuotaLimiter {
   }
 
   async observeRateLimit(key: QuotaKey, rate: number): Promise<void> {
+    this.observeRateLimitNow(key, rate);
+  }
+
+  observeRateLimitNow(key: QuotaKey, rate: number): void {
     if (!isUsableRate(rate)) return;
-    const id = bucketId(key);
-    if (rate < this.rates(key.operation).rate) this.learned.set(id, { rate, expiresAt: this.now() + LEARNED_RATE_TTL_MS });
-    else this.learned.delete(id);
+    if (rate < this.rates(key.operation).rate) this.learned.set(bucketId(key), { rate, expiresAt: this.now() + LEARNED_RATE_TTL_MS });
+    // Amazon repeats the model rate on nearly every answer: with nothing learned there is nothing to forget.
+    else if (this.learned.size > 0) this.learned.delete(bucketId(key));
   }
 
   async penalize(key: QuotaKey): Promise<number> {

@@ -7,6 +7,8 @@ import { MemoryQuotaLimiter } from './memory-limiter.js';
 import { RedisScripts, timed, type Reserved } from './redis-scripts.js';
 import type { FrontDoorUnit } from './front-door-counter.js';
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** Connection states in which a command may get an answer (others wait for ioredis's reconnects). */
 const USABLE_STATUSES = new Set(['ready', 'wait', 'connecting', 'connect']);
 
@@ -125,12 +127,19 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     return { waitMs: reply.waitMs, reserved: reply.reserved };
   }
 
-  async observeRateLimit(key: QuotaKey, rate: number): Promise<void> {
-    if (!isUsableRate(rate)) return;
-    await this.fallback.observeRateLimit(key, rate);
+  observeRateLimit(key: QuotaKey, rate: number): Promise<void> {
+    if (!isUsableRate(rate)) return DONE;
+    this.fallback.observeRateLimitNow(key, rate);
+    const lower = rate < this.rates(key.operation).rate;
+    // Amazon repeats the model rate on nearly every answer: with no bucket known to have a
+    // learned rate, there is nothing to clear (and no key to build).
+    if (!lower && this.learnedRates.size === 0) return DONE;
+    return this.storeLearned(key, rate, lower);
+  }
+
+  private async storeLearned(key: QuotaKey, rate: number, lower: boolean): Promise<void> {
     const learnedKey = learnedRateRedisKey(this.options.prefix, key);
     const known = this.learnedRates.get(learnedKey) ?? 0;
-    const lower = rate < this.rates(key.operation).rate;
     if (lower ? known === rate : known === 0) return;
     await this.withFallback(
       async () => {

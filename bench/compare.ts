@@ -16,6 +16,8 @@ import { cpuMs, type BrokerProcess } from './support.js';
  * measures it); the figures are medians of the rounds, and the per-round ratios are printed so
  * the machine's drift can be seen. The baseline is built in a git worktree in the temp directory,
  * linked to this checkout's node_modules; both must share a database schema.
+ * BENCH_CANDIDATE_NODE_OPTIONS gives the candidate node flags of its own: with BENCH_BASELINE=HEAD
+ * and a clean checkout, that compares a flag.
  */
 const BASELINE = process.env.BENCH_BASELINE ?? 'HEAD';
 const SELLERS = Number(process.env.BENCH_SELLERS ?? 3000);
@@ -23,6 +25,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
 const RATE = Number(process.env.BENCH_ABLATION_RATE ?? 1000);
+/** Node flags for the candidate only, after the broker's own (they win): compares a flag, not a commit (BENCH_BASELINE=HEAD). */
+const CANDIDATE_NODE_OPTIONS = process.env.BENCH_CANDIDATE_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
 
 /** The baseline commit checked out and built in the temp directory (kept for the next run). */
 function buildBaseline(): { sha: string; dir: string } {
@@ -47,7 +51,7 @@ export async function runCompareBench() {
     // connection and minted every token, and measured ~10% slower than a process that did not
     // (an A/A run with it as the candidate: 0.886 of the baseline's calls/s, +0.05 ms CPU a call).
     const base = await world.startBroker({}, { cwd: baseline.dir });
-    const candidate = await world.startBroker({});
+    const candidate = await world.startBroker({}, { nodeOptions: CANDIDATE_NODE_OPTIONS });
     const variants: [name: 'baseline' | 'candidate', broker: BrokerProcess][] = [
       ['baseline', base],
       ['candidate', candidate],
@@ -76,6 +80,7 @@ export async function runCompareBench() {
     return {
       machine: `${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
       baseline: baseline.sha,
+      candidate_node_options: CANDIDATE_NODE_OPTIONS,
       sellers: SELLERS,
       rounds: ROUNDS,
       round_seconds: ROUND_SECONDS,

@@ -44,7 +44,7 @@ export interface HotPathFixture {
   statusCalls: Call[];
   resetQuotas(): Promise<void>;
   /** Another broker process on the same database and Redis (e.g. with BENCH_ABLATE, or another checkout's build in `cwd`), stopped by close(). */
-  startBroker(extraEnv: Record<string, string>, options?: { cwd?: string }): Promise<BrokerProcess>;
+  startBroker(extraEnv: Record<string, string>, options?: { cwd?: string; nodeOptions?: string[] }): Promise<BrokerProcess>;
   close(): Promise<void>;
 }
 
@@ -109,7 +109,8 @@ export async function startHotPath(options: { sellers: number; workers: string; 
       statusCalls: sellers.map((_, i) => ({ token: jobTokens[i] as string, body: JSON.stringify({ capability: 'connect.status', provider: 'amazon', params: {} }) })),
       resetQuotas: () => resetQuotas(sim.url),
       startBroker: async (extraEnv, extraOptions = {}) => {
-        const extra = await startBrokerProcess({ ...env, ...extraEnv }, { compiled: true, nodeOptions: options.brokerNodeOptions ?? [], ...extraOptions });
+        const { nodeOptions = [], ...rest } = extraOptions;
+        const extra = await startBrokerProcess({ ...env, ...extraEnv }, { compiled: true, nodeOptions: [...(options.brokerNodeOptions ?? []), ...nodeOptions], ...rest });
         extraBrokers.push(extra);
         return extra;
       },

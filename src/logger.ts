@@ -63,7 +63,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
  * redaction, and its line is written directly in the format of the loggers above (same fields,
  * same order as pino's), which is cheaper than pino's generic path on every request.
  */
-export function createAccessLog(config: Pick<Config, 'logLevel'>, destination: DestinationStream = pino.destination(1)): AccessLog {
+export function createAccessLog(config: Pick<Config, 'logLevel'>, destination: DestinationStream): AccessLog {
   const enabled = pinoLogger(config, destination).isLevelEnabled('info');
   const head = `{"level":${pino.levels.values.info},"time":"`;
   const base = `",${JSON.stringify(BASE).slice(1, -1)},"request_id":`;

@@ -54,6 +54,7 @@ export async function buildApp(config: Config, overrides: BuildOverrides = {}): 
   });
 
   const services = await createServices(config, log, overrides);
+  if (logStream instanceof ChunkedWriter) services.metrics.trackLogWriter(logStream);
   app.decorate('services', services);
   // Set per request on the hot path; declared here so every request object has one shape.
   app.decorateRequest('bearer', undefined);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChunkedWriter } from '../../src/chunked-writer.js';
+import { Metrics } from '../../src/metrics.js';
 
 function tempFile() {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'chunked-writer-')), 'log');
@@ -53,6 +54,19 @@ describe('ChunkedWriter (the log destination)', () => {
     expect(accepted).toBeGreaterThan(5);
     await writer.close();
     expect(out.read().split('\n').filter(Boolean)).toHaveLength(accepted);
+    closeSync(out.fd);
+  });
+
+  it('reports what it lost as counters at scrape time', async () => {
+    const out = tempFile();
+    const writer = new ChunkedWriter(out.fd, { chunkChars: 1 << 20, maxPendingChars: 100, flushMs: 60_000 });
+    const metrics = new Metrics();
+    metrics.trackLogWriter(writer);
+    for (let i = 0; i < 5; i++) writer.write(line(i)); // the first fits, the other four are dropped
+    expect(await metrics.registry.metrics()).toMatch(/^broker_log_lines_dropped_total 4$/m);
+    writer.write(line(9));
+    expect(await metrics.registry.metrics()).toMatch(/^broker_log_lines_dropped_total 5$/m);
+    await writer.close();
     closeSync(out.fd);
   });
 

@@ -76,6 +76,7 @@ describe('dashboards and alerts', () => {
     expect(byName.get('BrokerLwaRefreshFailures')).toContain('broker_lwa_refreshes_total');
     expect(byName.get('BrokerRedisDegraded')).toContain('broker_quota_degraded');
     expect(byName.get('BrokerAuditOverflow')).toContain('broker_audit_events_dropped_total');
+    expect(byName.get('BrokerLogsLost')).toEqual(['broker_log_lines_dropped_total', 'broker_log_write_failures_total']);
     expect(byName.get('BrokerNotReady')).toContain('broker_ready');
   });
 
@@ -88,6 +89,7 @@ describe('dashboards and alerts', () => {
     expect(text).toMatch(/^broker_ready\{check="database"\} 1$/m);
     expect(text).toMatch(/^broker_quota_degraded 0$/m);
     expect(text).toMatch(/^broker_audit_queue_depth \d+$/m);
+    expect(text).toMatch(/^broker_log_lines_dropped_total 0$/m);
   });
 });
 

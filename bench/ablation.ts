@@ -66,6 +66,18 @@ export async function runAblationBench() {
       }
       for (const [, broker] of variants) await broker.stop();
     }
+    // For reference, the floors at the same rate: what the same call costs without the broker's stages.
+    const floors: [name: string, server: BrokerProcess][] = [['bare floor (reference)', world.floor], ['Fastify floor (reference)', world.fastifyFloor]];
+    for (const [, server] of floors) await closedLoop(server.url, world.listingsCalls, CONNECTIONS, 2);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, server] of floors) {
+        const pid = server.child.pid as number;
+        const before = cpuMs(pid);
+        const load = await openLoop(server.url, world.listingsCalls, RATE, ROUND_SECONDS, undefined, 0);
+        perCall.set(name, [...(perCall.get(name) ?? []), (cpuMs(pid) - before) / Math.max(1, load.ok)]);
+        rates.set(name, [...(rates.get(name) ?? []), load.ok_per_second]);
+      }
+    }
     const full = median(perCall.get('full broker') ?? []);
     const table = [...perCall.keys()].map((name) => {
       const ms = median(perCall.get(name) ?? []);
@@ -73,8 +85,8 @@ export async function runAblationBench() {
         ablated: name,
         broker_cpu_ms_per_call: +ms.toFixed(3),
         // The median of the rounds' paired differences: the machine drifts between groups.
-        stage_cost_ms: name === 'full broker' ? null : +median(paired.get(name) ?? []).toFixed(3),
-        share_of_full: name === 'full broker' ? null : `${Math.round((median(paired.get(name) ?? []) / full) * 100)}%`,
+        stage_cost_ms: paired.has(name) ? +median(paired.get(name) ?? []).toFixed(3) : null,
+        share_of_full: paired.has(name) ? `${Math.round((median(paired.get(name) ?? []) / full) * 100)}%` : null,
         calls_per_s: Math.round(median(rates.get(name) ?? [])),
         cpu_ms_per_call_by_round: (perCall.get(name) ?? []).map((v) => +v.toFixed(3)),
       };

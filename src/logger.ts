@@ -67,15 +67,37 @@ export function createAccessLog(config: Pick<Config, 'logLevel'>, destination: D
   const enabled = pinoLogger(config, destination).isLevelEnabled('info');
   const head = `{"level":${pino.levels.values.info},"time":"`;
   const base = `",${JSON.stringify(BASE).slice(1, -1)},"request_id":`;
+  // Per request only the id, status and ms change: the time is formatted once per millisecond, and
+  // methods and route patterns (few) once each.
+  let timeMs = -1;
+  let timeText = '';
+  const quoted = new Map<string, string>();
+  const quote = (text: string) => {
+    let json = quoted.get(text);
+    if (json === undefined) {
+      json = JSON.stringify(text);
+      if (quoted.size < 1_000) quoted.set(text, json);
+    }
+    return json;
+  };
   return {
     requestCompleted: ({ request_id, method, route, status, ms }) => {
       if (!enabled) return;
+      const now = Date.now();
+      if (now !== timeMs) {
+        timeMs = now;
+        timeText = new Date(now).toISOString();
+      }
+      // Request ids are generated or checked against a plain pattern (app.ts), so most need no escaping.
+      const id = PLAIN_ID.test(request_id) ? `"${request_id}"` : JSON.stringify(request_id);
       destination.write(
-        `${head}${new Date().toISOString()}${base}${JSON.stringify(request_id)},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"ms":${ms},"msg":"request completed"}\n`,
+        `${head}${timeText}${base}${id},"method":${quote(method)},"route":${quote(route)},"status":${status},"ms":${ms},"msg":"request completed"}\n`,
       );
     },
   };
 }
+
+const PLAIN_ID = /^[A-Za-z0-9._:-]*$/;
 
 export interface AccessLog {
   requestCompleted(line: { request_id: string; method: string; route: string; status: number; ms: number }): void;

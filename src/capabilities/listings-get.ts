@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import type { Query } from '../spapi/http.js';
 import { encodePathSegment } from '../spapi/types.js';
 import { orNotFound } from './amazon-not-found.js';
 import { defineCapability } from './types.js';
@@ -14,6 +15,23 @@ import { compact, isRecord, money, num, record, records, str, strings, type Json
  * SKUs). Not cached: listings.update reads it right before staging a change.
  */
 const INCLUDED_DATA = ['summaries', 'attributes', 'issues', 'offers', 'fulfillmentAvailability'];
+
+/**
+ * The query is the same for every call in one marketplace and locale: frozen, it is encoded once
+ * (src/spapi/http.ts buildQuery). Marketplaces and Amazon's locales are few; the bound only guards
+ * against a surprise.
+ */
+const queries = new Map<string, Readonly<Query>>();
+function queryFor(marketplaceId: string, languageTag: string): Readonly<Query> {
+  const key = `${marketplaceId}\n${languageTag}`;
+  let query = queries.get(key);
+  if (!query) {
+    if (queries.size >= 256) queries.clear();
+    query = Object.freeze({ marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, issueLocale: languageTag });
+    queries.set(key, query);
+  }
+  return query;
+}
 
 export const listingIssue = (issue: Json) => {
   const enforcements = record(issue.enforcements);
@@ -91,7 +109,7 @@ export default defineCapability({
           operation: 'getListingsItem',
           method: 'GET',
           path: `/listings/2021-08-01/items/${encodePathSegment(ctx.connection.sellingPartnerId)}/${encodePathSegment(ctx.params.sku)}`,
-          query: { marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, issueLocale: ctx.connection.languageTag },
+          query: queryFor(marketplaceId, ctx.connection.languageTag),
         }),
       'params.sku',
       `${JSON.stringify(ctx.params.sku)} is not a listing of this seller in marketplace ${marketplaceId} (products.list lists the seller's SKUs)`,

@@ -11,8 +11,20 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
 export const encodeRfc3986 = (value: string) =>
   UNRESERVED.test(value) ? value : encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export function buildQuery(query: Record<string, string | number | boolean | readonly string[] | undefined> | undefined): string {
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+/** Frozen queries, encoded once: a capability that asks the same thing on every call freezes its query. */
+const encodedFrozen = new WeakMap<Query, string>();
+
+export function buildQuery(query: Query | undefined): string {
   if (!query) return '';
+  if (!Object.isFrozen(query)) return encodeQuery(query);
+  let encoded = encodedFrozen.get(query);
+  if (encoded === undefined) encodedFrozen.set(query, (encoded = encodeQuery(query)));
+  return encoded;
+}
+
+function encodeQuery(query: Query): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;

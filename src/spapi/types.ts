@@ -1,5 +1,5 @@
 import type { Region } from '../marketplaces/marketplaces.js';
-import { encodeRfc3986 } from './http.js';
+import { encodeRfc3986, type Query } from './http.js';
 
 /** Amazon's operationIds the broker calls; they key the quota table and the metrics. */
 export type OperationName =
@@ -33,7 +33,7 @@ export interface SpApiRequest {
   /** Path with every dynamic segment already percent-encoded (use `encodePathSegment`). */
   path: string;
   /** Arrays are sent comma-separated (Amazon's `collectionFormat: csv`); undefined values are dropped. */
-  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
+  query?: Query;
   body?: unknown;
 }
 

@@ -33,14 +33,24 @@ describe('logs', () => {
   it('write the access line exactly as pino writes the same fields (order included), and nothing below its level', () => {
     const written: string[] = [];
     const destination = { write: (line: string) => void written.push(line) };
-    const fields = { request_id: 'id-"1"', method: 'POST', route: '/api/capabilities', status: 200, ms: 3 };
-    createAccessLog({ logLevel: 'info' }, destination).requestCompleted(fields);
-    pino({ level: 'info', base: { service: 'capability-broker' }, timestamp: pino.stdTimeFunctions.isoTime }, destination).info(fields, 'request completed');
-    const [ours, theirs] = written.map((line) => line.replace(/"time":"[^"]+"/, '"time":"T"')) as [string, string];
-    expect(ours).toBe(theirs);
-    expect(JSON.parse(written[0] as string).time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    createAccessLog({ logLevel: 'warn' }, destination).requestCompleted(fields);
-    expect(written).toHaveLength(2);
+    const accessLog = createAccessLog({ logLevel: 'info' }, destination);
+    const reference = pino({ level: 'info', base: { service: 'capability-broker' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+    // A generated id, a caller's id that needs escaping, a route seen before (its quoting is kept).
+    for (const fields of [
+      { request_id: '0f9c6f1e-8a0e-4b8e-9a59-6b7c1c1f2f3a', method: 'POST', route: '/api/capabilities', status: 200, ms: 3 },
+      { request_id: 'id-"1"', method: 'POST', route: '/api/capabilities', status: 200, ms: 3 },
+      { request_id: 'trace:a.b_c-1', method: 'GET', route: '/internal/buyers/:buyer_id/"x"', status: 404, ms: 0 },
+    ]) {
+      written.length = 0;
+      accessLog.requestCompleted(fields);
+      reference.info(fields, 'request completed');
+      const [ours, theirs] = written.map((line) => line.replace(/"time":"[^"]+"/, '"time":"T"')) as [string, string];
+      expect(ours).toBe(theirs);
+      expect(JSON.parse(written[0] as string).time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    written.length = 0;
+    createAccessLog({ logLevel: 'warn' }, destination).requestCompleted({ request_id: 'x', method: 'GET', route: '/', status: 200, ms: 1 });
+    expect(written).toHaveLength(0);
   });
 
   it("carry the request id on a request's own lines (its logger is made on its first line)", async () => {

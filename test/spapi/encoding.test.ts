@@ -23,4 +23,11 @@ describe('RFC 3986 encoding of paths and queries', () => {
     expect(buildQuery({ marketplaceIds: ['A1', 'A2'], includedData: ['summaries'], skip: undefined, n: 3 })).toBe('?marketplaceIds=A1%2CA2&includedData=summaries&n=3');
     expect(buildQuery({})).toBe('');
   });
+
+  it('encodes a frozen query once, to the same text as the same query unfrozen', () => {
+    const fields = { marketplaceIds: ['ATVPDKIKX0DER'], includedData: ['summaries', 'attributes'], issueLocale: 'en_US' };
+    const frozen = Object.freeze({ ...fields });
+    expect(buildQuery(frozen)).toBe(buildQuery(fields));
+    expect(buildQuery(frozen)).toBe('?marketplaceIds=ATVPDKIKX0DER&includedData=summaries%2Cattributes&issueLocale=en_US');
+  });
 });

@@ -77,32 +77,30 @@ export class Metrics {
   }
 
   private logWriter: { droppedLines: number; failedWrites: number } = { droppedLines: 0, failedWrites: 0 };
-  private logCountsReported = { droppedLines: 0, failedWrites: 0 };
 
-  /** The log destination reports what it lost at scrape time (src/chunked-writer.ts). */
+  /** The log destination reports what it lost at scrape time (src/chunked-writer.ts keeps the totals). */
   trackLogWriter(writer: { droppedLines: number; failedWrites: number }) {
     this.logWriter = writer;
-  }
-
-  /** Tops a counter up to the writer's own running total. */
-  private reportLogCount(counter: Counter, field: 'droppedLines' | 'failedWrites') {
-    const delta = this.logWriter[field] - this.logCountsReported[field];
-    if (delta > 0) counter.inc(delta);
-    this.logCountsReported[field] = this.logWriter[field];
   }
 
   readonly logLinesDropped: Counter = new Counter({
     name: 'broker_log_lines_dropped_total',
     help: 'Log lines dropped because stdout stalled (more than 16 M characters were waiting)',
     registers: [this.registry],
-    collect: () => this.reportLogCount(this.logLinesDropped, 'droppedLines'),
+    collect: () => {
+      this.logLinesDropped.reset();
+      this.logLinesDropped.inc(this.logWriter.droppedLines);
+    },
   });
 
   readonly logWriteFailures: Counter = new Counter({
     name: 'broker_log_write_failures_total',
     help: 'Chunks of log lines lost to a failed write to stdout (its reader gone)',
     registers: [this.registry],
-    collect: () => this.reportLogCount(this.logWriteFailures, 'failedWrites'),
+    collect: () => {
+      this.logWriteFailures.reset();
+      this.logWriteFailures.inc(this.logWriter.failedWrites);
+    },
   });
 
   readonly confirmations = new Counter({

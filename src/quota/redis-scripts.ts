@@ -1,4 +1,4 @@
-import type { RedisClient } from '../store/redis-client.js';
+import { QUOTA_BATCH_COMMAND, type RedisClient } from '../store/redis-client.js';
 
 /**
  * The Lua the quota limiter and the front door run in Redis, and the round trip they share.
@@ -99,12 +99,6 @@ for j = 0, (#KEYS - n) / 3 - 1 do
 end
 return out`;
 
-/**
- * The batch's command name. ioredis's auto-pipeline leaves it alone (src/store/redis-client.ts
- * names it): a batch is already one write per turn.
- */
-export const BATCH_COMMAND = 'brokerBatch';
-
 /** Questions per script run at most: a run blocks Redis while it lasts (~10 µs each). */
 const MAX_BATCH = 200;
 const COUNT_FIELDS = 2;
@@ -176,7 +170,8 @@ export class RedisScripts {
     // EVALSHA under the hood; ioredis reloads a script on NOSCRIPT (e.g. after a Redis restart).
     redis.defineCommand('brokerQuota', { numberOfKeys: 2, lua: QUOTA_LUA });
     redis.defineCommand('brokerFrontDoorCount', { numberOfKeys: 1, lua: FRONT_DOOR_COUNT_LUA });
-    redis.defineCommand(BATCH_COMMAND, { lua: BATCH_LUA });
+    // Not auto-pipelined (src/store/redis-client.ts): a batch is already one write per turn.
+    redis.defineCommand(QUOTA_BATCH_COMMAND, { lua: BATCH_LUA });
   }
 
   /** One front-door count; rejects when Redis fails or takes longer than `timeoutMs`. */

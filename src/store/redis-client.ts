@@ -9,6 +9,9 @@ import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
  */
 export type RedisClient = Redis | Cluster;
 
+/** The quota scripts' batch command (src/quota/redis-scripts.ts), left out of the auto-pipeline below. */
+export const QUOTA_BATCH_COMMAND = 'brokerBatch';
+
 // Fail fast instead of queueing commands while Redis is down: every caller degrades or falls back.
 const COMMON: RedisOptions = {
   // Fail fast instead of queueing commands forever while Redis is down: callers degrade.
@@ -21,9 +24,9 @@ const COMMON: RedisOptions = {
   // Commands issued while one batch of I/O events is handled go out in one write (ioredis flushes
   // on setImmediate): under load, many calls' quota scripts share a system call and a Redis wake-up.
   enableAutoPipelining: true,
-  // The quota scripts' batch (BATCH_COMMAND of src/quota/redis-scripts.ts) is already one write per
-  // turn: another turn's wait and a pipeline per batch on top only cost time.
-  autoPipeliningIgnoredCommands: ['brokerBatch'],
+  // The quota scripts' batch is already one write per turn: another turn's wait and a pipeline per
+  // batch on top only cost time.
+  autoPipeliningIgnoredCommands: [QUOTA_BATCH_COMMAND],
 };
 const retry = (times: number) => Math.min(times * 200, 2_000);
 

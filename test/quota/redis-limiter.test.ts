@@ -6,8 +6,8 @@ import { learnedRateRedisKey, quotaRedisKey, RedisQuotaLimiter, type RedisQuotaL
 import type { BucketRate } from '../../src/quota/rates.js';
 import { FrontDoorCounter } from '../../src/quota/front-door-counter.js';
 import { missing } from '../helpers/services.js';
-import { BATCH_COMMAND, RedisScripts } from '../../src/quota/redis-scripts.js';
-import { createRedisClient } from '../../src/store/redis-client.js';
+import { RedisScripts } from '../../src/quota/redis-scripts.js';
+import { createRedisClient, QUOTA_BATCH_COMMAND } from '../../src/store/redis-client.js';
 import { captureLog, connectRedis, deleteKeys, elapsedSince, eventually, recordCommands, redisUrl, sellerKey, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('redis-limiter');
@@ -327,7 +327,7 @@ describe.skipIf(redisMissing)('RedisQuotaLimiter', () => {
       const reserved = RedisScripts.of(client).reserve(bucketKey, `${bucketKey}:rate`, 5, 5, 0, 500);
       await new Promise((resolve) => setImmediate(resolve)); // the batch's turn
       expect(client.autoPipelineQueueSize).toBe(0);
-      expect((client as Redis).options.autoPipeliningIgnoredCommands).toContain(BATCH_COMMAND);
+      expect((client as Redis).options.autoPipeliningIgnoredCommands).toContain(QUOTA_BATCH_COMMAND);
       expect((await reserved).reserved).toBe(true);
     } finally {
       client.disconnect();

@@ -7,7 +7,7 @@ import { ChunkedWriter } from './chunked-writer.js';
 import type { Config } from './config.js';
 import { ablate } from './bench-ablation.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
-import { createAccessLog, createLogger, logDestination, requestLogger } from './logger.js';
+import { createAccessLog, createLogger, logDestination, REQUEST_ID, requestLogger } from './logger.js';
 import { registerFrontDoorRateLimit } from './quota/front-door.js';
 import capabilityRoutes from './routes/capabilities.js';
 import internalRoutes from './routes/internal/index.js';
@@ -28,9 +28,6 @@ export interface BuildOverrides extends ServiceOverrides {
   /** Where log lines go (tests capture them to prove secrets never appear). */
   logStream?: DestinationStream;
 }
-
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The one builder of the broker, used by the server, the tests, the benchmarks and the OpenAPI generator. */
 export async function buildApp(config: Config, overrides: BuildOverrides = {}): Promise<FastifyInstance> {

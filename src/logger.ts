@@ -88,8 +88,8 @@ export function createAccessLog(config: Pick<Config, 'logLevel'>, destination: D
         timeMs = now;
         timeText = new Date(now).toISOString();
       }
-      // Request ids are generated or checked against a plain pattern (app.ts), so most need no escaping.
-      const id = PLAIN_ID.test(request_id) ? `"${request_id}"` : JSON.stringify(request_id);
+      // Request ids are generated (UUIDs) or a caller's that matched REQUEST_ID: no escaping needed.
+      const id = REQUEST_ID.test(request_id) ? `"${request_id}"` : JSON.stringify(request_id);
       destination.write(
         `${head}${timeText}${base}${id},"method":${quote(method)},"route":${quote(route)},"status":${status},"ms":${ms},"msg":"request completed"}\n`,
       );
@@ -97,7 +97,8 @@ export function createAccessLog(config: Pick<Config, 'logLevel'>, destination: D
   };
 }
 
-const PLAIN_ID = /^[A-Za-z0-9._:-]*$/;
+/** A caller's x-request-id the broker takes as its own (app.ts genReqId): short, and plain JSON as it is. */
+export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface AccessLog {
   requestCompleted(line: { request_id: string; method: string; route: string; status: number; ms: number }): void;
